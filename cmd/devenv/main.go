@@ -1,0 +1,83 @@
+// Command devenv prepares a developer's or CI machine for expodesk: it
+// manages the project-local PostgreSQL cluster behind `make run` and the
+// throwaway one behind `make test`, and installs the Debian packages the
+// tests and benchmark need. It is not part of the server binary.
+//
+//	devenv db start --dir DIR [--port N] [--db NAME] [--fast]   prints the database URL
+//	devenv db stop  --dir DIR
+//	devenv install PACKAGE...                                    apt-get install what is missing
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+
+	"expodesk/internal/pgcluster"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "devenv:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) >= 2 && args[0] == "db" {
+		fs := flag.NewFlagSet("devenv db", flag.ContinueOnError)
+		dir := fs.String("dir", ".local/pg", "cluster folder")
+		port := fs.Int("port", 54329, "TCP port on 127.0.0.1 (0 picks a free one)")
+		db := fs.String("db", "expodesk", "database to create")
+		fast := fs.Bool("fast", false, "turn off durability (throwaway test clusters only)")
+		if err := fs.Parse(args[2:]); err != nil {
+			return err
+		}
+		c := &pgcluster.Cluster{Dir: *dir, Port: *port, Fast: *fast, Log: stderr}
+		switch args[1] {
+		case "start":
+			if err := c.Ensure(ctx); err != nil {
+				return err
+			}
+			if err := c.CreateDatabase(ctx, *db); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, c.URL(*db))
+			return nil
+		case "stop":
+			return c.Stop(ctx)
+		}
+	}
+	if len(args) >= 2 && args[0] == "install" {
+		return install(ctx, stderr, args[1:])
+	}
+	return errors.New("usage: devenv db start|stop [flags] | devenv install PACKAGE...")
+}
+
+// install runs apt-get for the packages whose command is not on PATH.
+// A package is named as package or package:command (chromium, wrk, hey).
+func install(ctx context.Context, log io.Writer, specs []string) error {
+	var missing []string
+	for _, s := range specs {
+		pkg, cmd, ok := strings.Cut(s, ":")
+		if !ok {
+			cmd = pkg
+		}
+		if _, err := exec.LookPath(cmd); err != nil {
+			missing = append(missing, pkg)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	fmt.Fprintf(log, "devenv: installing %s\n", strings.Join(missing, " "))
+	return pgcluster.AptInstall(ctx, log, missing...)
+}

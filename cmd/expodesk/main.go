@@ -1,0 +1,28 @@
+// Command expodesk serves the expodesk web application and runs its
+// administrative tasks:
+//
+//	expodesk [serve] [--demo]     migrate, optionally load demo data, and serve
+//	expodesk migrate up|down      apply or revert every migration
+//	expodesk demo                 load the demo data (once; running again changes nothing)
+//
+// Configuration comes from the environment; see the README.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the agenda must know every expo's zone, whatever the host has
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "expodesk:", err)
+		os.Exit(1)
+	}
+}
+

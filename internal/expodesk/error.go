@@ -1,0 +1,101 @@
+package expodesk
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status and one kind of page in the server.
+const (
+	ECONFLICT       = "conflict"     // the action clashes with the current state (a slot just taken)
+	EINTERNAL       = "internal"     // a bug or an outage; details go to the log, never to the user
+	EINVALID        = "invalid"      // the input breaks a rule; see Problems
+	ENOTFOUND       = "not_found"    // no such object, or not one the actor may see
+	EFORBIDDEN      = "forbidden"    // the actor is known but may not do this
+	EUNAUTHORIZED   = "unauthorized" // the actor must sign in first
+	ETOOMANYREQUEST = "too_many"     // throttled
+	EGONE           = "gone"         // a token that expired or was used
+)
+
+// Error is the one error type the domain returns. Message is a translation key
+// shown to the user; internal errors wrap the cause instead.
+type Error struct {
+	Code    string
+	Message string
+	Data    map[string]any
+	// Problems carries field-level messages for EINVALID.
+	Problems Problems
+	cause    error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("expodesk %s: %s: %v", e.Code, e.Message, e.cause)
+	}
+	return fmt.Sprintf("expodesk %s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Errorf returns an Error with the given code and message key.
+func Errorf(code, message string) *Error {
+	return &Error{Code: code, Message: message}
+}
+
+// Wrap returns an Error with the given code that keeps err as its cause.
+func Wrap(code, message string, err error) *Error {
+	return &Error{Code: code, Message: message, cause: err}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorOf returns the first *Error in err's chain, or nil.
+func ErrorOf(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// Common errors.
+var (
+	ErrNotFound  = Errorf(ENOTFOUND, "error.not_found")
+	ErrForbidden = Errorf(EFORBIDDEN, "error.forbidden")
+)
+
+// Message is a translation key with its template data.
+type Message struct {
+	Key  string
+	Data map[string]any
+}
+
+// Problems maps a form field name to what is wrong with it.
+type Problems map[string]Message
+
+// Add records a problem for field unless one is already recorded.
+func (p Problems) Add(field, key string, data map[string]any) {
+	if _, ok := p[field]; !ok {
+		p[field] = Message{Key: key, Data: data}
+	}
+}
+
+// Err returns an EINVALID *Error carrying p, or nil when p is empty.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "error.invalid", Problems: p}
+}

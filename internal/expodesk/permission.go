@@ -1,0 +1,63 @@
+package expodesk
+
+// Permission rules: plain functions of the principal and the object, so that
+// handlers and the store ask the same question the same way. An object the
+// principal may not see is reported as not found by the callers.
+
+// CanManageExpos reports whether p may create expos, sister links and
+// organizer accounts: only expo-wide organizers.
+func CanManageExpos(p *Principal) bool { return p.IsExpoOrganizer() }
+
+// CanManagePavilion reports whether p may manage the pavilion's exhibitors,
+// stages, slots and delegation visits.
+func CanManagePavilion(p *Principal, pavilionID int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return p.IsOrganizer() && pavilionID != 0 && p.PavilionID == pavilionID
+}
+
+// CanManageParticipation reports whether p may approve, reject or place a
+// participation: expo-wide organizers always, a coordinator only inside their
+// pavilion.
+func CanManageParticipation(p *Principal, pavilionID *int64) bool {
+	if pavilionID == nil {
+		return p.IsExpoOrganizer()
+	}
+	return CanManagePavilion(p, *pavilionID)
+}
+
+// CanEditExhibitor reports whether p may change the exhibitor's profile and
+// team: its own team members, and organizers (a coordinator when the company
+// exhibits in their pavilion, which the caller passes as inPavilion).
+func CanEditExhibitor(p *Principal, exhibitorID int64, inPavilion bool) bool {
+	switch {
+	case p.IsExhibitor():
+		return p.ExhibitorID == exhibitorID
+	case p.IsExpoOrganizer():
+		return true
+	case p.IsOrganizer():
+		return inPavilion
+	}
+	return false
+}
+
+// CanBookFor reports whether p may book or cancel roadshow slots on behalf of
+// the exhibitor.
+func CanBookFor(p *Principal, exhibitorID int64) bool {
+	return p.IsExhibitor() && p.ExhibitorID == exhibitorID
+}
+
+// CanManageBooking reports whether p may move or cancel any booking on a
+// stage of the given pavilion (0 for an expo-wide stage).
+func CanManageBooking(p *Principal, stagePavilionID int64) bool {
+	return CanManagePavilion(p, stagePavilionID)
+}
+
+// CanManageDelegations reports whether p may create and change delegations
+// and see their members' personal data.
+func CanManageDelegations(p *Principal) bool { return p.IsOrganizer() }
+
+// CanSeeAudit reports whether p may read the audit log (a coordinator sees
+// their pavilion's part of it).
+func CanSeeAudit(p *Principal) bool { return p.IsOrganizer() }

@@ -1,0 +1,94 @@
+package expodesk
+
+import (
+	"strings"
+	"time"
+)
+
+// Stage is where roadshows happen: in a pavilion, or expo-wide.
+type Stage struct {
+	ID         int64
+	ExpoID     int64
+	PavilionID *int64
+	Slug       string
+	Name       Text
+	Location   string
+	Position   int
+}
+
+// Validate reports what is wrong with s.
+func (s Stage) Validate() error {
+	p := Problems{}
+	checkSlug(p, "slug", s.Slug)
+	checkText(p, "name", s.Name, 120, true)
+	checkLen(p, "location", s.Location, 120)
+	return p.Err()
+}
+
+// Slot is a time range on a stage, free or booked by one exhibitor.
+type Slot struct {
+	ID       int64
+	StageID  int64
+	StartsAt time.Time
+	EndsAt   time.Time
+	Blocked  bool
+}
+
+// BookingStatus is whether a booking stands.
+type BookingStatus string
+
+// Booking statuses.
+const (
+	BookingActive    BookingStatus = "active"
+	BookingCancelled BookingStatus = "cancelled"
+)
+
+// Booking is an exhibitor's presentation in a slot.
+type Booking struct {
+	ID          int64
+	SlotID      int64
+	ExhibitorID int64
+	Title       string
+	Abstract    string
+	Lang        Lang
+	Status      BookingStatus
+	CreatedAt   time.Time
+}
+
+// Validate reports what is wrong with b's title and abstract.
+func (b Booking) Validate() error {
+	p := Problems{}
+	checkRequired(p, "title", strings.TrimSpace(b.Title), 200)
+	checkLen(p, "abstract", b.Abstract, 4000)
+	return p.Err()
+}
+
+// AgendaItem is a slot as the public agenda shows it, with its stage and,
+// when booked, the presenting exhibitor.
+type AgendaItem struct {
+	SlotID             int64
+	ExpoSlug           string
+	ExpoName           Text
+	ExpoTimeZone       string
+	StartsAt           time.Time
+	EndsAt             time.Time
+	Blocked            bool
+	StageID            int64
+	StageSlug          string
+	StageName          Text
+	StageLocation      string
+	PavilionID         *int64
+	PavilionSlug       string
+	PavilionName       Text
+	BookingID          *int64
+	Title              string
+	Abstract           string
+	TitleLang          Lang
+	ExhibitorID        *int64
+	ExhibitorSlug      string
+	ExhibitorName      Text
+	ExhibitorLegalName string
+}
+
+// Booked reports whether an exhibitor holds the slot.
+func (a AgendaItem) Booked() bool { return a.BookingID != nil }

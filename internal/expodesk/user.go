@@ -1,0 +1,123 @@
+package expodesk
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Role is what a signed-in person is.
+type Role string
+
+// Roles. A visitor has no account and no role.
+const (
+	RoleOrganizer Role = "organizer"
+	RoleExhibitor Role = "exhibitor"
+)
+
+// NameOrder is how a person's name is shown.
+type NameOrder string
+
+// Name orders: western shows "Marc Tarragó"; eastern shows "王伟" or "Wang Wei".
+const (
+	NameWestern NameOrder = "western"
+	NameEastern NameOrder = "eastern"
+)
+
+// PersonName is a family name and a given name, shown in the order the
+// person's culture uses.
+type PersonName struct {
+	FamilyName string
+	GivenName  string
+	NameOrder  NameOrder
+}
+
+// String returns the full name: family name first without a space for names
+// in Chinese characters (王伟), family name first with a space for other
+// eastern-order names (Wang Wei), given name first otherwise (Marc Tarragó).
+func (n PersonName) String() string {
+	f, g := strings.TrimSpace(n.FamilyName), strings.TrimSpace(n.GivenName)
+	switch {
+	case f == "":
+		return g
+	case g == "":
+		return f
+	case n.NameOrder == NameEastern && isHan(f) && isHan(g):
+		return f + g
+	case n.NameOrder == NameEastern:
+		return f + " " + g
+	}
+	return g + " " + f
+}
+
+// GuessNameOrder proposes the order for a name typed into a form: eastern
+// when the family name is written in Chinese characters.
+func GuessNameOrder(family string) NameOrder {
+	if family != "" && isHan(family) {
+		return NameEastern
+	}
+	return NameWestern
+}
+
+func isHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) && r != '·' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// User is a person who signs in: an organizer or a member of an exhibitor's team.
+type User struct {
+	ID    int64
+	Email string
+	PersonName
+	Lang              Lang
+	Role              Role
+	PavilionID        *int64 // organizers: the one pavilion a coordinator manages
+	ExhibitorID       *int64 // exhibitor team members: their company
+	PasswordHash      string
+	PasswordChangedAt *time.Time
+	SessionVersion    int
+	TOTPSecret        string
+	TOTPEnabledAt     *time.Time
+	DisabledAt        *time.Time
+	LastSignInAt      *time.Time
+	CreatedAt         time.Time
+}
+
+// Principal is who is acting: nil for an anonymous visitor.
+type Principal struct {
+	UserID      int64
+	Email       string
+	Role        Role
+	PavilionID  int64 // 0 for an expo-wide organizer
+	ExpoID      int64 // the expo of PavilionID, for a coordinator
+	ExhibitorID int64 // 0 unless an exhibitor
+}
+
+// PrincipalOf returns the principal for an enabled user; expoID is the expo
+// of the user's pavilion, if any.
+func PrincipalOf(u User, expoID int64) *Principal {
+	p := &Principal{UserID: u.ID, Email: u.Email, Role: u.Role}
+	if u.PavilionID != nil {
+		p.PavilionID = *u.PavilionID
+		p.ExpoID = expoID
+	}
+	if u.ExhibitorID != nil {
+		p.ExhibitorID = *u.ExhibitorID
+	}
+	return p
+}
+
+// IsOrganizer reports whether p is any organizer, expo-wide or pavilion-scoped.
+func (p *Principal) IsOrganizer() bool { return p != nil && p.Role == RoleOrganizer }
+
+// IsExpoOrganizer reports whether p is an organizer not limited to a pavilion.
+func (p *Principal) IsExpoOrganizer() bool { return p.IsOrganizer() && p.PavilionID == 0 }
+
+// IsExhibitor reports whether p is a member of an exhibitor's team.
+func (p *Principal) IsExhibitor() bool {
+	return p != nil && p.Role == RoleExhibitor && p.ExhibitorID != 0
+}

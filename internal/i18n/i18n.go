@@ -1,0 +1,193 @@
+// Package i18n translates the interface into English, Simplified Chinese and
+// Spanish. Catalogs are go-i18n JSON files embedded in the binary; the
+// language a request gets is matched from Accept-Language with x/text.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"expodesk/internal/expodesk"
+)
+
+//go:embed locales/*.json
+var locales embed.FS
+
+var tags = map[expodesk.Lang]language.Tag{
+	expodesk.EN: language.English,
+	expodesk.ZH: language.SimplifiedChinese,
+	expodesk.ES: language.Spanish,
+}
+
+// Catalog holds the three translated catalogs.
+type Catalog struct {
+	bundle     *i18n.Bundle
+	matcher    language.Matcher
+	localizers map[expodesk.Lang]*Localizer
+}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{
+		bundle:     b,
+		matcher:    language.NewMatcher([]language.Tag{language.English, language.SimplifiedChinese, language.Spanish}),
+		localizers: map[expodesk.Lang]*Localizer{},
+	}
+	for _, l := range expodesk.Langs {
+		raw, err := locales.ReadFile("locales/" + string(l) + ".json")
+		if err != nil {
+			return nil, fmt.Errorf("read %s catalog: %w", l, err)
+		}
+		if _, err := b.ParseMessageFileBytes(raw, string(l)+".json"); err != nil {
+			return nil, fmt.Errorf("parse %s catalog: %w", l, err)
+		}
+		plain, err := plainMessages(raw)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s catalog: %w", l, err)
+		}
+		c.localizers[l] = &Localizer{
+			Lang:  l,
+			plain: plain,
+			l:     i18n.NewLocalizer(b, tags[l].String()),
+		}
+	}
+	return c, nil
+}
+
+// plainMessages returns the messages that need neither template data nor
+// plural forms, so that the common case is a map lookup.
+func plainMessages(raw []byte) (map[string]string, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for id, v := range all {
+		var s string
+		if json.Unmarshal(v, &s) == nil && !strings.Contains(s, "{{") {
+			out[id] = s
+		}
+	}
+	return out, nil
+}
+
+// Keys returns the message ids of each language's catalog.
+func Keys() (map[expodesk.Lang][]string, error) {
+	out := map[expodesk.Lang][]string{}
+	for _, l := range expodesk.Langs {
+		raw, err := fs.ReadFile(locales, "locales/"+string(l)+".json")
+		if err != nil {
+			return nil, err
+		}
+		var all map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &all); err != nil {
+			return nil, fmt.Errorf("%s: %w", l, err)
+		}
+		for id := range all {
+			out[l] = append(out[l], id)
+		}
+	}
+	return out, nil
+}
+
+// Localizer returns the translator for lang (English for an unknown one).
+func (c *Catalog) Localizer(lang expodesk.Lang) *Localizer {
+	if l, ok := c.localizers[lang]; ok {
+		return l
+	}
+	return c.localizers[expodesk.EN]
+}
+
+// Match returns the best supported language for an Accept-Language header,
+// English when nothing matches or the header is malformed.
+func (c *Catalog) Match(acceptLanguage string) expodesk.Lang {
+	if acceptLanguage == "" || len(acceptLanguage) > 500 {
+		return expodesk.EN
+	}
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return expodesk.EN
+	}
+	_, idx, conf := c.matcher.Match(prefs...)
+	if conf == language.No {
+		return expodesk.EN
+	}
+	return expodesk.Langs[idx]
+}
+
+// Localizer translates message ids into one language.
+type Localizer struct {
+	Lang  expodesk.Lang
+	plain map[string]string
+	l     *i18n.Localizer
+}
+
+// T returns the message id, filled with data when given. A missing id is
+// logged and shown as the id itself, which the catalog tests prevent.
+func (l *Localizer) T(id string, data ...map[string]any) string {
+	if len(data) == 0 || data[0] == nil {
+		if s, ok := l.plain[id]; ok {
+			return s
+		}
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(data) > 0 {
+		cfg.TemplateData = data[0]
+	}
+	s, err := l.l.Localize(cfg)
+	if err != nil {
+		slog.Warn("missing translation", "lang", l.Lang, "id", id, "err", err)
+		return id
+	}
+	return s
+}
+
+// N returns the plural form of id for count; data may add more fields.
+func (l *Localizer) N(id string, count int, data map[string]any) string {
+	d := map[string]any{"Count": count}
+	for k, v := range data {
+		d[k] = v
+	}
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: d})
+	if err != nil {
+		slog.Warn("missing translation", "lang", l.Lang, "id", id, "err", err)
+		return id
+	}
+	return s
+}
+
+// M translates a domain message.
+func (l *Localizer) M(m expodesk.Message) string { return l.T(m.Key, m.Data) }
+
+type ctxKey struct{}
+
+// WithLocalizer returns ctx carrying l.
+func WithLocalizer(ctx context.Context, l *Localizer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// From returns the localizer in ctx; English if none, so that nothing panics.
+func From(ctx context.Context) *Localizer {
+	if l, ok := ctx.Value(ctxKey{}).(*Localizer); ok {
+		return l
+	}
+	return fallback
+}
+
+var fallback = func() *Localizer {
+	c, err := Load()
+	if err != nil {
+		panic(fmt.Sprintf("i18n: embedded catalogs do not load: %v", err))
+	}
+	return c.Localizer(expodesk.EN)
+}()

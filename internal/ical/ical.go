@@ -1,0 +1,148 @@
+// Package ical writes iCalendar feeds (RFC 5545) of roadshow sessions with
+// arran4/golang-ical. Times carry the expo's TZID and the feed includes a
+// VTIMEZONE built from Go's tz database, so calendar apps show "10:30" in
+// Barcelona and convert correctly elsewhere.
+package ical
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+// Event is one session in a feed.
+type Event struct {
+	UID         string
+	Start, End  time.Time
+	Summary     string
+	Description string
+	Location    string
+	URL         string
+	Modified    time.Time
+}
+
+// Feed is a calendar of events in one time zone.
+type Feed struct {
+	Name     string
+	Zone     *time.Location
+	Events   []Event
+	Stamp    time.Time // DTSTAMP: when the feed was generated
+	Language string
+}
+
+const localFormat = "20060102T150405"
+
+// Write serializes the feed.
+func Write(w io.Writer, f Feed) error {
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//expodesk//roadshow agenda//" + f.Language)
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetCalscale("GREGORIAN")
+	cal.SetXWRCalName(f.Name)
+	cal.SetName(f.Name)
+	cal.SetXWRTimezone(f.Zone.String())
+	cal.SetRefreshInterval("PT1H")
+	cal.SetXPublishedTTL("PT1H")
+
+	if len(f.Events) > 0 {
+		from, to := f.Events[0].Start, f.Events[0].End
+		for _, e := range f.Events {
+			if e.Start.Before(from) {
+				from = e.Start
+			}
+			if e.End.After(to) {
+				to = e.End
+			}
+		}
+		cal.AddVTimezone(timezone(f.Zone, from, to))
+	}
+	tzid := ics.WithTZID(f.Zone.String())
+	for _, e := range f.Events {
+		ev := cal.AddEvent(e.UID)
+		ev.SetDtStampTime(f.Stamp)
+		ev.SetProperty(ics.ComponentPropertyDtStart, e.Start.In(f.Zone).Format(localFormat), tzid)
+		ev.SetProperty(ics.ComponentPropertyDtEnd, e.End.In(f.Zone).Format(localFormat), tzid)
+		ev.SetSummary(e.Summary)
+		if e.Description != "" {
+			ev.SetDescription(e.Description)
+		}
+		if e.Location != "" {
+			ev.SetLocation(e.Location)
+		}
+		if e.URL != "" {
+			ev.SetURL(e.URL)
+		}
+		if !e.Modified.IsZero() {
+			ev.SetLastModifiedAt(e.Modified)
+		}
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+		ev.SetTimeTransparency(ics.TransparencyOpaque)
+	}
+	if err := cal.SerializeTo(w); err != nil {
+		return fmt.Errorf("write calendar: %w", err)
+	}
+	return nil
+}
+
+// timezone builds a VTIMEZONE for loc that is exact between from and to
+// (with a year's margin): one observance for the offset in force at the
+// start, then one per transition, each with its own onset.
+func timezone(loc *time.Location, from, to time.Time) *ics.VTimezone {
+	tz := ics.NewTimezone(loc.String())
+	start := from.AddDate(-1, 0, 0).In(loc)
+	end := to.AddDate(1, 0, 0)
+	_, prevOff := start.Zone()
+	add := func(onset time.Time, offFrom, offTo int, name string, dst bool) {
+		var c *ics.ComponentBase
+		if dst {
+			d := &ics.Daylight{}
+			tz.Components = append(tz.Components, d)
+			c = &d.ComponentBase
+		} else {
+			s := tz.AddStandard()
+			c = &s.ComponentBase
+		}
+		// An onset is written in the local time in force before it.
+		c.SetProperty(ics.ComponentPropertyDtStart, onset.In(time.FixedZone("", offFrom)).Format(localFormat))
+		c.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetfrom), offset(offFrom))
+		c.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetto), offset(offTo))
+		if name != "" {
+			c.SetProperty(ics.ComponentProperty(ics.PropertyTzname), name)
+		}
+	}
+	name, _ := start.Zone()
+	add(start, prevOff, prevOff, name, start.IsDST())
+	for t := start; t.Before(end); t = t.Add(24 * time.Hour) {
+		next := t.Add(24 * time.Hour)
+		if _, off := next.In(loc).Zone(); off != prevOff {
+			at := transition(loc, t, next, prevOff)
+			n, _ := at.In(loc).Zone()
+			add(at, prevOff, off, n, at.In(loc).IsDST())
+			prevOff = off
+		}
+	}
+	return tz
+}
+
+// transition finds the first second in (lo, hi] whose offset differs from off.
+func transition(loc *time.Location, lo, hi time.Time, off int) time.Time {
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if _, o := mid.In(loc).Zone(); o == off {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi.Truncate(time.Second)
+}
+
+func offset(seconds int) string {
+	sign := "+"
+	if seconds < 0 {
+		sign, seconds = "-", -seconds
+	}
+	return fmt.Sprintf("%s%02d%02d", sign, seconds/3600, seconds%3600/60)
+}

@@ -1,0 +1,168 @@
+// Package postgres is expodesk's store: every query the application makes,
+// the migration runner, and the translation of database errors into the
+// domain's error codes. It returns domain types only.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"expodesk/internal/expodesk"
+)
+
+// Querier is what the store needs of a connection: a pool in production, a
+// transaction in tests that roll back.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// Store runs expodesk's queries.
+type Store struct {
+	db  Querier
+	now func() time.Time
+}
+
+// New returns a store over db. now is the clock (time.Now in production).
+func New(db Querier, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
+
+// Open connects a pool to the database at url and checks that it answers.
+// The pool reconnects by itself when PostgreSQL restarts.
+func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	cfg.HealthCheckPeriod = 15 * time.Second
+	cfg.ConnConfig.RuntimeParams["application_name"] = "expodesk"
+	// A runaway query must not hold a connection forever.
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
+	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60000"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database pool: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	return pool, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction (a savepoint when the store already runs in one).
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.db, fn)
+}
+
+// PostgreSQL error codes the store translates.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+	pgCheckViolation      = "23514"
+	pgExclusionViolation  = "23P01"
+	pgSerialization       = "40001"
+	pgDeadlock            = "40P01"
+)
+
+// translate turns a database error into a domain error: no rows is not found,
+// a broken unique or exclusion constraint is a conflict, a broken check or
+// foreign key is invalid input. Anything else is wrapped with what.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return expodesk.ErrNotFound
+	}
+	if e := expodesk.ErrorOf(err); e != nil {
+		return err
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case pgUniqueViolation, pgExclusionViolation:
+			return &expodesk.Error{Code: expodesk.ECONFLICT, Message: "error.conflict",
+				Data: map[string]any{"Constraint": pgErr.ConstraintName}}
+		case pgCheckViolation, pgForeignKeyViolation:
+			return expodesk.Wrap(expodesk.EINVALID, "error.invalid", fmt.Errorf("%s: %w", what, err))
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// ConstraintOf returns the name of the constraint behind a conflict, or "".
+func ConstraintOf(err error) string {
+	if e := expodesk.ErrorOf(err); e != nil && e.Data != nil {
+		if c, ok := e.Data["Constraint"].(string); ok {
+			return c
+		}
+	}
+	return ""
+}
+
+// collect runs a query and scans every row into a T by column name.
+func collect[T any](ctx context.Context, db Querier, what, sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, translate(err, what)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	if err != nil {
+		return nil, translate(err, what)
+	}
+	return out, nil
+}
+
+// one runs a query expected to return exactly one row and scans it into a T.
+func one[T any](ctx context.Context, db Querier, what, sql string, args ...any) (T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		var zero T
+		return zero, translate(err, what)
+	}
+	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[T])
+	return v, translate(err, what)
+}
+
+// Tx runs fn with a store whose every query runs in one transaction, committed
+// when fn returns nil and rolled back otherwise.
+func (s *Store) Tx(ctx context.Context, fn func(*Store) error) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		return fn(&Store{db: tx, now: s.now})
+	})
+}
+
+// Lock takes a transaction-scoped advisory lock, so that two instances doing
+// the same one-off work (loading demo data) do it once. Call it inside Tx.
+func (s *Store) Lock(ctx context.Context, key int64) error {
+	_, err := s.db.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", key)
+	return translate(err, "take advisory lock")
+}

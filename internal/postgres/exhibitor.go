@@ -1,0 +1,235 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"expodesk/internal/expodesk"
+)
+
+const exhibitorColumns = `e.id, e.slug, e.legal_name, e.name, e.description, e.country, e.city, e.website,
+	e.email, e.phone, e.registration_id,
+	array(SELECT s.sector_code FROM exhibitor_sector s WHERE s.exhibitor_id = e.id ORDER BY s.sector_code) AS sectors,
+	coalesce((SELECT l.etag FROM logo l WHERE l.exhibitor_id = e.id), '') AS logo_etag,
+	e.created_at, e.updated_at`
+
+// ExhibitorGet returns the exhibitor with the given slug.
+func (s *Store) ExhibitorGet(ctx context.Context, slug string) (expodesk.Exhibitor, error) {
+	return one[expodesk.Exhibitor](ctx, s.db, "get exhibitor",
+		`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.slug = $1`, slug)
+}
+
+// ExhibitorGetByID returns the exhibitor with the given id.
+func (s *Store) ExhibitorGetByID(ctx context.Context, id int64) (expodesk.Exhibitor, error) {
+	return one[expodesk.Exhibitor](ctx, s.db, "get exhibitor",
+		`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.id = $1`, id)
+}
+
+// ExhibitorIsPublic reports whether the exhibitor has at least one approved
+// participation, which is what makes its page visible to visitors.
+func (s *Store) ExhibitorIsPublic(ctx context.Context, id int64) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx,
+		`SELECT EXISTS (SELECT 1 FROM participation WHERE exhibitor_id = $1 AND status = 'approved')`, id).Scan(&ok)
+	return ok, translate(err, "check exhibitor is public")
+}
+
+// ExhibitorCreate inserts e with its sectors and returns it with its id.
+func (s *Store) ExhibitorCreate(ctx context.Context, e expodesk.Exhibitor, known map[string]bool) (expodesk.Exhibitor, error) {
+	if err := e.Validate(known); err != nil {
+		return e, err
+	}
+	var out expodesk.Exhibitor
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx,
+			`INSERT INTO exhibitor (slug, legal_name, name, description, country, city, website, email, phone, registration_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			e.Slug, e.LegalName, e.Name, e.Description, e.Country, e.City, e.Website, e.Email, e.Phone,
+			e.RegistrationID).Scan(&id)
+		if err != nil {
+			return translate(err, "create exhibitor")
+		}
+		if err := setSectors(ctx, tx, id, e.Sectors); err != nil {
+			return err
+		}
+		out, err = one[expodesk.Exhibitor](ctx, tx, "get exhibitor",
+			`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.id = $1`, id)
+		return err
+	})
+	return out, err
+}
+
+func setSectors(ctx context.Context, tx pgx.Tx, exhibitorID int64, sectors []string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM exhibitor_sector WHERE exhibitor_id = $1`, exhibitorID); err != nil {
+		return translate(err, "clear sectors")
+	}
+	_, err := tx.Exec(ctx,
+		`INSERT INTO exhibitor_sector (exhibitor_id, sector_code)
+		SELECT $1, code FROM unnest($2::text[]) AS code ON CONFLICT DO NOTHING`, exhibitorID, sectors)
+	return translate(err, "set sectors")
+}
+
+// ExhibitorParticipations returns the approved participations of an
+// exhibitor with their expo and pavilion, soonest expo first.
+func (s *Store) ExhibitorParticipations(ctx context.Context, exhibitorID int64) ([]expodesk.ExhibitorParticipation, error) {
+	type row struct {
+		expodesk.Expo
+		Booth      string
+		PavilionID *int64
+	}
+	rows, err := collect[row](ctx, s.db, "list participations",
+		`SELECT `+expoColumns+`, p.booth, p.pavilion_id
+		FROM participation p JOIN expo e ON e.id = p.expo_id
+		WHERE p.exhibitor_id = $1 AND p.status = 'approved'
+		ORDER BY e.first_day, e.id`, exhibitorID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]expodesk.ExhibitorParticipation, 0, len(rows))
+	for _, r := range rows {
+		ep := expodesk.ExhibitorParticipation{Expo: r.Expo, Booth: r.Booth}
+		if r.PavilionID != nil {
+			pv, err := s.PavilionGetByID(ctx, *r.PavilionID)
+			if err != nil {
+				return nil, err
+			}
+			ep.Pavilion = &pv
+		}
+		out = append(out, ep)
+	}
+	return out, nil
+}
+
+// ParticipationCreate inserts a participation.
+func (s *Store) ParticipationCreate(ctx context.Context, p expodesk.Participation) (expodesk.Participation, error) {
+	return one[expodesk.Participation](ctx, s.db, "create participation",
+		`INSERT INTO participation (expo_id, exhibitor_id, pavilion_id, booth, status)
+		VALUES ($1, $2, $3, $4, $5)
+		RETURNING id, expo_id, exhibitor_id, pavilion_id, booth, status, created_at`,
+		p.ExpoID, p.ExhibitorID, p.PavilionID, p.Booth, p.Status)
+}
+
+// Logo is an exhibitor's stored logo image.
+type Logo struct {
+	ContentType string
+	Data        []byte
+	ETag        string
+}
+
+// LogoGet returns the logo of an exhibitor with a public page.
+func (s *Store) LogoGet(ctx context.Context, exhibitorSlug string) (Logo, error) {
+	return one[Logo](ctx, s.db, "get logo",
+		`SELECT l.content_type, l.data, l.etag FROM logo l JOIN exhibitor e ON e.id = l.exhibitor_id
+		WHERE e.slug = $1`, exhibitorSlug)
+}
+
+// LogoPut stores an already re-encoded logo for an exhibitor.
+func (s *Store) LogoPut(ctx context.Context, exhibitorID int64, contentType string, data []byte, width, height int, etag string) error {
+	_, err := s.db.Exec(ctx,
+		`INSERT INTO logo (exhibitor_id, content_type, data, width, height, etag) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (exhibitor_id) DO UPDATE SET content_type = $2, data = $3, width = $4, height = $5, etag = $6, updated_at = now()`,
+		exhibitorID, contentType, data, width, height, etag)
+	return translate(err, "store logo")
+}
+
+// maxSearchTerms bounds how many words of a search are matched; the rest are ignored.
+const maxSearchTerms = 5
+
+// likePattern escapes LIKE's metacharacters in term and wraps it in %…%.
+func likePattern(term string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(term) + "%"
+}
+
+// sortName is the SQL expression of a directory card's name in lang, with the
+// same fallback order as expodesk.Text.In, compared in lang's collation so
+// that Chinese names sort by pinyin and Spanish ones by Spanish rules.
+func sortName(lang expodesk.Lang) string {
+	order := map[expodesk.Lang][]string{
+		expodesk.EN: {"en", "es", "zh"},
+		expodesk.ZH: {"zh", "en", "es"},
+		expodesk.ES: {"es", "en", "zh"},
+	}[lang]
+	if order == nil {
+		order = []string{"en", "es", "zh"}
+	}
+	collation := map[expodesk.Lang]string{expodesk.EN: "en-x-icu", expodesk.ZH: "zh-x-icu", expodesk.ES: "es-x-icu"}[lang]
+	if collation == "" {
+		collation = "en-x-icu"
+	}
+	var parts []string
+	for _, l := range order {
+		parts = append(parts, fmt.Sprintf("nullif(e.name->>'%s', '')", l))
+	}
+	return fmt.Sprintf(`coalesce(%s, e.legal_name) COLLATE "%s"`, strings.Join(parts, ", "), collation)
+}
+
+// Directory returns one page of an expo's (or a pavilion's) approved
+// exhibitors matching q. Every word of q must occur in a name, the legal name
+// or a description in any language, ignoring case and accents.
+func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expodesk.DirectoryPage, error) {
+	q = q.Clean()
+	args := []any{q.ExpoID}
+	where := []string{"p.expo_id = $1", "p.status = 'approved'"}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if q.PavilionID != 0 {
+		where = append(where, "p.pavilion_id = "+arg(q.PavilionID))
+	}
+	for i, term := range strings.Fields(q.Text) {
+		if i == maxSearchTerms {
+			break
+		}
+		where = append(where, "e.search LIKE search_fold("+arg(likePattern(term))+")")
+	}
+	if q.Sector != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM exhibitor_sector s WHERE s.exhibitor_id = e.id AND s.sector_code = "+arg(q.Sector)+")")
+	}
+	if q.Country != "" {
+		where = append(where, "e.country = "+arg(q.Country))
+	}
+	from := ` FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id WHERE ` + strings.Join(where, " AND ")
+
+	page := expodesk.DirectoryPage{Page: q.Page, PerPage: q.PerPage}
+	if err := s.db.QueryRow(ctx, `SELECT count(*)`+from, args...).Scan(&page.Total); err != nil {
+		return page, translate(err, "count directory")
+	}
+	if page.Total == 0 {
+		return page, nil
+	}
+	// A page past the end shows the last page rather than nothing.
+	if last := page.Pages(); page.Page > last {
+		page.Page = last
+	}
+	limit, offset := arg(q.PerPage), arg((page.Page-1)*q.PerPage)
+	entries, err := collect[expodesk.DirectoryEntry](ctx, s.db, "list directory",
+		`SELECT `+exhibitorColumns+`, p.booth,
+			coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name`+
+			strings.Replace(from, " WHERE ", " LEFT JOIN pavilion pv ON pv.id = p.pavilion_id WHERE ", 1)+
+			` ORDER BY `+sortName(q.Lang)+`, e.id LIMIT `+limit+` OFFSET `+offset, args...)
+	if err != nil {
+		return page, err
+	}
+	page.Entries = entries
+	return page, nil
+}
+
+// DirectoryCountries returns the countries of an expo's (or pavilion's)
+// approved exhibitors, for the country filter.
+func (s *Store) DirectoryCountries(ctx context.Context, expoID, pavilionID int64) ([]string, error) {
+	rows, err := s.db.Query(ctx,
+		`SELECT DISTINCT e.country FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id
+		WHERE p.expo_id = $1 AND p.status = 'approved' AND ($2 = 0 OR p.pavilion_id = $2)
+		ORDER BY 1`, expoID, pavilionID)
+	if err != nil {
+		return nil, translate(err, "list countries")
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, translate(err, "list countries")
+}

@@ -1,0 +1,52 @@
+package postgres
+
+import (
+	"context"
+
+	"expodesk/internal/expodesk"
+)
+
+const pavilionColumns = `p.id, p.expo_id, p.slug, p.name, p.host, p.hall, p.description, p.position`
+
+// PavilionList returns the pavilions of an expo in display order.
+func (s *Store) PavilionList(ctx context.Context, expoID int64) ([]expodesk.Pavilion, error) {
+	return collect[expodesk.Pavilion](ctx, s.db, "list pavilions",
+		`SELECT `+pavilionColumns+` FROM pavilion p WHERE p.expo_id = $1 ORDER BY p.position, p.id`, expoID)
+}
+
+// PavilionListWithCounts returns the pavilions of an expo with their exhibitor counts.
+func (s *Store) PavilionListWithCounts(ctx context.Context, expoID int64) ([]expodesk.PavilionSummary, error) {
+	return collect[expodesk.PavilionSummary](ctx, s.db, "list pavilions",
+		`SELECT `+pavilionColumns+`,
+			(SELECT count(*) FROM participation x WHERE x.pavilion_id = p.id AND x.status = 'approved')::int AS exhibitors
+		FROM pavilion p WHERE p.expo_id = $1 ORDER BY p.position, p.id`, expoID)
+}
+
+// PavilionGet returns the pavilion with the given slug in an expo.
+func (s *Store) PavilionGet(ctx context.Context, expoID int64, slug string) (expodesk.Pavilion, error) {
+	return one[expodesk.Pavilion](ctx, s.db, "get pavilion",
+		`SELECT `+pavilionColumns+` FROM pavilion p WHERE p.expo_id = $1 AND p.slug = $2`, expoID, slug)
+}
+
+// PavilionGetByID returns the pavilion with the given id.
+func (s *Store) PavilionGetByID(ctx context.Context, id int64) (expodesk.Pavilion, error) {
+	return one[expodesk.Pavilion](ctx, s.db, "get pavilion",
+		`SELECT `+pavilionColumns+` FROM pavilion p WHERE p.id = $1`, id)
+}
+
+// PavilionCreate inserts pv and returns it with its id.
+func (s *Store) PavilionCreate(ctx context.Context, pv expodesk.Pavilion) (expodesk.Pavilion, error) {
+	if err := pv.Validate(); err != nil {
+		return pv, err
+	}
+	return one[expodesk.Pavilion](ctx, s.db, "create pavilion",
+		`INSERT INTO pavilion AS p (expo_id, slug, name, host, hall, description, position)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+pavilionColumns,
+		pv.ExpoID, pv.Slug, pv.Name, pv.Host, pv.Hall, pv.Description, pv.Position)
+}
+
+// SectorList returns the sector list in display order.
+func (s *Store) SectorList(ctx context.Context) ([]expodesk.Sector, error) {
+	return collect[expodesk.Sector](ctx, s.db, "list sectors",
+		`SELECT code, name, position FROM sector ORDER BY position, code`)
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"expodesk/internal/expodesk"
+	"expodesk/web"
+)
+
+// directory lists an expo's or a pavilion's approved exhibitors, with search,
+// filters and pagination in the URL (V2). An htmx request gets only the
+// results, so that search updates as the visitor types.
+func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	expo, err := s.store.ExpoGet(ctx, chi.URLParam(r, "expo"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	lang := web.Lang(ctx)
+	loc := web.RequestFrom(ctx).Loc
+	v := web.DirectoryView{Expo: expo, Path: "/expos/" + expo.Slug + "/exhibitors"}
+	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: "/"}, {Label: expo.Name.In(lang), Href: "/expos/" + expo.Slug}}
+	title := loc.T("directory.title") + " · " + expo.Name.In(lang)
+	if slug := chi.URLParam(r, "pavilion"); slug != "" {
+		pv, err := s.store.PavilionGet(ctx, expo.ID, slug)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v.Pavilion = &pv
+		v.Path = "/expos/" + expo.Slug + "/pavilions/" + pv.Slug
+		crumbs = append(crumbs, web.Crumb{Label: pv.Name.In(lang)})
+		title = pv.Name.In(lang) + " · " + expo.Name.In(lang)
+	} else {
+		crumbs = append(crumbs, web.Crumb{Label: loc.T("directory.title")})
+	}
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	v.Query = expodesk.DirectoryQuery{
+		ExpoID: expo.ID, Text: q.Get("q"), Sector: q.Get("sector"), Country: q.Get("country"),
+		Lang: lang, Page: page,
+	}.Clean()
+	if v.Pavilion != nil {
+		v.Query.PavilionID = v.Pavilion.ID
+	}
+	if v.Sectors, err = s.store.SectorList(ctx); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !knownSector(v.Sectors, v.Query.Sector) {
+		v.Query.Sector = ""
+	}
+	if v.Result, err = s.store.Directory(ctx, v.Query); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Add("Vary", "HX-Request")
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
+		s.render(w, r, http.StatusOK, web.DirectoryResults(v))
+		return
+	}
+	if v.Countries, err = s.store.DirectoryCountries(ctx, expo.ID, v.Query.PavilionID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	desc := loc.T("directory.description", map[string]any{"Name": expo.Name.In(lang)})
+	if v.Pavilion != nil && !v.Pavilion.Description.IsZero() {
+		desc = v.Pavilion.Description.In(lang)
+	}
+	s.render(w, r, http.StatusOK, web.DirectoryPage(web.Page{Title: title, Description: desc, Crumbs: crumbs}, v))
+}
+
+func knownSector(sectors []expodesk.Sector, code string) bool {
+	for _, s := range sectors {
+		if s.Code == code {
+			return true
+		}
+	}
+	return false
+}

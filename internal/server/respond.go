@@ -1,0 +1,97 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"sync"
+
+	"github.com/a-h/templ"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/i18n"
+	"expodesk/web"
+)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes an HTML component with the given status. It renders into a
+// buffer first, so that a failure halfway becomes a clean 500 page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// eMethod is the router's own error code for a known URL called with the wrong method.
+const eMethod = "method_not_allowed"
+
+// statusOf maps a domain error code to an HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case expodesk.ENOTFOUND:
+		return http.StatusNotFound
+	case expodesk.EINVALID:
+		return http.StatusUnprocessableEntity
+	case expodesk.ECONFLICT:
+		return http.StatusConflict
+	case expodesk.EFORBIDDEN:
+		return http.StatusForbidden
+	case expodesk.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case expodesk.ETOOMANYREQUEST:
+		return http.StatusTooManyRequests
+	case expodesk.EGONE:
+		return http.StatusGone
+	case eMethod:
+		return http.StatusMethodNotAllowed
+	}
+	return http.StatusInternalServerError
+}
+
+// renderError is the one error path: a domain error becomes its status and a
+// translated page; anything else is logged with the request id and shown as
+// a plain sentence with that id, never the error's text.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := expodesk.ErrorCode(err)
+	status := statusOf(code)
+	loc := i18n.From(r.Context())
+	v := web.ErrorView{Status: status}
+	switch status {
+	case http.StatusInternalServerError:
+		s.log.ErrorContext(r.Context(), "internal error", "err", err)
+		v.Title, v.Message = loc.T("error.internal_title"), loc.T("error.internal")
+		v.RequestID = RequestID(r.Context())
+	case http.StatusNotFound:
+		v.Title, v.Message = loc.T("error.not_found_title"), loc.T("error.not_found")
+	case http.StatusForbidden:
+		v.Title, v.Message = loc.T("error.forbidden_title"), loc.T("error.forbidden")
+	default:
+		v.Title = loc.T("error.generic_title")
+		if e := expodesk.ErrorOf(err); e != nil {
+			v.Message = loc.T(e.Message, e.Data)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, web.ErrorPage(web.Page{Title: v.Title}, v))
+}
+
+// notFound is the router's answer for unknown URLs.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, expodesk.ErrNotFound)
+}
+
+// methodNotAllowed answers a known URL called with the wrong method.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, &expodesk.Error{Code: eMethod, Message: "error.method"})
+}

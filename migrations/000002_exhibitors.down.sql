@@ -1,0 +1,6 @@
+BEGIN;
+DROP TABLE IF EXISTS participation;
+DROP TABLE IF EXISTS logo;
+DROP TABLE IF EXISTS exhibitor_sector;
+DROP TABLE IF EXISTS exhibitor;
+COMMIT;

@@ -1,0 +1,7 @@
+BEGIN;
+DROP TABLE IF EXISTS rate_counter;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS user_token;
+DROP TABLE IF EXISTS recovery_code;
+DROP TABLE IF EXISTS app_user;
+COMMIT;

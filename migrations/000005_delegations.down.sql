@@ -1,0 +1,6 @@
+BEGIN;
+DROP TABLE IF EXISTS itinerary_item;
+DROP TABLE IF EXISTS meeting;
+DROP TABLE IF EXISTS delegation_member;
+DROP TABLE IF EXISTS delegation;
+COMMIT;

@@ -1,0 +1,4 @@
+BEGIN;
+DROP TABLE IF EXISTS mail_message;
+DROP TABLE IF EXISTS audit_entry;
+COMMIT;

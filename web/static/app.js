@@ -1,0 +1,18 @@
+// expodesk enhancements; every page works without this file.
+(function () {
+  "use strict";
+  // On an agenda, offer the visitor's own time zone (from the browser) first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.querySelector("select[data-detect-zone]");
+    if (!select || !window.Intl) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || select.value) return;
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === zone) return;
+    }
+    var opt = document.createElement("option");
+    opt.value = zone;
+    opt.textContent = zone;
+    select.insertBefore(opt, select.options[1] || null);
+  });
+})();

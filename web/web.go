@@ -1,0 +1,151 @@
+// Package web holds expodesk's templ components (layout, shared components,
+// pages), their view models, and the embedded static files.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/i18n"
+)
+
+// Static holds the files served under /static/.
+//
+//go:embed static
+var Static embed.FS
+
+// assetVersions maps a static file's path to a short hash of its content, so
+// that its URL changes when it does and it can be cached for a year.
+var assetVersions = func() map[string]string {
+	out := map[string]string{}
+	_ = fs.WalkDir(Static, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := Static.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return out
+}()
+
+// Asset returns the versioned URL of a static file, e.g. Asset("app.css").
+func Asset(name string) string {
+	return "/static/" + name + "?v=" + assetVersions[name]
+}
+
+// AssetVersion returns the content version of a static file ("" if unknown).
+func AssetVersion(name string) string { return assetVersions[name] }
+
+// Request is what every page needs to know about the request it answers.
+type Request struct {
+	Lang      expodesk.Lang
+	Loc       *i18n.Localizer
+	URL       *url.URL
+	Principal *expodesk.Principal
+	RequestID string
+	// CSRFField is not needed: cross-origin form posts are refused by header checks.
+}
+
+type requestKey struct{}
+
+// WithRequest returns ctx carrying r.
+func WithRequest(ctx context.Context, r Request) context.Context {
+	ctx = i18n.WithLocalizer(ctx, r.Loc)
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// RequestFrom returns the Request in ctx (English, no URL, when absent).
+func RequestFrom(ctx context.Context) Request {
+	if r, ok := ctx.Value(requestKey{}).(Request); ok {
+		return r
+	}
+	return Request{Lang: expodesk.EN, Loc: i18n.From(ctx), URL: &url.URL{Path: "/"}}
+}
+
+// Lang returns the request's interface language.
+func Lang(ctx context.Context) expodesk.Lang { return RequestFrom(ctx).Lang }
+
+// T translates a message id for the request.
+func T(ctx context.Context, id string) string { return i18n.From(ctx).T(id) }
+
+// TD translates a message id with template data.
+func TD(ctx context.Context, id string, data map[string]any) string { return i18n.From(ctx).T(id, data) }
+
+// N translates a plural message for count.
+func N(ctx context.Context, id string, count int) string { return i18n.From(ctx).N(id, count, nil) }
+
+// In returns a content field in the request's language, with fallback.
+func In(ctx context.Context, t expodesk.Text) string { return t.In(Lang(ctx)) }
+
+// LangOf returns the language a content field is actually shown in, for a
+// lang attribute on fallback text.
+func LangOf(ctx context.Context, t expodesk.Text) string {
+	_, l := t.Resolve(Lang(ctx))
+	return htmlLang(l)
+}
+
+// htmlLang is the BCP 47 tag for an html lang attribute.
+func htmlLang(l expodesk.Lang) string {
+	if l == expodesk.ZH {
+		return "zh-Hans"
+	}
+	return string(l)
+}
+
+// HTMLLang is the lang attribute of the page.
+func HTMLLang(ctx context.Context) string { return htmlLang(Lang(ctx)) }
+
+// LangURL returns the current URL switched to another language.
+func LangURL(ctx context.Context, l expodesk.Lang) string {
+	u := *RequestFrom(ctx).URL
+	q := u.Query()
+	q.Set("lang", string(l))
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// WithQuery returns the current URL with one query parameter replaced (removed when v is empty).
+func WithQuery(ctx context.Context, key, v string) string {
+	u := *RequestFrom(ctx).URL
+	q := u.Query()
+	q.Del("lang")
+	if v == "" {
+		q.Del(key)
+	} else {
+		q.Set(key, v)
+	}
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// CurrentPath returns the path of the current URL.
+func CurrentPath(ctx context.Context) string { return RequestFrom(ctx).URL.Path }
+
+// LangName is the name of a language written in that language.
+func LangName(l expodesk.Lang) string {
+	switch l {
+	case expodesk.ZH:
+		return "中文"
+	case expodesk.ES:
+		return "Español"
+	}
+	return "English"
+}
+
+func pageTitle(ctx context.Context, p Page) string {
+	if p.Title == "" {
+		return "expodesk"
+	}
+	return p.Title + " · expodesk"
+}
