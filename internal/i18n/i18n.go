@@ -1,6 +1,7 @@
 // Package i18n translates the interface into English, Simplified Chinese and
-// Spanish. Catalogs are go-i18n JSON files embedded in the binary; the
-// language a request gets is matched from Accept-Language with x/text.
+// Spanish. Catalogs are go-i18n JSON files embedded in the binary, one per
+// area and language (locales/<area>.<lang>.json); the language a request gets
+// is matched from Accept-Language with x/text.
 package i18n
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -44,16 +46,23 @@ func Load() (*Catalog, error) {
 		localizers: map[expodesk.Lang]*Localizer{},
 	}
 	for _, l := range expodesk.Langs {
-		raw, err := locales.ReadFile("locales/" + string(l) + ".json")
+		files, err := catalogFiles(l)
 		if err != nil {
-			return nil, fmt.Errorf("read %s catalog: %w", l, err)
+			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(raw, string(l)+".json"); err != nil {
-			return nil, fmt.Errorf("parse %s catalog: %w", l, err)
-		}
-		plain, err := plainMessages(raw)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s catalog: %w", l, err)
+		plain := map[string]string{}
+		for _, name := range files {
+			raw, err := locales.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+			// go-i18n takes the language from the file name's last part before .json.
+			if _, err := b.ParseMessageFileBytes(raw, path.Base(name)); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", name, err)
+			}
+			if err := plainMessages(raw, plain); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", name, err)
+			}
 		}
 		c.localizers[l] = &Localizer{
 			Lang:  l,
@@ -64,37 +73,54 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-// plainMessages returns the messages that need neither template data nor
-// plural forms, so that the common case is a map lookup.
-func plainMessages(raw []byte) (map[string]string, error) {
+// catalogFiles lists the catalog files of one language.
+func catalogFiles(l expodesk.Lang) ([]string, error) {
+	files, err := fs.Glob(locales, "locales/*."+string(l)+".json")
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no catalogs for %s", l)
+	}
+	return files, nil
+}
+
+// plainMessages adds to out the messages that need neither template data
+// nor plural forms, so that the common case is a map lookup.
+func plainMessages(raw []byte, out map[string]string) error {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &all); err != nil {
-		return nil, err
+		return err
 	}
-	out := map[string]string{}
 	for id, v := range all {
 		var s string
 		if json.Unmarshal(v, &s) == nil && !strings.Contains(s, "{{") {
 			out[id] = s
 		}
 	}
-	return out, nil
+	return nil
 }
 
-// Keys returns the message ids of each language's catalog.
-func Keys() (map[expodesk.Lang][]string, error) {
-	out := map[expodesk.Lang][]string{}
+// Keys returns, for each language, the message ids of each of its catalog
+// files keyed by area ("site" for locales/site.en.json).
+func Keys() (map[expodesk.Lang]map[string][]string, error) {
+	out := map[expodesk.Lang]map[string][]string{}
 	for _, l := range expodesk.Langs {
-		raw, err := fs.ReadFile(locales, "locales/"+string(l)+".json")
+		files, err := catalogFiles(l)
 		if err != nil {
 			return nil, err
 		}
-		var all map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &all); err != nil {
-			return nil, fmt.Errorf("%s: %w", l, err)
-		}
-		for id := range all {
-			out[l] = append(out[l], id)
+		out[l] = map[string][]string{}
+		for _, name := range files {
+			raw, err := locales.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			var all map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &all); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			area := strings.TrimSuffix(path.Base(name), "."+string(l)+".json")
+			for id := range all {
+				out[l][area] = append(out[l][area], id)
+			}
 		}
 	}
 	return out, nil

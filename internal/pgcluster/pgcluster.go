@@ -34,7 +34,7 @@ import (
 // Cluster is a PostgreSQL data directory and the port its server listens on.
 type Cluster struct {
 	Dir  string // the data directory
-	Port int // 0 picks a free port when the server is started
+	Port int    // 0 picks a free port when the server is started
 	// Fast turns off durability (fsync, synchronous commit): for throwaway test clusters only.
 	Fast bool
 	Log  io.Writer
