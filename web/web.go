@@ -80,7 +80,9 @@ func Lang(ctx context.Context) expodesk.Lang { return RequestFrom(ctx).Lang }
 func T(ctx context.Context, id string) string { return i18n.From(ctx).T(id) }
 
 // TD translates a message id with template data.
-func TD(ctx context.Context, id string, data map[string]any) string { return i18n.From(ctx).T(id, data) }
+func TD(ctx context.Context, id string, data map[string]any) string {
+	return i18n.From(ctx).T(id, data)
+}
 
 // N translates a plural message for count.
 func N(ctx context.Context, id string, count int) string { return i18n.From(ctx).N(id, count, nil) }
