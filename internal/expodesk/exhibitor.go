@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -133,12 +134,21 @@ type DirectoryQuery struct {
 	PerPage    int
 }
 
-// Clean bounds q to what the directory accepts: invalid UTF-8 is dropped, the
-// search text trimmed to 100 characters, the page kept within 1..10000.
+// Clean bounds q to what the directory accepts: invalid UTF-8 is dropped,
+// control characters become spaces, the search text is trimmed to 100
+// characters, the page kept within 1..10000. Clean(Clean(q)) == Clean(q).
 func (q DirectoryQuery) Clean() DirectoryQuery {
-	q.Text = strings.TrimSpace(strings.ToValidUTF8(q.Text, ""))
+	// PostgreSQL text cannot hold NUL; a tab or newline separates words like a space.
+	q.Text = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(q.Text, ""))
+	q.Text = strings.TrimSpace(q.Text)
 	if r := []rune(q.Text); len(r) > 100 {
-		q.Text = string(r[:100])
+		// Trimmed again: the cut may end on a space.
+		q.Text = strings.TrimSpace(string(r[:100]))
 	}
 	q.Sector = strings.ToValidUTF8(q.Sector, "")
 	if !ValidSlug(q.Sector) {

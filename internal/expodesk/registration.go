@@ -50,10 +50,18 @@ func ValidUSCC(id string) bool {
 // ValidSpanishTaxID reports whether id is a valid Spanish NIF (DNI or NIE) or
 // CIF, including its control character.
 func ValidSpanishTaxID(id string) bool {
-	id = strings.ToUpper(id)
 	if len(id) != 9 {
 		return false
 	}
+	// Only ASCII is upper-cased: strings.ToUpper would turn "ſ" (two bytes)
+	// into "S" and let a ten-byte id pass as a CIF.
+	b := []byte(id)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	id = string(b)
 	const dniLetters = "TRWAGMYFPDXBNJZSQVHLCKE"
 	digits := func(s string) (int, bool) {
 		n := 0

@@ -11,6 +11,12 @@ import (
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// latinLetters spells the Latin letters that NFD does not split into a
+// base letter and an accent, so that "Straße" reads "strasse", not "stra-e".
+var latinLetters = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i",
+}
+
 // ValidSlug reports whether s is a lower-case ASCII slug of at most 80 bytes.
 func ValidSlug(s string) bool {
 	return len(s) <= 80 && slugPattern.MatchString(s)
@@ -62,7 +68,11 @@ func Slugify(name string) string {
 				dash = true
 			}
 		default:
-			emit(string(r))
+			if t, ok := latinLetters[unicode.ToLower(r)]; ok {
+				emit(t)
+			} else {
+				emit(string(r))
+			}
 		}
 		if b.Len() > 120 {
 			break
