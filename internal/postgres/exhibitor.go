@@ -18,6 +18,9 @@ const exhibitorColumns = `e.id, e.slug, e.legal_name, e.name, e.description, e.c
 
 // ExhibitorGet returns the exhibitor with the given slug.
 func (s *Store) ExhibitorGet(ctx context.Context, slug string) (expodesk.Exhibitor, error) {
+	if !expodesk.ValidSlug(slug) { // see ExpoGet
+		return expodesk.Exhibitor{}, expodesk.ErrNotFound
+	}
 	return one[expodesk.Exhibitor](ctx, s.db, "get exhibitor",
 		`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.slug = $1`, slug)
 }
@@ -122,6 +125,9 @@ type Logo struct {
 
 // LogoGet returns the logo of an exhibitor with a public page.
 func (s *Store) LogoGet(ctx context.Context, exhibitorSlug string) (Logo, error) {
+	if !expodesk.ValidSlug(exhibitorSlug) { // see ExpoGet
+		return Logo{}, expodesk.ErrNotFound
+	}
 	return one[Logo](ctx, s.db, "get logo",
 		`SELECT l.content_type, l.data, l.etag FROM logo l JOIN exhibitor e ON e.id = l.exhibitor_id
 		WHERE e.slug = $1`, exhibitorSlug)

@@ -18,6 +18,11 @@ func (s *Store) ExpoList(ctx context.Context) ([]expodesk.Expo, error) {
 
 // ExpoGet returns the expo with the given slug.
 func (s *Store) ExpoGet(ctx context.Context, slug string) (expodesk.Expo, error) {
+	// A slug from a URL may hold NUL or invalid UTF-8, which PostgreSQL refuses
+	// with an error; no stored slug looks like that, so it is simply not found.
+	if !expodesk.ValidSlug(slug) {
+		return expodesk.Expo{}, expodesk.ErrNotFound
+	}
 	return one[expodesk.Expo](ctx, s.db, "get expo",
 		`SELECT `+expoColumns+` FROM expo e WHERE e.slug = $1`, slug)
 }

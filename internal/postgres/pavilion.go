@@ -24,6 +24,9 @@ func (s *Store) PavilionListWithCounts(ctx context.Context, expoID int64) ([]exp
 
 // PavilionGet returns the pavilion with the given slug in an expo.
 func (s *Store) PavilionGet(ctx context.Context, expoID int64, slug string) (expodesk.Pavilion, error) {
+	if !expodesk.ValidSlug(slug) { // see ExpoGet
+		return expodesk.Pavilion{}, expodesk.ErrNotFound
+	}
 	return one[expodesk.Pavilion](ctx, s.db, "get pavilion",
 		`SELECT `+pavilionColumns+` FROM pavilion p WHERE p.expo_id = $1 AND p.slug = $2`, expoID, slug)
 }
