@@ -1,0 +1,136 @@
+// Command bench is expodesk's load benchmark behind `make bench`. It is a
+// benchmark, not a test: it passes or fails nothing, it measures.
+//
+// It starts a throwaway PostgreSQL cluster, migrates it, generates 10,000
+// exhibitors, builds and starts the real server binary (`expodesk serve`)
+// and, beside it, a hello-world net/http server; loads each page and the
+// hello-world handler with wrk at the same settings; times the directory
+// page's store calls and rendering in-process and explains its queries; and
+// writes docs/benchmarks.md. Everything it started is stopped at the end.
+// It is development tooling, not part of the server binary.
+//
+// Settings come from the environment:
+//
+//	BENCH_DURATION     length of each measured run (default 10s)
+//	BENCH_WARMUP       unmeasured run before each measured one (default 3s; 0 skips)
+//	BENCH_CONNECTIONS  wrk connections (default 64)
+//	BENCH_THREADS      wrk threads (default 2)
+//	BENCH_EXHIBITORS   exhibitors to generate (default 10000)
+//	BENCH_OUT          the report (default docs/benchmarks.md; "-" prints it instead)
+//	BENCH_KEEP         true leaves the cluster and its data running afterwards,
+//	                   for EXPLAIN or profiling, and prints how to stop it
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == helloCommand {
+		err = serveHello(ctx, os.Args[2:])
+	} else {
+		err = run(ctx, os.Getenv, os.Stdout, os.Stderr)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the benchmark's settings.
+type config struct {
+	Load       load
+	Warmup     time.Duration
+	Exhibitors int
+	Out        string // "" prints the report on stdout
+	Keep       bool
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{Load: load{Threads: 2, Connections: 64, Duration: 10 * time.Second}, Warmup: 3 * time.Second,
+		Exhibitors: 10000, Out: filepath.Join("docs", "benchmarks.md")}
+	duration := func(name string, into *time.Duration, min time.Duration) error {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < min || d%time.Second != 0 {
+				return fmt.Errorf("%s %q: want whole seconds of at least %s, like 10s", name, v, min)
+			}
+			*into = d
+		}
+		return nil
+	}
+	number := func(name string, into *int, min int) error {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < min {
+				return fmt.Errorf("%s %q: want a number of at least %d", name, v, min)
+			}
+			*into = n
+		}
+		return nil
+	}
+	if err := errors.Join(
+		duration("BENCH_DURATION", &c.Load.Duration, time.Second),
+		duration("BENCH_WARMUP", &c.Warmup, 0),
+		number("BENCH_CONNECTIONS", &c.Load.Connections, 1),
+		number("BENCH_THREADS", &c.Load.Threads, 1),
+		number("BENCH_EXHIBITORS", &c.Exhibitors, 100),
+	); err != nil {
+		return c, err
+	}
+	if c.Load.Threads > c.Load.Connections {
+		return c, errors.New("BENCH_THREADS may not exceed BENCH_CONNECTIONS (wrk needs a connection per thread)")
+	}
+	switch v := getenv("BENCH_OUT"); v {
+	case "":
+	case "-":
+		c.Out = ""
+	default:
+		c.Out = v
+	}
+	if v := getenv("BENCH_KEEP"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("BENCH_KEEP %q is not true or false", v)
+		}
+		c.Keep = b
+	}
+	return c, nil
+}
+
+// moduleRoot returns the folder of expodesk's go.mod, searching up from the
+// working directory, so that the benchmark runs from anywhere in the tree.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(b), "module expodesk\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run the benchmark inside the expodesk repository (no go.mod of module expodesk found)")
+		}
+		dir = parent
+	}
+}
+
+// logf reports progress on stderr, so that stdout carries only the results.
+func logf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "bench: "+format+"\n", args...)
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// helloCommand is the hidden subcommand that runs the hello-world server:
+// the benchmark starts itself again, so that the reference is a process of
+// its own like expodesk, with the same Go runtime defaults (GOMAXPROCS).
+const helloCommand = "hello-server"
+
+// helloBody is what the hello-world handler writes.
+const helloBody = "Hello, World!\n"
+
+// serveHello serves helloBody on --addr until ctx ends.
+func serveHello(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet(helloCommand, flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr: *addr,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = io.WriteString(w, helloBody)
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutCtx)
+}
+
+// process is a server the benchmark started, with its output in a log file.
+type process struct {
+	name    string
+	cmd     *exec.Cmd
+	logPath string
+	done    chan struct{}
+	err     error
+}
+
+func startProcess(name, logPath string, env []string, bin string, args ...string) (*process, error) {
+	f, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		f.Close()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// stop asks the process to shut down gracefully (SIGTERM) and kills it if
+// it has not within 30 s.
+func (p *process) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// exited returns an error with the end of the log when the process has ended.
+func (p *process) exited() error {
+	select {
+	case <-p.done:
+		return fmt.Errorf("%s exited (%v); the end of its log:\n%s", p.name, p.err, p.tail())
+	default:
+		return nil
+	}
+}
+
+func (p *process) tail() string {
+	b, _ := os.ReadFile(p.logPath)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > 20 {
+		lines = lines[len(lines)-20:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+// waitReady polls url until it answers 200, the process ends or 60 s pass.
+func waitReady(ctx context.Context, p *process, url string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if err := p.exited(); err != nil {
+			return err
+		}
+		if resp, err := httpClient.Get(url); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not ready at %s after 60 s; the end of its log:\n%s", p.name, url, p.tail())
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// fetch GETs url and checks that it answers 200 with a body containing want,
+// so that the benchmark never measures an error page.
+func fetch(url, want string) ([]byte, error) {
+	resp, err := httpClient.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return body, fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
+	}
+	if !strings.Contains(string(body), want) {
+		return body, errors.New("GET " + url + ": the page lacks " + want)
+	}
+	return body, nil
+}
