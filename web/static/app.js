@@ -15,4 +15,17 @@
     opt.textContent = zone;
     select.insertBefore(opt, select.options[1] || null);
   });
+
+  // When a search-as-you-type pushes a new URL, point the language switch
+  // at it, so that switching language keeps what the visitor searched for.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var links = document.querySelectorAll(".lang-switch a[hreflang]");
+    for (var i = 0; i < links.length; i++) {
+      var lang = new URL(links[i].href).searchParams.get("lang");
+      if (!lang) continue;
+      var url = new URL(window.location.href);
+      url.searchParams.set("lang", lang);
+      links[i].setAttribute("href", url.pathname + url.search);
+    }
+  });
 })();
