@@ -80,7 +80,9 @@ type Hasher struct {
 	hashing func()
 }
 
-// NewHasher returns a Hasher configured by cfg.
+// NewHasher returns a Hasher configured by cfg. It panics when cfg.Params are
+// outside the bounds Verify accepts: a configuration that would make hashes
+// this package cannot check is a programming error, best found at start-up.
 func NewHasher(cfg Config) *Hasher {
 	p := cfg.Params
 	if p == (Params{}) {
@@ -95,12 +97,12 @@ func NewHasher(cfg Config) *Hasher {
 	rand.Read(salt) // never fails: crypto/rand crashes the program instead
 	rand.Read(key)
 	b64 := base64.RawStdEncoding
-	return &Hasher{
-		params: p,
-		slots:  make(chan struct{}, n),
-		dummy: fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s",
-			p.Memory, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)),
+	dummy := fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s",
+		p.Memory, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key))
+	if _, err := decode(dummy); err != nil {
+		panic(fmt.Sprintf("password: NewHasher: %+v: %v", p, err))
 	}
+	return &Hasher{params: p, slots: make(chan struct{}, n), dummy: dummy}
 }
 
 // Params returns the parameters new hashes are made with.

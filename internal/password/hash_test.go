@@ -250,6 +250,23 @@ func TestConcurrencyBound(t *testing.T) {
 	}
 }
 
+func TestNewHasherRefusesBadParams(t *testing.T) {
+	t.Parallel()
+	for name, p := range map[string]Params{
+		"ZeroIterations": {Memory: 64, Iterations: 0, Parallelism: 1, SaltLength: 16, KeyLength: 32},
+		"ShortKey":       {Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 4},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewHasher(%+v) did not panic", p)
+				}
+			}()
+			NewHasher(Config{Params: p})
+		})
+	}
+}
+
 func TestDefaultConcurrency(t *testing.T) {
 	t.Parallel()
 	h := NewHasher(Config{})
