@@ -10,18 +10,18 @@ import (
 
 // UserItem is one person in a user or team list.
 type UserItem struct {
-	ID           int64
-	Email        string
-	Name         string
-	Role         expodesk.Role
-	Company      expodesk.Text
-	Pavilion     expodesk.Text
-	Pending      bool
-	Disabled     bool
-	TOTP         bool
-	LastSignIn   *time.Time
-	CanManage    bool // the viewer may disable or enable this account
-	IsViewer     bool
+	ID         int64
+	Email      string
+	Name       string
+	Role       expodesk.Role
+	Company    expodesk.Text
+	Pavilion   expodesk.Text
+	Pending    bool
+	Disabled   bool
+	TOTP       bool
+	LastSignIn *time.Time
+	CanManage  bool // the viewer may disable or enable this account
+	IsViewer   bool
 }
 
 // Option is a choice in a select.
@@ -56,15 +56,15 @@ type AuditView struct {
 
 // AuditItem is one audit entry.
 type AuditItem struct {
-	ID         int64
-	At         time.Time
-	Actor      string
-	Action     string
-	Object     string
-	Before     string
-	After      string
-	ClientIP   string
-	RequestID  string
+	ID        int64
+	At        time.Time
+	Actor     string
+	Action    string
+	Object    string
+	Before    string
+	After     string
+	ClientIP  string
+	RequestID string
 }
 
 // OutboxView lists outgoing mail.

@@ -56,11 +56,11 @@ type InvitationView struct {
 
 // AccountView is a signed-in person's own account page.
 type AccountView struct {
-	User          expodesk.User
-	Profile       FormState
-	Password      FormState
-	TOTPForm      FormState
-	CodesLeft     int
+	User           expodesk.User
+	Profile        FormState
+	Password       FormState
+	TOTPForm       FormState
+	CodesLeft      int
 	CanDisableTOTP bool
-	Flash         string
+	Flash          string
 }

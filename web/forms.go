@@ -49,8 +49,8 @@ type Input struct {
 	Required     bool
 	MaxLength    int
 	// Value overrides the submitted value (passwords are never echoed).
-	Value    string
-	UseValue bool
+	Value     string
+	UseValue  bool
 	Inputmode string
 }
 

@@ -13,6 +13,8 @@ import (
 
 	"expodesk/internal/demo"
 	"expodesk/internal/i18n"
+	"expodesk/internal/mail"
+	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/server"
 )
@@ -105,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, args, stdout)
+		return serve(ctx, cfg, log, args, getenv, stdout)
 	case "migrate":
 		if len(args) != 1 || (args[0] != "up" && args[0] != "down") {
 			return errors.New("usage: expodesk migrate up|down")
@@ -116,11 +118,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return postgres.MigrateUp(cfg.DatabaseURL)
 	case "demo":
 		return loadDemo(ctx, cfg, stdout)
+	case "organizer":
+		if len(args) == 0 || args[0] != "create" {
+			return errors.New("usage: expodesk organizer create --email ADDRESS --family-name NAME [--given-name NAME] [--lang en|zh|es] [--pavilion EXPO/PAVILION] [--password-stdin]")
+		}
+		return createOrganizer(ctx, cfg, args[1:], stdin, stdout)
 	}
-	return fmt.Errorf("unknown command %q (want serve, migrate or demo)", cmd)
+	return fmt.Errorf("unknown command %q (want serve, migrate, demo or organizer)", cmd)
 }
 
-func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout io.Writer) error {
+func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	withDemo := fs.Bool("demo", false, "load the demo data (once) and print its logins")
 	addr := fs.String("addr", ":"+cfg.Port, "address to listen on")
@@ -144,13 +151,34 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, std
 	if err != nil {
 		return err
 	}
+	smtp, err := mail.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	store := postgres.New(pool, time.Now)
 	srv := server.New(server.Config{
 		Addr:          *addr,
 		BaseURL:       cfg.BaseURL,
 		SecureCookies: cfg.SecureCookies,
 		TrustProxy:    cfg.TrustProxy,
-	}, store, catalog, log, time.Now)
+		SMTP:          smtp != nil,
+		LogMailLinks:  smtp == nil && *withDemo,
+	}, server.Deps{
+		Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
+		Passwords: password.NewHasher(password.Config{}),
+		Mail:      mail.NewComposer(catalog),
+	})
+	if smtp != nil {
+		sender, err := mail.NewSMTPSender(*smtp)
+		if err != nil {
+			return err
+		}
+		log.Info("sending mail through SMTP", "smtp", smtp)
+		go mail.NewWorker(store, sender, log, time.Now).Run(ctx)
+	} else {
+		log.Info("no SMTP configured: mail waits in the organizer outbox (/organizer/outbox)")
+	}
+	go srv.RunJanitor(ctx, 10*time.Minute)
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
 		if url == "" {

@@ -239,3 +239,20 @@ func (s *Store) DirectoryCountries(ctx context.Context, expoID, pavilionID int64
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return out, translate(err, "list countries")
 }
+
+// ExhibitorOption is a company as a select lists it.
+type ExhibitorOption struct {
+	ID        int64
+	Slug      string
+	Name      expodesk.Text
+	LegalName string
+}
+
+// ExhibitorOptions lists companies for an invitation form: every company, or
+// (for a coordinator) those participating in one pavilion; at most 2,000.
+func (s *Store) ExhibitorOptions(ctx context.Context, pavilionID int64) ([]ExhibitorOption, error) {
+	return collect[ExhibitorOption](ctx, s.db, "list exhibitor options",
+		`SELECT e.id, e.slug, e.name, e.legal_name FROM exhibitor e
+		WHERE $1 = 0 OR EXISTS (SELECT 1 FROM participation p WHERE p.exhibitor_id = e.id AND p.pavilion_id = $1)
+		ORDER BY lower(coalesce(nullif(e.name->>'en', ''), e.legal_name)), e.id LIMIT 2000`, pavilionID)
+}

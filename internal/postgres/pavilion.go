@@ -53,3 +53,17 @@ func (s *Store) SectorList(ctx context.Context) ([]expodesk.Sector, error) {
 	return collect[expodesk.Sector](ctx, s.db, "list sectors",
 		`SELECT code, name, position FROM sector ORDER BY position, code`)
 }
+
+// PavilionWithExpo is a pavilion with its expo's name and slug.
+type PavilionWithExpo struct {
+	expodesk.Pavilion
+	ExpoSlug string
+	ExpoName expodesk.Text
+}
+
+// PavilionListAll returns every pavilion of every expo.
+func (s *Store) PavilionListAll(ctx context.Context) ([]PavilionWithExpo, error) {
+	return collect[PavilionWithExpo](ctx, s.db, "list all pavilions",
+		`SELECT `+pavilionColumns+`, e.slug AS expo_slug, e.name AS expo_name
+		FROM pavilion p JOIN expo e ON e.id = p.expo_id ORDER BY e.first_day, p.position, p.id`)
+}

@@ -15,6 +15,8 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
+	"expodesk/internal/mail"
+	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
 )
@@ -41,7 +43,8 @@ func newEnv(t *testing.T) *testEnv {
 	if testing.Verbose() {
 		log = slog.New(ContextHandler{slog.NewTextHandler(&testWriter{t}, nil)})
 	}
-	srv := New(Config{Addr: "127.0.0.1:0"}, store, catalog, log, time.Now)
+	srv := New(Config{Addr: "127.0.0.1:0"}, Deps{Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
+		Passwords: password.NewHasher(password.Config{}), Mail: mail.NewComposer(catalog)})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	client := ts.Client()

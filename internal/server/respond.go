@@ -67,6 +67,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	status := statusOf(code)
 	loc := i18n.From(r.Context())
 	v := web.ErrorView{Status: status}
+	e := expodesk.ErrorOf(err)
 	switch status {
 	case http.StatusInternalServerError:
 		s.log.ErrorContext(r.Context(), "internal error", "err", err)
@@ -76,11 +77,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		v.Title, v.Message = loc.T("error.not_found_title"), loc.T("error.not_found")
 	case http.StatusForbidden:
 		v.Title, v.Message = loc.T("error.forbidden_title"), loc.T("error.forbidden")
+	case http.StatusTooManyRequests:
+		v.Title = loc.T("error.too_many_title")
 	default:
 		v.Title = loc.T("error.generic_title")
-		if e := expodesk.ErrorOf(err); e != nil {
-			v.Message = loc.T(e.Message, e.Data)
-		}
+	}
+	// A specific message (a cross-site form, an expired link) says more than the default.
+	if e != nil && e.Message != "" && status != http.StatusInternalServerError && status != http.StatusNotFound {
+		v.Message = loc.T(e.Message, e.Data)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, web.ErrorPage(web.Page{Title: v.Title}, v))

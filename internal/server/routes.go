@@ -11,7 +11,7 @@ import (
 // rule is missing from the route × role matrix.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, s.securityHeaders, maxBody(1<<20), s.locale)
+	r.Use(s.observe, s.securityHeaders, maxBody(1<<20), s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -34,6 +34,45 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/exhibitors/{exhibitor}", Public, s.exhibitorShow)
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/logo", Public, s.exhibitorLogo)
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.exhibitorICS)
+
+	// Signing in and out (E1), second factor, password reset, invitations.
+	s.handle(r, "GET", "/signin", Public, s.signInForm)
+	s.handle(r, "POST", "/signin", Public, s.signIn)
+	s.handle(r, "GET", "/signin/totp", Public, s.totpForm)
+	s.handle(r, "POST", "/signin/totp", Public, s.totpVerify)
+	s.handle(r, "GET", "/signin/totp/setup", Public, s.totpSetupForm)
+	s.handle(r, "POST", "/signin/totp/setup", Public, s.totpSetup)
+	s.handle(r, "POST", "/signout", SignedIn, s.signOut)
+	s.handle(r, "GET", "/password/forgot", Public, s.forgotForm)
+	s.handle(r, "POST", "/password/forgot", Public, s.forgot)
+	s.handle(r, "GET", "/password/reset/{token}", Public, s.resetForm)
+	s.handle(r, "POST", "/password/reset/{token}", Public, s.reset)
+	s.handle(r, "GET", "/invitations/{token}", Public, s.invitationForm)
+	s.handle(r, "POST", "/invitations/{token}", Public, s.invitationAccept)
+
+	// One's own account.
+	s.handle(r, "GET", "/account", SignedIn, s.account)
+	s.handle(r, "POST", "/account/profile", SignedIn, s.accountProfile)
+	s.handle(r, "POST", "/account/password", SignedIn, s.accountPassword)
+	s.handle(r, "GET", "/account/totp", SignedIn, s.totpSetupForm)
+	s.handle(r, "POST", "/account/totp", SignedIn, s.totpSetup)
+	s.handle(r, "POST", "/account/totp/disable", SignedIn, s.accountTOTPDisable)
+	s.handle(r, "POST", "/account/recovery-codes", SignedIn, s.accountRecoveryCodes)
+
+	// Organizers (O3, O5, O6): accounts, audit log, outbox.
+	s.handle(r, "GET", "/organizer", OrganizerOnly, s.organizerHome)
+	s.handle(r, "GET", "/organizer/users", OrganizerOnly, s.users)
+	s.handle(r, "POST", "/organizer/users/invite", OrganizerOnly, s.usersInvite)
+	s.handle(r, "POST", "/organizer/users/{user}/disable", OrganizerOnly, s.usersSetDisabled(true))
+	s.handle(r, "POST", "/organizer/users/{user}/enable", OrganizerOnly, s.usersSetDisabled(false))
+	s.handle(r, "GET", "/organizer/audit", OrganizerOnly, s.auditLog)
+	s.handle(r, "GET", "/organizer/outbox", OrganizerOnly, s.outbox)
+	s.handle(r, "GET", "/organizer/outbox/{message}", OrganizerOnly, s.outboxMessage)
+
+	// Exhibitors (E2): the company's team.
+	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
+	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)
+	s.handle(r, "POST", "/exhibitor/team/{user}/remove", ExhibitorOnly, s.teamRemove)
 
 	return r
 }

@@ -12,8 +12,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
+	"expodesk/internal/mail"
+	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 )
 
@@ -29,29 +34,59 @@ type Config struct {
 	TrustProxy bool
 	// ShutdownTimeout bounds how long in-flight requests may take to finish on shutdown.
 	ShutdownTimeout time.Duration
+	// SessionLifetime is the absolute limit of a session; SessionIdleTimeout
+	// ends it after that long without a request.
+	SessionLifetime    time.Duration
+	SessionIdleTimeout time.Duration
+	// SMTP reports whether mail is sent (otherwise it stays in the outbox page).
+	SMTP bool
+	// LogMailLinks logs the links of unsent mail (make run without SMTP). The
+	// links hold single-use tokens: never set it where logs are kept.
+	LogMailLinks bool
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Store     *postgres.Store
+	Pool      *pgxpool.Pool // for sessions
+	Catalog   *i18n.Catalog
+	Log       *slog.Logger
+	Now       func() time.Time
+	Passwords *password.Hasher
+	Mail      *mail.Composer
 }
 
 // Server answers expodesk's HTTP requests.
 type Server struct {
-	cfg     Config
-	store   *postgres.Store
-	catalog *i18n.Catalog
-	log     *slog.Logger
-	now     func() time.Time
+	cfg       Config
+	store     *postgres.Store
+	catalog   *i18n.Catalog
+	log       *slog.Logger
+	now       func() time.Time
+	sessions  *scs.SessionManager
+	passwords *password.Hasher
+	mail      *mail.Composer
 	// access is each route's declared rule, keyed by "METHOD pattern".
 	access map[string]Access
 	router http.Handler
 }
 
-// New wires a server. now is the clock (time.Now in production).
-func New(cfg Config, store *postgres.Store, catalog *i18n.Catalog, log *slog.Logger, now func() time.Time) *Server {
-	if now == nil {
-		now = time.Now
+// New wires a server.
+func New(cfg Config, d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 20 * time.Second
 	}
-	s := &Server{cfg: cfg, store: store, catalog: catalog, log: log, now: now, access: map[string]Access{}}
+	if cfg.SessionLifetime == 0 {
+		cfg.SessionLifetime = 12 * time.Hour
+	}
+	if cfg.SessionIdleTimeout == 0 {
+		cfg.SessionIdleTimeout = time.Hour
+	}
+	s := &Server{cfg: cfg, store: d.Store, catalog: d.Catalog, log: d.Log, now: d.Now,
+		sessions: newSessions(d.Pool, cfg), passwords: d.Passwords, mail: d.Mail, access: map[string]Access{}}
 	s.router = s.routes()
 	return s
 }
@@ -110,3 +145,23 @@ func principal(r *http.Request) *expodesk.Principal {
 }
 
 type principalKey struct{}
+
+// RunJanitor deletes expired sessions and old throttling counters every
+// interval until ctx ends. Every instance may run it; the deletes are idempotent.
+func (s *Server) RunJanitor(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := s.store.SessionsPrune(ctx); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "prune sessions", "err", err)
+		}
+		if err := s.store.RatePrune(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "prune rate counters", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

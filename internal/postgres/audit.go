@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"expodesk/internal/expodesk"
+)
+
+// AuditAdd appends an entry to the audit log. Call it in the transaction of
+// the change it records, so that both happen or neither does.
+func (s *Store) AuditAdd(ctx context.Context, e expodesk.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	_, err := s.db.Exec(ctx,
+		`INSERT INTO audit_entry (at, actor_id, actor_label, action, object_type, object_id, expo_id, pavilion_id,
+			exhibitor_id, before, after, client_ip, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		e.At, e.ActorID, e.ActorLabel, e.Action, e.ObjectType, e.ObjectID, e.ExpoID, e.PavilionID, e.ExhibitorID,
+		e.Before, e.After, e.ClientIP, e.RequestID)
+	return translate(err, "add audit entry")
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Action     string // prefix, e.g. "auth." or "user.disable"
+	ActorEmail string // substring of the actor label
+	ObjectType string
+	ObjectID   string
+	Since      time.Time
+	Until      time.Time
+	// PavilionID limits a coordinator to entries about their pavilion and its companies.
+	PavilionID int64
+	Limit      int
+	BeforeID   int64 // for paging backwards
+}
+
+// AuditRow is an audit entry as the organizer's page lists it.
+type AuditRow struct {
+	ID         int64
+	At         time.Time
+	ActorID    *int64
+	ActorLabel string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Before     string // JSON, "" when none
+	After      string
+	ClientIP   string
+	RequestID  string
+}
+
+// AuditList returns entries matching f, newest first.
+func (s *Store) AuditList(ctx context.Context, f AuditFilter) ([]AuditRow, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Action != "" {
+		where = append(where, "a.action LIKE "+arg(escapeLike(f.Action)+"%"))
+	}
+	if f.ActorEmail != "" {
+		where = append(where, "a.actor_label ILIKE "+arg(likePattern(f.ActorEmail)))
+	}
+	if f.ObjectType != "" {
+		where = append(where, "a.object_type = "+arg(f.ObjectType))
+	}
+	if f.ObjectID != "" {
+		where = append(where, "a.object_id = "+arg(f.ObjectID))
+	}
+	if !f.Since.IsZero() {
+		where = append(where, "a.at >= "+arg(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where = append(where, "a.at < "+arg(f.Until))
+	}
+	if f.PavilionID != 0 {
+		p := arg(f.PavilionID)
+		where = append(where, "(a.pavilion_id = "+p+" OR a.exhibitor_id IN (SELECT exhibitor_id FROM participation WHERE pavilion_id = "+p+"))")
+	}
+	if f.BeforeID != 0 {
+		where = append(where, "a.id < "+arg(f.BeforeID))
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	q := `SELECT a.id, a.at, a.actor_id, a.actor_label, a.action, a.object_type, a.object_id,
+		coalesce(a.before::text, '') AS before, coalesce(a.after::text, '') AS after, a.client_ip, a.request_id
+		FROM audit_entry a`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.id DESC LIMIT " + arg(f.Limit)
+	return collect[AuditRow](ctx, s.db, "list audit entries", q, args...)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

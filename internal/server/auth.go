@@ -1,0 +1,409 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/totp"
+	"expodesk/web"
+)
+
+// homeFor is where a person lands after signing in.
+func homeFor(u expodesk.User) string {
+	switch u.Role {
+	case expodesk.RoleOrganizer:
+		return "/organizer"
+	case expodesk.RoleExhibitor:
+		return "/exhibitor"
+	}
+	return "/"
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	if p := principal(r); p != nil {
+		http.Redirect(w, r, homeFor(currentUser(r)), http.StatusSeeOther)
+		return
+	}
+	v := web.SignInView{Next: localPath(r.URL.Query().Get("next"), ""), Flash: s.popFlash(r)}
+	s.renderSignIn(w, r, http.StatusOK, v)
+}
+
+func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, status int, v web.SignInView) {
+	loc := web.RequestFrom(r.Context()).Loc
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, web.SignInPage(web.Page{Title: loc.T("auth.signin_title")}, v))
+}
+
+// signIn checks an email and password. An unknown email, a disabled account,
+// an account without a password and a wrong password all get the same answer
+// after the same amount of hashing work.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	email := f.email("email")
+	pw := f.secret("password")
+	v := web.SignInView{Form: web.FormState{Values: f.Values, Problems: f.Problems}, Next: localPath(f.raw("next"), "")}
+	if f.err() != nil {
+		s.renderSignIn(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	if err := s.hit(ctx, signInAddrLimit(s.clientIP(r))); err != nil {
+		s.renderThrottled(w, r, err)
+		return
+	}
+	if err := s.over(ctx, signInAccountLimit(email)); err != nil {
+		s.renderThrottled(w, r, err)
+		return
+	}
+	user, err := s.store.UserGetByEmail(ctx, email)
+	if err != nil && expodesk.ErrorCode(err) != expodesk.ENOTFOUND {
+		s.renderError(w, r, err)
+		return
+	}
+	ok := false
+	if err == nil && user.PasswordHash != "" && user.DisabledAt == nil {
+		var rehash bool
+		ok, rehash, err = s.passwords.Verify(ctx, pw, user.PasswordHash)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if ok && rehash {
+			if h, err := s.passwords.Hash(ctx, pw); err == nil {
+				if err := s.store.UserUpgradeHash(ctx, user.ID, user.PasswordHash, h); err != nil {
+					s.log.WarnContext(ctx, "upgrade password hash", "err", err)
+				}
+			}
+		}
+	} else if err := s.passwords.VerifyDummy(ctx, pw); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !ok {
+		if _, _, err := s.store.RateHit(ctx, signInAccountLimit(email).key, signInAccountLimit(email).window); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		var actor *expodesk.User
+		if user.ID != 0 {
+			actor = &user
+		}
+		s.auditAs(ctx, r, actor, email, "auth.signin_failed")
+		v.Message = web.T(ctx, "auth.signin_failed")
+		s.renderSignIn(w, r, http.StatusUnauthorized, v)
+		return
+	}
+	if err := s.store.RateReset(ctx, signInAccountLimit(email).key); err != nil {
+		s.log.WarnContext(ctx, "reset sign-in counter", "err", err)
+	}
+	s.afterPassword(w, r, user, v.Next)
+}
+
+// afterPassword continues a sign-in whose password (or invitation) checked
+// out: to the second factor, to a required enrolment, or straight in.
+func (s *Server) afterPassword(w http.ResponseWriter, r *http.Request, user expodesk.User, next string) {
+	ctx := r.Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sessions.Remove(ctx, sessUserID)
+	s.sessions.Put(ctx, sessPendingAt, s.now().Unix())
+	if next != "" {
+		s.sessions.Put(ctx, "next", next)
+	}
+	switch {
+	case user.TOTPEnabledAt != nil:
+		s.sessions.Put(ctx, sessPendingID, user.ID)
+		http.Redirect(w, r, "/signin/totp", http.StatusSeeOther)
+	case user.Role == expodesk.RoleOrganizer:
+		s.sessions.Put(ctx, sessEnrolID, user.ID)
+		http.Redirect(w, r, "/signin/totp/setup", http.StatusSeeOther)
+	default:
+		s.completeSignIn(w, r, user)
+	}
+}
+
+// completeSignIn starts the signed-in session and sends the person on.
+func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, user expodesk.User) {
+	ctx := r.Context()
+	next := localPath(s.sessions.PopString(ctx, "next"), homeFor(user))
+	if err := s.startSession(ctx, user); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.UserRecordSignIn(ctx, user.ID); err != nil {
+		s.log.WarnContext(ctx, "record sign-in", "err", err)
+	}
+	s.auditAs(ctx, r, &user, "", "auth.signin")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// pendingUser returns the user waiting in the session under key, if the wait
+// has not expired.
+func (s *Server) pendingUser(ctx context.Context, key string) (expodesk.User, bool) {
+	id := s.sessions.GetInt64(ctx, key)
+	at := s.sessions.GetInt64(ctx, sessPendingAt)
+	if id == 0 || s.now().Sub(time.Unix(at, 0)) > pendingTTL {
+		return expodesk.User{}, false
+	}
+	u, err := s.store.UserGet(ctx, id)
+	if err != nil || u.DisabledAt != nil {
+		return expodesk.User{}, false
+	}
+	return u, true
+}
+
+func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.pendingUser(r.Context(), sessPendingID); !ok {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	s.renderTOTP(w, r, http.StatusOK, web.TOTPView{Recovery: r.URL.Query().Get("recovery") == "1"})
+}
+
+func (s *Server) renderTOTP(w http.ResponseWriter, r *http.Request, status int, v web.TOTPView) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, web.TOTPPage(web.Page{Title: web.T(r.Context(), "auth.totp_title")}, v))
+}
+
+// totpVerify is the second step of signing in: a code from the app (each
+// step usable once) or a recovery code (each usable once).
+func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user, ok := s.pendingUser(ctx, sessPendingID)
+	if !ok {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	recovery := f.raw("mode") == "recovery"
+	v := web.TOTPView{Recovery: recovery}
+	if err := s.over(ctx, totpLimit(user.ID)); err != nil {
+		s.renderThrottled(w, r, err)
+		return
+	}
+	var passed bool
+	if recovery {
+		code := f.text("recovery_code", 40, true)
+		if f.err() == nil {
+			passed, err = s.store.RecoveryCodeUse(ctx, user.ID, totp.HashRecoveryCode(code))
+		}
+	} else {
+		code := f.text("code", 10, true)
+		if f.err() == nil {
+			passed, err = s.checkTOTP(ctx, user, code)
+		}
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Form = web.FormState{Values: f.Values, Problems: f.Problems}
+	if !passed {
+		if err := s.hit(ctx, totpLimit(user.ID)); err != nil {
+			s.renderThrottled(w, r, err)
+			return
+		}
+		s.auditAs(ctx, r, &user, "", "auth.totp_failed")
+		if f.err() == nil {
+			v.Message = web.T(ctx, "auth.totp_failed")
+		}
+		s.renderTOTP(w, r, http.StatusUnauthorized, v)
+		return
+	}
+	if recovery {
+		s.auditAs(ctx, r, &user, "", "auth.recovery_code_used")
+	}
+	s.completeSignIn(w, r, user)
+}
+
+// checkTOTP accepts a current code whose time step was not used before.
+func (s *Server) checkTOTP(ctx context.Context, user expodesk.User, code string) (bool, error) {
+	last, err := s.store.UserTOTPLastStep(ctx, user.ID)
+	if err != nil {
+		return false, err
+	}
+	step, ok := totp.Validate(user.TOTPSecret, code, s.now(), last)
+	if !ok {
+		return false, nil
+	}
+	return s.store.UserUseTOTPStep(ctx, user.ID, step)
+}
+
+// enrolUser is who is enrolling a second factor: an organizer in the middle
+// of their first sign-in, or a signed-in person on their account page.
+func (s *Server) enrolUser(r *http.Request) (expodesk.User, bool) {
+	if p := principal(r); p != nil {
+		return currentUser(r), true
+	}
+	return s.pendingUser(r.Context(), sessEnrolID)
+}
+
+// totpSetupForm shows a new secret as a QR code; it is kept in the session
+// until a code from it is confirmed.
+func (s *Server) totpSetupForm(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.enrolUser(r)
+	if !ok {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	if user.TOTPEnabledAt != nil {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
+	secret, url, err := totp.NewSecret("expodesk", user.Email)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), sessEnrolSecret, secret)
+	s.sessions.Put(r.Context(), sessEnrolURL, url)
+	s.renderTOTPSetup(w, r, http.StatusOK, user, secret, url, web.TOTPSetupView{})
+}
+
+func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, status int, user expodesk.User, secret, url string, v web.TOTPSetupView) {
+	png, err := totp.QRCodePNG(url, 220)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Secret = groupSecret(secret)
+	v.QRDataURL = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	v.Required = principal(r) == nil && user.Role == expodesk.RoleOrganizer
+	v.Action = r.URL.Path
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, web.TOTPSetupPage(web.Page{Title: web.T(r.Context(), "auth.totp_setup_title")}, v))
+}
+
+// groupSecret spaces a base32 secret in fours for typing it by hand.
+func groupSecret(secret string) string {
+	var b strings.Builder
+	for i, c := range secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// totpSetup confirms enrolment with a code from the new secret, stores it with
+// fresh recovery codes, and shows those codes once.
+func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	user, ok := s.enrolUser(r)
+	secret := s.sessions.GetString(ctx, sessEnrolSecret)
+	if !ok || secret == "" {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	code := f.text("code", 10, true)
+	step, valid := int64(0), false
+	if f.err() == nil {
+		step, valid = totp.Validate(secret, code, s.now(), 0)
+		if !valid {
+			f.Problems.Add("code", "auth.totp_wrong_code", nil)
+		}
+	}
+	if !valid {
+		if err := s.hit(ctx, totpLimit(user.ID)); err != nil {
+			s.renderThrottled(w, r, err)
+			return
+		}
+		s.renderTOTPSetup(w, r, http.StatusUnprocessableEntity, user, secret, s.sessions.GetString(ctx, sessEnrolURL),
+			web.TOTPSetupView{Form: web.FormState{Values: f.Values, Problems: f.Problems}})
+		return
+	}
+	plain, hashes := totp.NewRecoveryCodes(10)
+	if err := s.store.UserEnableTOTP(ctx, user.ID, secret, step, hashes); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sessions.Remove(ctx, sessEnrolSecret)
+	s.sessions.Remove(ctx, sessEnrolURL)
+	s.auditAs(ctx, r, &user, "", "auth.totp_enabled")
+	// Enabling bumped the session version: sign in afresh with the new one.
+	fresh, err := s.store.UserGet(ctx, user.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	next := "/account"
+	if principal(r) == nil {
+		next = localPath(s.sessions.PopString(ctx, "next"), homeFor(fresh))
+		s.auditAs(ctx, r, &fresh, "", "auth.signin")
+		if err := s.store.UserRecordSignIn(ctx, fresh.ID); err != nil {
+			s.log.WarnContext(ctx, "record sign-in", "err", err)
+		}
+	}
+	if err := s.startSession(ctx, fresh); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.renderRecoveryCodes(w, r, plain, next)
+}
+
+func (s *Server) renderRecoveryCodes(w http.ResponseWriter, r *http.Request, codes []string, next string) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, web.RecoveryCodesPage(web.Page{Title: web.T(r.Context(), "auth.recovery_title")},
+		web.RecoveryCodesView{Codes: codes, Continue: next}))
+}
+
+// signOut ends the session (and says so in the audit log).
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if u := currentUser(r); u.ID != 0 {
+		s.auditAs(ctx, r, &u, "", "auth.signout")
+	}
+	s.endSession(ctx)
+	if err := s.sessions.RenewToken(ctx); err == nil {
+		s.flash(ctx, "auth.signed_out")
+	}
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// newToken returns a random 256-bit token for a link and the SHA-256 hash
+// that is all the database keeps of it.
+func newToken() (string, []byte, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	return tok, hashToken(tok), nil
+}
+
+// hashToken hashes a token from a link; malformed tokens hash too and simply match nothing.
+func hashToken(tok string) []byte {
+	sum := sha256.Sum256([]byte(tok))
+	return sum[:]
+}
+
+// validTokenShape rejects obviously malformed tokens before touching the database.
+func validTokenShape(tok string) bool {
+	if len(tok) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(tok)
+	return err == nil
+}

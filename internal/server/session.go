@@ -1,0 +1,129 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"expodesk/internal/expodesk"
+	"expodesk/web"
+)
+
+// Session keys.
+const (
+	sessUserID      = "user_id"         // fully signed in
+	sessVersion     = "session_version" // app_user.session_version at sign-in
+	sessPendingID   = "pending_user_id" // password checked, second factor awaited
+	sessEnrolID     = "enrol_user_id"   // organizer who must enrol TOTP before anything else
+	sessPendingAt   = "pending_at"
+	sessEnrolSecret = "enrol_secret" // TOTP secret shown for enrolment, not yet confirmed
+	sessEnrolURL    = "enrol_url"    // its otpauth:// URL, for the QR code
+	sessFlash       = "flash"        // catalog key of a one-time message
+)
+
+// pendingTTL bounds how long the second step of a sign-in may wait.
+const pendingTTL = 10 * time.Minute
+
+// newSessions configures scs over PostgreSQL: sessions survive restarts and
+// are shared by every instance. Tokens are stored hashed.
+func newSessions(pool *pgxpool.Pool, cfg Config) *scs.SessionManager {
+	sm := scs.New()
+	// Expired rows are deleted by the server's janitor, not a goroutine per manager.
+	sm.Store = pgxstore.NewWithCleanupInterval(pool, 0)
+	sm.HashTokenInStore = true
+	sm.Lifetime = cfg.SessionLifetime
+	sm.IdleTimeout = cfg.SessionIdleTimeout
+	sm.Cookie.Name = "expodesk_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Path = "/"
+	// A browser session cookie: closing the browser signs out as well.
+	sm.Cookie.Persist = false
+	return sm
+}
+
+// authenticate turns the session into a principal: a signed-in, enabled user
+// whose session version is current. Anything else is a visitor, and a stale
+// session is destroyed.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := s.sessions.GetInt64(ctx, sessUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		user, p, err := s.store.UserPrincipal(ctx, id)
+		switch {
+		case expodesk.ErrorCode(err) == expodesk.ENOTFOUND:
+			s.endSession(ctx)
+		case err != nil:
+			s.renderError(w, r, err)
+			return
+		case user.SessionVersion != s.sessions.GetInt(ctx, sessVersion):
+			s.endSession(ctx)
+		default:
+			ctx = context.WithValue(ctx, principalKey{}, p)
+			ctx = context.WithValue(ctx, userKey{}, user)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type userKey struct{}
+
+// currentUser returns the signed-in user (zero User for a visitor).
+func currentUser(r *http.Request) expodesk.User {
+	u, _ := r.Context().Value(userKey{}).(expodesk.User)
+	return u
+}
+
+// endSession forgets who the session belonged to.
+func (s *Server) endSession(ctx context.Context) {
+	if err := s.sessions.Destroy(ctx); err != nil {
+		s.log.WarnContext(ctx, "destroy session", "err", err)
+	}
+}
+
+// startSession signs a user in: a new session token (so a token planted
+// before sign-in is useless), the user id and the current session version.
+func (s *Server) startSession(ctx context.Context, u expodesk.User) error {
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	for _, k := range []string{sessPendingID, sessPendingAt, sessEnrolID, sessEnrolSecret, sessEnrolURL} {
+		s.sessions.Remove(ctx, k)
+	}
+	s.sessions.Put(ctx, sessUserID, u.ID)
+	s.sessions.Put(ctx, sessVersion, u.SessionVersion)
+	return nil
+}
+
+// flash sets a message shown once on the next page.
+func (s *Server) flash(ctx context.Context, key string) { s.sessions.Put(ctx, sessFlash, key) }
+
+// popFlash returns the pending message in the request's language, once.
+func (s *Server) popFlash(r *http.Request) string {
+	key := s.sessions.PopString(r.Context(), sessFlash)
+	if key == "" {
+		return ""
+	}
+	return web.T(r.Context(), key)
+}
+
+// csrf refuses unsafe cross-origin requests with Go's CrossOriginProtection
+// (Sec-Fetch-Site, then Origin against Host), answering with the 403 page.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method,
+			"sec_fetch_site", r.Header.Get("Sec-Fetch-Site"), "origin", r.Header.Get("Origin"))
+		s.renderError(w, r, expodesk.Errorf(expodesk.EFORBIDDEN, "error.cross_origin"))
+	}))
+	return cop.Handler(next)
+}

@@ -1,0 +1,85 @@
+package server
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"expodesk/internal/expodesk"
+)
+
+// limit is a fixed-window rate limit on one key.
+type limit struct {
+	key    string
+	max    int
+	window time.Duration
+}
+
+// Limits for the endpoints people could hammer. Per account they stop
+// guessing one password; per address they stop spraying many accounts.
+func signInAddrLimit(ip string) limit { return limit{"signin:ip:" + ip, 30, 15 * time.Minute} }
+func signInAccountLimit(email string) limit {
+	return limit{"signin:acct:" + strings.ToLower(email), 10, 15 * time.Minute}
+}
+func totpLimit(userID int64) limit {
+	return limit{"totp:user:" + strconv.FormatInt(userID, 10), 6, 15 * time.Minute}
+}
+func resetAddrLimit(ip string) limit { return limit{"reset:ip:" + ip, 10, time.Hour} }
+func resetAccountLimit(email string) limit {
+	return limit{"reset:acct:" + strings.ToLower(email), 3, time.Hour}
+}
+func tokenAddrLimit(ip string) limit { return limit{"token:ip:" + ip, 30, 15 * time.Minute} }
+func inviteActorLimit(userID int64) limit {
+	return limit{"invite:user:" + strconv.FormatInt(userID, 10), 50, time.Hour}
+}
+
+// hit counts one request against each limit and returns an ETOOMANY error
+// (with the minutes to wait) when any is exceeded.
+func (s *Server) hit(ctx context.Context, limits ...limit) error {
+	for _, l := range limits {
+		n, reset, err := s.store.RateHit(ctx, l.key, l.window)
+		if err != nil {
+			return err
+		}
+		if n > l.max {
+			return s.tooMany(reset)
+		}
+	}
+	return nil
+}
+
+// over reports, without counting, whether a limit is already used up.
+func (s *Server) over(ctx context.Context, l limit) error {
+	n, reset, err := s.store.RateCount(ctx, l.key, l.window)
+	if err != nil {
+		return err
+	}
+	if n >= l.max {
+		return s.tooMany(reset)
+	}
+	return nil
+}
+
+func (s *Server) tooMany(reset time.Time) error {
+	wait := reset.Sub(s.now())
+	minutes := int(math.Ceil(wait.Minutes()))
+	if minutes < 1 {
+		minutes = 1
+	}
+	return &expodesk.Error{Code: expodesk.ETOOMANYREQUEST, Message: "auth.throttled",
+		Data: map[string]any{"Minutes": minutes, "RetryAfter": int(math.Ceil(wait.Seconds()))}}
+}
+
+// renderThrottled answers 429 with a Retry-After header and a page saying when to retry.
+func (s *Server) renderThrottled(w http.ResponseWriter, r *http.Request, err error) {
+	if e := expodesk.ErrorOf(err); e != nil {
+		if secs, ok := e.Data["RetryAfter"].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+	}
+	s.log.WarnContext(r.Context(), "throttled", "route", r.URL.Path, "client", s.clientIP(r))
+	s.renderError(w, r, err)
+}
