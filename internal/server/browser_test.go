@@ -86,6 +86,7 @@ func testBrowserVisitorFlow(t *testing.T, b *browser) {
 	if same := run(tb, "read the marker", chromedp.Evaluate[bool](`window.__sameDocument === true`)); !same {
 		t.Error("typing a search reloaded the page; want htmx to replace #results only")
 	}
+	tb.wantText("#results-status", "1 exhibitor found") // announced to screen readers
 	cards := run(tb, "list result cards", chromedp.Evaluate[[]string](
 		`[...document.querySelectorAll('#results .exhibitor-card h3')].map(h => h.textContent.trim())`))
 	if len(cards) != 1 || cards[0] != "Taihu Sensing" {

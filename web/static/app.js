@@ -16,6 +16,14 @@
     select.insertBefore(opt, select.options[1] || null);
   });
 
+  // After a search as you type, tell screen readers how many exhibitors
+  // were found (see #results-status in directory.templ).
+  document.addEventListener("htmx:afterSettle", function () {
+    var status = document.getElementById("results-status");
+    var count = document.querySelector("#results .result-count");
+    if (status && count) status.textContent = count.textContent;
+  });
+
   // When a search-as-you-type pushes a new URL, point the language switch
   // at it, so that switching language keeps what the visitor searched for.
   document.addEventListener("htmx:pushedIntoHistory", function () {
