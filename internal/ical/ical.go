@@ -7,6 +7,7 @@ package ical
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -40,14 +41,20 @@ func Write(w io.Writer, f Feed) error {
 	cal.SetProductId("-//expodesk//roadshow agenda//" + f.Language)
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
-	cal.SetXWRCalName(f.Name)
-	cal.SetName(f.Name)
+	cal.SetXWRCalName(text(f.Name))
+	cal.SetName(text(f.Name))
 	cal.SetXWRTimezone(f.Zone.String())
 	cal.SetRefreshInterval("PT1H")
 	cal.SetXPublishedTTL("PT1H")
 
+	// The VTIMEZONE is written even for a feed without events: RFC 5545 wants
+	// at least one component in a calendar, and strict parsers refuse none.
+	from, to := f.Stamp, f.Stamp
+	if from.IsZero() {
+		from, to = time.Now(), time.Now()
+	}
 	if len(f.Events) > 0 {
-		from, to := f.Events[0].Start, f.Events[0].End
+		from, to = f.Events[0].Start, f.Events[0].End
 		for _, e := range f.Events {
 			if e.Start.Before(from) {
 				from = e.Start
@@ -56,20 +63,20 @@ func Write(w io.Writer, f Feed) error {
 				to = e.End
 			}
 		}
-		cal.AddVTimezone(timezone(f.Zone, from, to))
 	}
+	cal.AddVTimezone(timezone(f.Zone, from, to))
 	tzid := ics.WithTZID(f.Zone.String())
 	for _, e := range f.Events {
 		ev := cal.AddEvent(e.UID)
 		ev.SetDtStampTime(f.Stamp)
 		ev.SetProperty(ics.ComponentPropertyDtStart, e.Start.In(f.Zone).Format(localFormat), tzid)
 		ev.SetProperty(ics.ComponentPropertyDtEnd, e.End.In(f.Zone).Format(localFormat), tzid)
-		ev.SetSummary(e.Summary)
+		ev.SetSummary(text(e.Summary))
 		if e.Description != "" {
-			ev.SetDescription(e.Description)
+			ev.SetDescription(text(e.Description))
 		}
 		if e.Location != "" {
-			ev.SetLocation(e.Location)
+			ev.SetLocation(text(e.Location))
 		}
 		if e.URL != "" {
 			ev.SetURL(e.URL)
@@ -80,10 +87,29 @@ func Write(w io.Writer, f Feed) error {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 		ev.SetTimeTransparency(ics.TransparencyOpaque)
 	}
-	if err := cal.SerializeTo(w); err != nil {
+	// RFC 5545 lines end in CRLF; the library's default is the platform's newline.
+	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
 		return fmt.Errorf("write calendar: %w", err)
 	}
 	return nil
+}
+
+// text prepares a TEXT value: the library escapes \n but not \r, and
+// RFC 5545 allows no other control character than a tab, so a textarea's
+// CRLF becomes one line break and other controls are dropped.
+func text(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\n' || r == '\t':
+			return r
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // timezone builds a VTIMEZONE for loc that is exact between from and to
