@@ -1,15 +1,20 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	arran "github.com/arran4/golang-ical"
+	goical "github.com/emersion/go-ical"
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
@@ -802,4 +807,127 @@ func newJar(t *testing.T) http.CookieJar {
 		t.Fatal(err)
 	}
 	return jar
+}
+
+// TestVisitorFeeds reads the served calendar feeds with two parsers that
+// share no code with the one that wrote them.
+func TestVisitorFeeds(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.seed()
+	start := time.Date(2027, 5, 11, 10, 30, 0, 0, f.Barcelona.Location())
+	for _, tc := range []struct {
+		name, path, lang string
+		events           int
+		calName          string
+	}{
+		{"Expo", "/expos/iotswc-test/agenda.ics", "en", 1, "Roadshow agenda · IoT Solutions World Congress"},
+		{"ExpoChinese", "/expos/iotswc-test/agenda.ics", "zh", 1, "路演日程 · 物联网解决方案世界大会"},
+		{"Pavilion", "/expos/iotswc-test/pavilions/wuxi-pavilion/agenda.ics", "es", 1, ""},
+		{"Exhibitor", "/exhibitors/taihu-sensing/agenda.ics", "en", 1, "Taihu Sensing"},
+		{"ExhibitorWithoutSessions", "/exhibitors/nube-catalana/agenda.ics", "es", 0, "Nube Catalana"},
+		{"ExpoWithoutSlots", "/expos/wiot-test/agenda.ics", "zh", 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := e.get(tc.path + "?lang=" + tc.lang)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline; filename=") || !strings.HasSuffix(cd, `.ics"`) {
+				t.Errorf("Content-Disposition = %q", cd)
+			}
+			for i, l := range strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n") {
+				if len(l) > 75 || strings.ContainsAny(l, "\r\n") || !utf8.ValidString(l) {
+					t.Errorf("line %d: %q", i+1, l)
+				}
+			}
+			cal, err := goical.NewDecoder(strings.NewReader(body)).Decode()
+			if err != nil {
+				t.Fatalf("emersion/go-ical: %v", err)
+			}
+			if err := goical.NewEncoder(&bytes.Buffer{}).Encode(cal); err != nil {
+				t.Errorf("emersion/go-ical refuses the feed: %v", err)
+			}
+			if v, _ := cal.Props.Text(goical.PropVersion); v != "2.0" {
+				t.Errorf("VERSION = %q", v)
+			}
+			if v, _ := cal.Props.Text(goical.PropProductID); v != "-//expodesk//roadshow agenda//"+tc.lang {
+				t.Errorf("PRODID = %q", v)
+			}
+			if name, _ := cal.Props.Text("X-WR-CALNAME"); tc.calName != "" && name != tc.calName {
+				t.Errorf("X-WR-CALNAME = %q, want %q", name, tc.calName)
+			}
+			evs := cal.Events()
+			if len(evs) != tc.events {
+				t.Fatalf("%d events, want %d (free slots are left out)", len(evs), tc.events)
+			}
+			if other, err := arran.ParseCalendar(strings.NewReader(body)); err != nil {
+				t.Errorf("arran4/golang-ical: %v", err)
+			} else if len(other.Events()) != tc.events {
+				t.Errorf("arran4/golang-ical sees %d events", len(other.Events()))
+			}
+			if tc.events == 0 {
+				return
+			}
+			ev := evs[0]
+			if uid, _ := ev.Props.Text(goical.PropUID); uid != "booking-"+strconv.FormatInt(f.Booking.ID, 10)+"@expodesk" {
+				t.Errorf("UID = %q", uid)
+			}
+			if ev.Props.Get(goical.PropDateTimeStamp) == nil {
+				t.Error("no DTSTAMP")
+			}
+			ds := ev.Props.Get(goical.PropDateTimeStart)
+			if ds.Params.Get(goical.ParamTimezoneID) != "Europe/Madrid" || ds.Value != "20270511T103000" {
+				t.Errorf("DTSTART;%v:%s", ds.Params, ds.Value)
+			}
+			if got, err := ev.DateTimeStart(nil); err != nil || !got.Equal(start) {
+				t.Errorf("DTSTART = %v, %v; want %v", got, err, start)
+			}
+			if got, err := ev.DateTimeEnd(nil); err != nil || !got.Equal(start.Add(30*time.Minute)) {
+				t.Errorf("DTEND = %v, %v", got, err)
+			}
+			if s, _ := ev.Props.Text(goical.PropSummary); !strings.HasPrefix(s, "传感器赋能智慧城市 — ") {
+				t.Errorf("SUMMARY = %q", s)
+			}
+			if d, _ := ev.Props.Text(goical.PropDescription); !strings.Contains(d, "How MEMS sensors feed city platforms.") {
+				t.Errorf("DESCRIPTION = %q", d)
+			}
+			if u, err := ev.Props.URI(goical.PropURL); err != nil || u.String() != e.ts.URL+"/exhibitors/taihu-sensing" {
+				t.Errorf("URL = %v, %v", u, err)
+			}
+			var tz *goical.Component
+			for _, c := range cal.Children {
+				if c.Name == goical.CompTimezone {
+					tz = c
+				}
+			}
+			if tz == nil {
+				t.Fatal("no VTIMEZONE")
+			}
+			if id, _ := tz.Props.Text(goical.PropTimezoneID); id != "Europe/Madrid" {
+				t.Errorf("VTIMEZONE TZID = %q", id)
+			}
+		})
+	}
+	t.Run("CRLFAbstract", func(t *testing.T) {
+		// A textarea submits CRLF; the feed must still parse strictly.
+		if _, err := e.pool.Exec(t.Context(), `UPDATE booking SET abstract = $1 WHERE id = $2`,
+			"Line one\r\nLine two; with, punctuation\\", f.Booking.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, body := e.get("/exhibitors/taihu-sensing/agenda.ics")
+		cal, err := goical.NewDecoder(strings.NewReader(body)).Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := goical.NewEncoder(&bytes.Buffer{}).Encode(cal); err != nil {
+			t.Errorf("emersion/go-ical refuses the feed: %v", err)
+		}
+		if d, _ := cal.Events()[0].Props.Text(goical.PropDescription); !strings.Contains(d, "Line one\nLine two; with, punctuation\\") {
+			t.Errorf("DESCRIPTION = %q", d)
+		}
+	})
 }
