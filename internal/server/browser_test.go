@@ -45,6 +45,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("SearchWithoutJavaScript", func(t *testing.T) { testBrowserSearchWithoutJavaScript(t, b) })
 	t.Run("Keyboard", func(t *testing.T) { testBrowserKeyboard(t, b) })
 	t.Run("PhoneWidth", func(t *testing.T) { testBrowserPhoneWidth(t, b) })
+	t.Run("SignInPages", func(t *testing.T) { testBrowserSignInPages(t, b) })
 }
 
 // testBrowserVisitorFlow browses home → expo → pavilion → exhibitor by
@@ -171,6 +172,26 @@ func testBrowserKeyboard(t *testing.T, b *browser) {
 	if focused.Tag != "A" || !focused.Ring {
 		t.Errorf("first Tab inside main focused %s, want a link with a visible focus outline", focused)
 	}
+}
+
+// testBrowserSignInPages checks the public account pages with axe-core,
+// including a sign-in form that came back with an error.
+func testBrowserSignInPages(t *testing.T, b *browser) {
+	tb := b.newTab(t)
+	tb.allow("status of 401 (Unauthorized) (" + b.base + "/signin)") // the failed sign-in, on purpose
+	for _, u := range []string{"/signin?lang=en", "/password/forgot?lang=es", "/signin?lang=zh"} {
+		tb.do("open "+u, chromedp.Navigate(b.base+u))
+		tb.axe(u)
+	}
+	tb.do("open /signin", chromedp.Navigate(b.base+"/signin?lang=en"))
+	tb.do("fill in the form",
+		chromedp.SendKeys(chromedp.CSS(`main input[type=email]`), "nobody@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`main input[type=password]`), "not the password"))
+	tb.loadStatus("sign in with a wrong password", 401, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+	if v := run(tb, "read the email field", chromedp.Value(chromedp.CSS(`main input[type=email]`))); v != "nobody@example.com" {
+		t.Errorf("email after a failed sign-in = %q, want what was typed", v)
+	}
+	tb.axe("a failed sign-in")
 }
 
 // focusInfo describes document.activeElement.
@@ -464,6 +485,12 @@ func run[T any](tb *tab, what string, a chromedp.Action[T]) T {
 // load runs steps that load a new page and waits for it; the page must answer 200.
 func (tb *tab) load(what string, steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
+	tb.loadStatus(what, 200, steps...)
+}
+
+// loadStatus is load for a page that must answer status.
+func (tb *tab) loadStatus(what string, status int64, steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, browserStep)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, steps...)
@@ -473,8 +500,8 @@ func (tb *tab) load(what string, steps ...chromedp.Action[chromedp.Void]) {
 		}
 		tb.t.Fatalf("%s: %v", what, err)
 	}
-	if resp.Status != 200 {
-		tb.t.Fatalf("%s: %s answered %d", what, resp.URL, resp.Status)
+	if resp.Status != status {
+		tb.t.Fatalf("%s: %s answered %d, want %d", what, resp.URL, resp.Status, status)
 	}
 }
 
