@@ -211,8 +211,12 @@ func loadDemo(ctx context.Context, cfg config, stdout io.Writer) error {
 	} else {
 		fmt.Fprintln(stdout, "Demo data already present; nothing changed.")
 	}
+	fmt.Fprintln(stdout, "Demo logins (they exist only in demo data):")
 	for _, l := range res.Logins {
-		fmt.Fprintf(stdout, "  demo login  %-10s %s  password: %s\n", l.Role, l.Email, l.Password)
+		fmt.Fprintf(stdout, "  %-12s %-40s password: %s\n", l.Role, l.Email, l.Password)
 	}
+	fmt.Fprintf(stdout, "Organizer and coordinator sign in with a second factor: add the key %s\n", demo.DemoTOTPSecret)
+	fmt.Fprintf(stdout, "to an authenticator app (or: oathtool --totp -b %s), or use a one-time recovery code:\n", demo.DemoTOTPSecret)
+	fmt.Fprintf(stdout, "  %s\n", strings.Join(demo.RecoveryCodes(), "  "))
 	return nil
 }

@@ -37,7 +37,7 @@ const lockKey = 0x6578706f64656d6f // "expodemo"
 // now places the booking and application windows so that both are open when
 // the demo starts.
 func Load(ctx context.Context, store *postgres.Store, now time.Time) (Result, error) {
-	var res Result
+	res := Result{Logins: Logins()}
 	err := store.Tx(ctx, func(tx *postgres.Store) error {
 		if err := tx.Lock(ctx, lockKey); err != nil {
 			return err
@@ -83,6 +83,7 @@ func load(ctx context.Context, s *postgres.Store, now time.Time) error {
 		{"stages", loadStages},
 		{"bookings", loadBookings},
 		{"delegations", loadDelegations},
+		{"accounts", loadAccounts},
 	}
 	for _, step := range steps {
 		if err := step.do(ctx, s, w, now); err != nil {

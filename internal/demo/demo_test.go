@@ -13,7 +13,10 @@ import (
 
 	"expodesk/internal/demo"
 	"expodesk/internal/expodesk"
+	"expodesk/internal/password"
+	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
+	"expodesk/internal/totp"
 )
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
@@ -61,11 +64,9 @@ func TestLoad(t *testing.T) {
 	if !res.Loaded {
 		t.Error("Loaded = false on an empty database")
 	}
-	if len(res.Logins) != 0 {
-		t.Errorf("Logins = %v; the demo data creates no accounts", res.Logins)
-	}
-	if n := count(t, pool, "SELECT count(*) FROM app_user"); n != 0 {
-		t.Errorf("%d user accounts; the demo data creates none", n)
+	checkLogins(t, s, res.Logins)
+	if n := count(t, pool, "SELECT count(*) FROM app_user"); n != len(res.Logins) {
+		t.Errorf("%d user accounts, want the %d printed demo logins", n, len(res.Logins))
 	}
 
 	bcn, err := s.ExpoGet(ctx, demo.Marker)
@@ -499,5 +500,51 @@ func TestRegistrationIDsValidate(t *testing.T) {
 	}
 	if perCountry["CN"] < 30 || perCountry["ES"] < 5 {
 		t.Errorf("registration ids per country: %v, want 30+ USCCs and 5+ CIFs", perCountry)
+	}
+}
+
+// checkLogins asserts that each printed login signs in with its password,
+// organizers carry the demo TOTP secret, and team logins belong to a company.
+func checkLogins(t *testing.T, s *postgres.Store, logins []demo.Login) {
+	t.Helper()
+	ctx := context.Background()
+	if len(logins) == 0 {
+		t.Fatal("no demo logins")
+	}
+	hasher := password.NewHasher(password.Config{})
+	roles := map[string]bool{}
+	for _, l := range logins {
+		u, err := s.UserGetByEmail(ctx, l.Email)
+		if err != nil {
+			t.Errorf("login %s: %v", l.Email, err)
+			continue
+		}
+		roles[l.Role] = true
+		if ok, _, err := hasher.Verify(ctx, l.Password, u.PasswordHash); err != nil || !ok {
+			t.Errorf("login %s: the printed password does not verify (%v)", l.Email, err)
+		}
+		switch l.Role {
+		case "organizer", "coordinator":
+			if u.Role != expodesk.RoleOrganizer || u.TOTPSecret != demo.DemoTOTPSecret {
+				t.Errorf("login %s: role %s, TOTP %q; want an organizer with the demo secret", l.Email, u.Role, u.TOTPSecret)
+			}
+			if (l.Role == "coordinator") != (u.PavilionID != nil) {
+				t.Errorf("login %s: pavilion %v does not match role %s", l.Email, u.PavilionID, l.Role)
+			}
+		case "exhibitor":
+			if u.Role != expodesk.RoleExhibitor || u.ExhibitorID == nil {
+				t.Errorf("login %s: role %s, company %v; want a team member", l.Email, u.Role, u.ExhibitorID)
+			}
+		}
+	}
+	for _, r := range []string{"organizer", "coordinator", "exhibitor"} {
+		if !roles[r] {
+			t.Errorf("no demo login with role %s", r)
+		}
+	}
+	for _, c := range demo.RecoveryCodes() {
+		if _, ok := totp.NormalizeRecoveryCode(c); !ok {
+			t.Errorf("demo recovery code %q is not in the recovery-code format", c)
+		}
 	}
 }
