@@ -98,6 +98,7 @@ type AgendaDay struct {
 
 // AgendaStage is one stage's slots on one day.
 type AgendaStage struct {
+	StageID      int64
 	Name         expodesk.Text
 	Location     string
 	PavilionName expodesk.Text
@@ -105,7 +106,8 @@ type AgendaStage struct {
 }
 
 // GroupAgenda arranges slots (ordered by start) into days in loc and, inside
-// each day, stages in order of first appearance.
+// each day, stages in order of first appearance. Stages are told apart by id:
+// two pavilions may both name theirs "Roadshow stage".
 func GroupAgenda(items []expodesk.AgendaItem, loc *time.Location) []AgendaDay {
 	var days []AgendaDay
 	for _, it := range items {
@@ -117,13 +119,13 @@ func GroupAgenda(items []expodesk.AgendaItem, loc *time.Location) []AgendaDay {
 		d := &days[len(days)-1]
 		idx := -1
 		for i := range d.Stages {
-			if d.Stages[i].Name == it.StageName && d.Stages[i].Location == it.StageLocation {
+			if d.Stages[i].StageID == it.StageID {
 				idx = i
 				break
 			}
 		}
 		if idx < 0 {
-			d.Stages = append(d.Stages, AgendaStage{Name: it.StageName, Location: it.StageLocation, PavilionName: it.PavilionName})
+			d.Stages = append(d.Stages, AgendaStage{StageID: it.StageID, Name: it.StageName, Location: it.StageLocation, PavilionName: it.PavilionName})
 			idx = len(d.Stages) - 1
 		}
 		d.Stages[idx].Items = append(d.Stages[idx].Items, it)

@@ -130,7 +130,8 @@ func (s *Store) LogoGet(ctx context.Context, exhibitorSlug string) (Logo, error)
 	}
 	return one[Logo](ctx, s.db, "get logo",
 		`SELECT l.content_type, l.data, l.etag FROM logo l JOIN exhibitor e ON e.id = l.exhibitor_id
-		WHERE e.slug = $1`, exhibitorSlug)
+		WHERE e.slug = $1
+		  AND EXISTS (SELECT 1 FROM participation p WHERE p.exhibitor_id = e.id AND p.status = 'approved')`, exhibitorSlug)
 }
 
 // LogoPut stores an already re-encoded logo for an exhibitor.

@@ -931,3 +931,56 @@ func TestVisitorFeeds(t *testing.T) {
 		}
 	})
 }
+
+func TestVisitorLogo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.seed()
+	png := []byte("\x89PNG\r\n\x1a\nfake but stored as given")
+	for _, id := range []int64{f.Sensing.ID, f.Hidden.ID} {
+		if err := e.store.LogoPut(t.Context(), id, "image/png", png, 56, 56, "etag"+strconv.FormatInt(id, 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	etag := "etag" + strconv.FormatInt(f.Sensing.ID, 10)
+	t.Run("OK", func(t *testing.T) {
+		resp, body := e.get("/exhibitors/taihu-sensing/logo")
+		if resp.StatusCode != http.StatusOK || body != string(png) {
+			t.Fatalf("status %d, %d bytes", resp.StatusCode, len(body))
+		}
+		h := resp.Header
+		if h.Get("Content-Type") != "image/png" || h.Get("ETag") != `"`+etag+`"` || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("headers %v", h)
+		}
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
+			t.Errorf("CSP = %q", csp)
+		}
+		if cc := h.Get("Cache-Control"); cc != "public, max-age=300" {
+			t.Errorf("Cache-Control = %q", cc)
+		}
+	})
+	t.Run("VersionedIsImmutable", func(t *testing.T) {
+		resp, _ := e.get("/exhibitors/taihu-sensing/logo?v=" + etag)
+		if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+			t.Errorf("Cache-Control = %q", cc)
+		}
+	})
+	t.Run("NotModified", func(t *testing.T) {
+		resp, body := e.get("/exhibitors/taihu-sensing/logo", "If-None-Match", `"`+etag+`"`)
+		if resp.StatusCode != http.StatusNotModified || body != "" {
+			t.Errorf("status %d, %d bytes", resp.StatusCode, len(body))
+		}
+	})
+	t.Run("CardShowsIt", func(t *testing.T) {
+		_, body := e.get("/expos/iotswc-test/exhibitors")
+		src := doc(t, body).Find(`#results img.logo`).AttrOr("src", "")
+		if src != "/exhibitors/taihu-sensing/logo?v="+etag {
+			t.Errorf("card logo src = %q", src)
+		}
+	})
+	t.Run("NotPublicWithoutApproval", func(t *testing.T) {
+		if resp, _ := e.get("/exhibitors/applied-only/logo"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the logo of a company that only applied: status %d, want 404", resp.StatusCode)
+		}
+	})
+}
