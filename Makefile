@@ -53,6 +53,12 @@ test:
 		go test -race -count=1 -timeout 15m ./...; \
 	fi
 
+# make bench: a load benchmark, not a test; it writes docs/benchmarks.md.
+# BENCH_DURATION, BENCH_CONNECTIONS… are read from the environment (see cmd/bench).
+.PHONY: bench
+bench:
+	go run ./cmd/bench
+
 .PHONY: generate
 generate:
 	go tool templ generate

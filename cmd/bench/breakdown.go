@@ -37,6 +37,12 @@ type queryPlan struct {
 	Planning  time.Duration
 	Execution time.Duration
 	Text      string
+	// The plan a server connection settles on: pgx prepares every statement
+	// once per connection, and after five executions PostgreSQL may switch
+	// to a generic plan that ignores the arguments' values.
+	Settled          string // "generic" or "custom"
+	SettledExecution time.Duration
+	SettledText      string
 }
 
 // breakdown is where a directory request's time goes.
@@ -184,6 +190,9 @@ func measureBreakdown(ctx context.Context, dbURL string, ds dataset, searches []
 			if err := explain(ctx, traced, &qp); err != nil {
 				return bd, err
 			}
+			if err := explainSettled(ctx, traced, &qp); err != nil {
+				return bd, err
+			}
 			bd.Plans = append(bd.Plans, qp)
 		}
 	}
@@ -213,6 +222,58 @@ func explain(ctx context.Context, conn *pgx.Conn, qp *queryPlan) error {
 		return 0
 	}
 	qp.Planning, qp.Execution = ms(planningTime), ms(executionTime)
+	return nil
+}
+
+// explainSettled prepares the statement as pgx does, executes it five times
+// and explains the sixth execution, which uses the plan the plan cache then
+// keeps: custom (planned for the arguments) or generic.
+func explainSettled(ctx context.Context, conn *pgx.Conn, qp *queryPlan) error {
+	lits := make([]string, len(qp.Args))
+	for i, a := range qp.Args {
+		switch v := a.(type) {
+		case string:
+			lits[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		case int, int32, int64:
+			lits[i] = fmt.Sprint(v)
+		default:
+			return fmt.Errorf("explain %s: argument of type %T", firstLine(qp.SQL), a)
+		}
+	}
+	execute := "EXECUTE bench_stmt"
+	if len(lits) > 0 {
+		execute += "(" + strings.Join(lits, ", ") + ")"
+	}
+	if _, err := conn.Exec(ctx, "PREPARE bench_stmt AS "+qp.SQL); err != nil {
+		return fmt.Errorf("prepare %s: %w", firstLine(qp.SQL), err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE bench_stmt") //nolint:errcheck // best effort on a throwaway connection
+	for range 5 {
+		if _, err := conn.Exec(ctx, execute); err != nil {
+			return fmt.Errorf("execute %s: %w", firstLine(qp.SQL), err)
+		}
+	}
+	rows, err := conn.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+execute)
+	if err != nil {
+		return fmt.Errorf("explain %s: %w", firstLine(qp.SQL), err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("explain %s: %w", firstLine(qp.SQL), err)
+	}
+	qp.SettledText = strings.Join(lines, "\n")
+	var generic int64
+	if err := conn.QueryRow(ctx, "SELECT generic_plans FROM pg_prepared_statements WHERE name = 'bench_stmt'").Scan(&generic); err != nil {
+		return fmt.Errorf("read plan kind: %w", err)
+	}
+	qp.Settled = "custom"
+	if generic > 0 {
+		qp.Settled = "generic"
+	}
+	if m := executionTime.FindStringSubmatch(qp.SettledText); m != nil {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		qp.SettledExecution = time.Duration(v * float64(time.Millisecond))
+	}
 	return nil
 }
 

@@ -142,6 +142,43 @@ func waitReady(ctx context.Context, p *process, url string) error {
 	}
 }
 
+// settle waits until the server has worked off the backlog a load run
+// leaves behind (wrk stops sending, but requests already queued for the
+// database still run), so that one page's backlog does not slow the next
+// page's run: it returns once url has answered in under 20 ms twice in a
+// row, or after 60 s.
+func settle(ctx context.Context, url string) {
+	deadline := time.Now().Add(60 * time.Second)
+	fast := 0
+	for fast < 2 && time.Now().Before(deadline) {
+		start := time.Now()
+		if resp, err := httpClient.Get(url); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if time.Since(start) < 20*time.Millisecond {
+				fast++
+			} else {
+				fast = 0
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// logLines returns the lines the process has logged so far.
+func (p *process) logLines() []string {
+	b, _ := os.ReadFile(p.logPath)
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
 // fetch GETs url and checks that it answers 200 with a body containing want,
 // so that the benchmark never measures an error page.
 func fetch(url, want string) ([]byte, error) {

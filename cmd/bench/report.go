@@ -215,6 +215,16 @@ func renderReport(r results) string {
 			verdict(t.Result.Requests > 0 && t.Result.SocketErrors == 0 && t.Result.P99 < goalP99))
 	}
 
+	if len(r.ServerLog) > 0 {
+		p("**The server logged %d lines at warn or above during the load runs**, which cost time in what was measured; the first:\n\n```\n", len(r.ServerLog))
+		for _, l := range r.ServerLog[:min(5, len(r.ServerLog))] {
+			p("%s\n", l)
+		}
+		p("```\n\n")
+	} else {
+		p("The server logged nothing at warn or above during the load runs.\n\n")
+	}
+
 	bd := r.Breakdown
 	p("## Where a directory request's time goes\n\n")
 	p("The pavilion directory's store calls and its rendering, timed in the benchmark process one call at a time ")
@@ -228,20 +238,26 @@ func renderReport(r results) string {
 			sum += s.PerOp
 		}
 	}
-	p("\nOne pavilion directory request, without HTTP and middleware: about **%s** of database round trips and rendering, ", ms(sum))
-	p("%s of HTML. At 64 connections on %d CPUs that bounds the rate near %.0f req/s even if nothing waited.\n\n",
-		kb(bd.HTMLBytes), m.CPUs, float64(m.CPUs)/sum.Seconds())
+	p("\nOne pavilion directory request, without HTTP and middleware: about **%s** of database round trips and rendering ", ms(sum))
+	p("(%s of HTML). The data fits in shared buffers, so nearly all of it is CPU time, in PostgreSQL or in Go: ", kb(bd.HTMLBytes))
+	p("%d CPUs cannot serve more than about %.0f such requests a second, before HTTP, the middleware and wrk take their share.\n\n",
+		m.CPUs, float64(m.CPUs)/sum.Seconds())
 
 	p("### The queries, explained\n\n")
-	p("Every statement the directory pages send, recorded with a pgx tracer and run again under `EXPLAIN (ANALYZE, BUFFERS)` with the same arguments.\n\n")
-	p("| page | statement | planning | execution |\n|---|---|--:|--:|\n")
+	p("Every statement the directory pages send, recorded with a pgx tracer and run again under `EXPLAIN (ANALYZE, BUFFERS)` ")
+	p("with the same arguments: once as a one-off (planned for those arguments), and once as the server's connections run it ")
+	p("once warm: pgx prepares each statement per connection, and from the sixth execution on PostgreSQL may keep a *generic* plan, ")
+	p("made without looking at the arguments.\n\n")
+	p("| page | statement | planning | execution, one-off | plan once warm | execution, once warm |\n|---|---|--:|--:|---|--:|\n")
 	for _, q := range bd.Plans {
-		p("| %s | `%s` | %s | %s |\n", q.Page, strings.ReplaceAll(firstLine(q.SQL), "|", `\|`), ms(q.Planning), ms(q.Execution))
+		p("| %s | `%s` | %s | %s | %s | %s |\n", q.Page, strings.ReplaceAll(firstLine(q.SQL), "|", `\|`), ms(q.Planning),
+			ms(q.Execution), q.Settled, ms(q.SettledExecution))
 	}
 	p("\n")
 	for _, q := range bd.Plans {
 		p("<details><summary>%s: <code>%s</code></summary>\n\n", q.Page, htmlEscape(firstLine(q.SQL)))
-		p("```sql\n%s\n-- arguments: %s\n```\n\n```\n%s\n```\n\n</details>\n\n", strings.TrimSpace(q.SQL), formatArgs(q.Args), q.Text)
+		p("```sql\n%s\n-- arguments: %s\n```\n\nOne-off:\n\n```\n%s\n```\n\n", strings.TrimSpace(q.SQL), formatArgs(q.Args), q.Text)
+		p("Once warm (%s plan):\n\n```\n%s\n```\n\n</details>\n\n", q.Settled, q.SettledText)
 	}
 	return b.String()
 }

@@ -53,6 +53,8 @@ type results struct {
 	Data      dataset
 	Targets   []target
 	Breakdown breakdown
+	// ServerLog is what expodesk logged (at warn and above) during the load runs.
+	ServerLog []string
 }
 
 // helloPerSecond is the mean rate of the hello-world runs, the reference of
@@ -187,8 +189,10 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		t.Bytes = len(body)
 	}
 
+	logBefore := len(app.logLines())
 	for i := range res.Targets {
 		t := &res.Targets[i]
+		settle(ctx, "http://"+appAddr+"/readyz")
 		if cfg.Warmup > 0 {
 			if _, err := runWrk(ctx, cfg.Load, cfg.Warmup, t.url()); err != nil {
 				return err
@@ -204,9 +208,10 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 			return err
 		}
 	}
+	res.Machine.LoadAfter = loadAverage()
+	res.ServerLog = app.logLines()[logBefore:]
 	app.stop()
 	hello.stop()
-	res.Machine.LoadAfter = loadAverage()
 
 	logf(stderr, "timing the directory page's parts in-process and explaining its queries")
 	if res.Breakdown, err = measureBreakdown(ctx, dbURL, res.Data, searches); err != nil {
