@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,27 +30,119 @@ type testEnv struct {
 	server *Server
 	ts     *httptest.Server
 	client *http.Client
+	// cfg and deps built the server; secondInstance builds another from them.
+	cfg   Config
+	deps  Deps
+	clock *testClock // nil unless newEnvWith was given one
+	logs  *logBuffer // the server's log, when newEnvWith was asked to keep it
 }
 
 // newEnv starts a server over a new, migrated, empty database.
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
-	store, pool := testdb.Store(t, time.Now)
+	return newEnvWith(t, envOptions{})
+}
+
+// envOptions changes what newEnvWith builds; the zero value is newEnv's server.
+type envOptions struct {
+	// Clock, when set, is the server's and the store's clock, so that a test
+	// can move time past a throttling window or a token's expiry.
+	Clock *testClock
+	// Config is the server's configuration (Addr is filled in).
+	Config Config
+	// KeepLogs collects the server's log in testEnv.logs, for tests that read it.
+	KeepLogs bool
+}
+
+// newEnvWith starts a server over a new, migrated, empty database, built as opts say.
+func newEnvWith(t *testing.T, opts envOptions) *testEnv {
+	t.Helper()
+	now := time.Now
+	if opts.Clock != nil {
+		now = opts.Clock.Now
+	}
+	store, pool := testdb.Store(t, now)
 	catalog, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(ContextHandler{slog.NewTextHandler(io.Discard, nil)})
+	var out io.Writer = io.Discard
 	if testing.Verbose() {
-		log = slog.New(ContextHandler{slog.NewTextHandler(&testWriter{t}, nil)})
+		out = &testWriter{t}
 	}
-	srv := New(Config{Addr: "127.0.0.1:0"}, Deps{Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
-		Passwords: password.NewHasher(password.Config{}), Mail: mail.NewComposer(catalog)})
+	var logs *logBuffer
+	if opts.KeepLogs {
+		logs = &logBuffer{}
+		out = io.MultiWriter(out, logs)
+	}
+	log := slog.New(ContextHandler{slog.NewTextHandler(out, nil)})
+	cfg := opts.Config
+	cfg.Addr = "127.0.0.1:0"
+	deps := Deps{Store: store, Pool: pool, Catalog: catalog, Log: log, Now: now,
+		Passwords: password.NewHasher(password.Config{}), Mail: mail.NewComposer(catalog)}
+	srv := New(cfg, deps)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	client := ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &testEnv{t: t, store: store, pool: pool, server: srv, ts: ts, client: client}
+	return &testEnv{t: t, store: store, pool: pool, server: srv, ts: ts, client: client,
+		cfg: cfg, deps: deps, clock: opts.Clock, logs: logs}
+}
+
+// secondInstance starts another server over the same database, as a second
+// instance behind a load balancer would run; it shares the first one's clock
+// and log.
+func (e *testEnv) secondInstance() *httptest.Server {
+	e.t.Helper()
+	ts := httptest.NewServer(New(e.cfg, e.deps))
+	e.t.Cleanup(ts.Close)
+	return ts
+}
+
+// testClock is a clock that stands still until a test moves it.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// newTestClock returns a clock a minute past the start of the current hour,
+// so that throttling windows (15 minutes, an hour) start just before it and
+// a test does not cross one by accident.
+func newTestClock() *testClock {
+	return &testClock{now: time.Now().Truncate(time.Hour).Add(time.Minute)}
+}
+
+// Now returns the clock's time.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// logBuffer collects log output; it is safe for concurrent writes.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 type testWriter struct{ t *testing.T }

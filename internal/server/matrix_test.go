@@ -1,0 +1,355 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/mail"
+)
+
+// role is one column of the route × role matrix.
+type role int
+
+const (
+	anonymous role = iota
+	exhibitorA
+	exhibitorB
+	coordinator
+	organizer
+	roleCount
+)
+
+var roleNames = [roleCount]string{"Anonymous", "ExhibitorA", "ExhibitorB", "Coordinator", "Organizer"}
+
+func (r role) String() string { return roleNames[r] }
+
+// Statuses, short so that the matrix reads as a table.
+const (
+	s200 = http.StatusOK
+	s303 = http.StatusSeeOther
+	s401 = http.StatusUnauthorized
+	s403 = http.StatusForbidden
+	s404 = http.StatusNotFound
+	s410 = http.StatusGone
+	s422 = http.StatusUnprocessableEntity
+)
+
+// matrixCase is one row of the matrix: a route, a concrete URL and form,
+// and the status each role must get.
+type matrixCase struct {
+	method, pattern string
+	// object names the object the URL points at when a route has several rows.
+	object string
+	// path returns the URL for a role; it may create the object it names
+	// (a new colleague to remove for each role, so that every role meets
+	// the same situation).
+	path func(r role) string
+	form url.Values
+	want [roleCount]int
+	// fresh asks for a newly signed-in client for each role (the request ends the session).
+	fresh bool
+}
+
+func (c matrixCase) name() string {
+	n := c.method + " " + c.pattern
+	if c.object != "" {
+		n += " (" + c.object + ")"
+	}
+	return n
+}
+
+// routeKeys returns "METHOD pattern" for every route of the router, found by walking it.
+func routeKeys(t *testing.T, s *Server) map[string]bool {
+	t.Helper()
+	routes, ok := s.router.(chi.Routes)
+	if !ok {
+		t.Fatalf("the server's router is a %T, not a chi.Routes", s.router)
+	}
+	keys := map[string]bool{}
+	err := chi.Walk(routes, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		keys[method+" "+route] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) < 20 {
+		t.Fatalf("walking the router found %d routes; the walk is broken", len(keys))
+	}
+	return keys
+}
+
+// matrixCases is the route × role matrix over the world's fixture. Objects
+// a request changes are created per role, so that every role meets the same
+// situation.
+func matrixCases(e *testEnv, w world) []matrixCase {
+	ctx := context.Background()
+	var n atomic.Int64
+	// newMember creates a colleague in a company's team (or an organizer when company is nil).
+	newMember := func(company *int64, pavilion *int64, disabled bool) expodesk.User {
+		e.t.Helper()
+		u := expodesk.User{Email: fmt.Sprintf("victim%d@example.com", n.Add(1)), Role: expodesk.RoleExhibitor,
+			ExhibitorID: company, PavilionID: pavilion, PersonName: expodesk.PersonName{FamilyName: "Victim"}}
+		if company == nil {
+			u.Role = expodesk.RoleOrganizer
+		}
+		a := e.createAccount(u)
+		if disabled {
+			if _, err := e.store.UserSetDisabled(ctx, a.ID, true); err != nil {
+				e.t.Fatal(err)
+			}
+		}
+		return a.User
+	}
+	path := func(p string) func(role) string { return func(role) string { return p } }
+	userPath := func(action string, make func() expodesk.User) func(role) string {
+		return func(role) string { return "/organizer/users/" + itoa(make().ID) + "/" + action }
+	}
+	removePath := func(make func() expodesk.User) func(role) string {
+		return func(role) string { return "/exhibitor/team/" + itoa(make().ID) + "/remove" }
+	}
+	self := map[role]int64{exhibitorA: w.ExhibitorA.ID, exhibitorB: w.ExhibitorB.ID,
+		coordinator: w.Coordinator.ID, organizer: w.Organizer.ID}
+	euroCoordinator := newMember(nil, &w.EuroPavilion.ID, false)
+
+	// Outbox messages in three scopes: the Wuxi Pavilion, another pavilion, none.
+	mailIn := func(pavilion *int64) string {
+		e.t.Helper()
+		m := e.server.mail.Message("someone@example.com", expodesk.EN, mail.Invitation{Role: mail.InviteTeamMember,
+			Link: e.ts.URL + "/invitations/x", Inviter: "Matrix", Company: "Taihu Sensing"})
+		m.PavilionID = pavilion
+		m, err := e.store.MailEnqueue(ctx, m)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return "/organizer/outbox/" + itoa(m.ID)
+	}
+	wuxiMail, euroMail, unscopedMail := mailIn(&w.WuxiPavilion.ID), mailIn(&w.EuroPavilion.ID), mailIn(nil)
+
+	expo, pavilion, exhibitor := w.Barcelona.Slug, w.WuxiPavilion.Slug, w.Sensing.Slug
+	unknownToken := strings.Repeat("A", 43) // well formed, matches nothing
+	all := func(s int) [roleCount]int { return [roleCount]int{s, s, s, s, s} }
+	signedIn := [roleCount]int{s303, s200, s200, s200, s200}
+	organizers := [roleCount]int{s303, s403, s403, s200, s200}
+	exhibitors := [roleCount]int{s303, s200, s200, s403, s403}
+
+	return []matrixCase{
+		// Operations and visitor pages: the same answer for everyone.
+		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
+		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},
+		{method: "GET", pattern: "/static/*", path: path("/static/app.css"), want: all(s200)},
+		{method: "GET", pattern: "/favicon.ico", path: path("/favicon.ico"), want: all(s200)},
+		{method: "GET", pattern: "/robots.txt", path: path("/robots.txt"), want: all(s200)},
+		{method: "GET", pattern: "/", path: path("/"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}", path: path("/expos/" + expo), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/exhibitors", path: path("/expos/" + expo + "/exhibitors"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/pavilions/{pavilion}", path: path("/expos/" + expo + "/pavilions/" + pavilion), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/agenda", path: path("/expos/" + expo + "/agenda"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/agenda.ics", path: path("/expos/" + expo + "/agenda.ics"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/pavilions/{pavilion}/agenda", path: path("/expos/" + expo + "/pavilions/" + pavilion + "/agenda"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/pavilions/{pavilion}/agenda.ics", path: path("/expos/" + expo + "/pavilions/" + pavilion + "/agenda.ics"), want: all(s200)},
+		{method: "GET", pattern: "/exhibitors/{exhibitor}", path: path("/exhibitors/" + exhibitor), want: all(s200)},
+		{method: "GET", pattern: "/exhibitors/{exhibitor}/logo", object: "no logo uploaded", path: path("/exhibitors/" + exhibitor + "/logo"), want: all(s404)},
+		{method: "GET", pattern: "/exhibitors/{exhibitor}/agenda.ics", path: path("/exhibitors/" + exhibitor + "/agenda.ics"), want: all(s200)},
+
+		// Signing in: public, and a signed-in person is sent home.
+		{method: "GET", pattern: "/signin", path: path("/signin"), want: [roleCount]int{s200, s303, s303, s303, s303}},
+		{method: "POST", pattern: "/signin", object: "empty form", path: path("/signin"), want: all(s422)},
+		{method: "GET", pattern: "/signin/totp", object: "no password step", path: path("/signin/totp"), want: all(s303)},
+		{method: "POST", pattern: "/signin/totp", object: "no password step", path: path("/signin/totp"), want: all(s303)},
+		// Exhibitors may enrol (opt in); organizers have a second factor already.
+		{method: "GET", pattern: "/signin/totp/setup", path: path("/signin/totp/setup"), want: [roleCount]int{s303, s200, s200, s303, s303}},
+		{method: "POST", pattern: "/signin/totp/setup", object: "empty code", path: path("/signin/totp/setup"), want: [roleCount]int{s303, s422, s422, s303, s303}},
+		{method: "POST", pattern: "/signout", path: path("/signout"), want: [roleCount]int{s401, s303, s303, s303, s303}, fresh: true},
+		{method: "GET", pattern: "/password/forgot", path: path("/password/forgot"), want: all(s200)},
+		{method: "POST", pattern: "/password/forgot", object: "empty form", path: path("/password/forgot"), want: all(s422)},
+		{method: "GET", pattern: "/password/reset/{token}", object: "unknown token", path: path("/password/reset/" + unknownToken), want: all(s410)},
+		{method: "POST", pattern: "/password/reset/{token}", object: "unknown token", path: path("/password/reset/" + unknownToken), want: all(s410)},
+		{method: "GET", pattern: "/invitations/{token}", object: "unknown token", path: path("/invitations/" + unknownToken), want: all(s410)},
+		{method: "POST", pattern: "/invitations/{token}", object: "unknown token", path: path("/invitations/" + unknownToken), want: all(s410)},
+
+		// One's own account.
+		{method: "GET", pattern: "/account", path: path("/account"), want: signedIn},
+		{method: "POST", pattern: "/account/profile", path: path("/account/profile"),
+			form: url.Values{"family_name": {"Matrix"}, "given_name": {"Test"}, "lang": {"en"}},
+			want: [roleCount]int{s401, s303, s303, s303, s303}},
+		{method: "POST", pattern: "/account/password", object: "empty form", path: path("/account/password"), want: [roleCount]int{s401, s422, s422, s422, s422}},
+		{method: "GET", pattern: "/account/totp", path: path("/account/totp"), want: [roleCount]int{s303, s200, s200, s303, s303}},
+		{method: "POST", pattern: "/account/totp", object: "empty code", path: path("/account/totp"), want: [roleCount]int{s401, s422, s422, s303, s303}},
+		// Organizers must keep their second factor.
+		{method: "POST", pattern: "/account/totp/disable", object: "empty form", path: path("/account/totp/disable"), want: [roleCount]int{s401, s422, s422, s403, s403}},
+		{method: "POST", pattern: "/account/recovery-codes", object: "empty form", path: path("/account/recovery-codes"), want: [roleCount]int{s401, s303, s303, s422, s422}},
+
+		// Organizers; a coordinator manages the teams of their pavilion's companies only.
+		{method: "GET", pattern: "/organizer", path: path("/organizer"), want: organizers},
+		{method: "GET", pattern: "/organizer/users", path: path("/organizer/users"), want: organizers},
+		{method: "POST", pattern: "/organizer/users/invite", object: "no email", path: path("/organizer/users/invite"),
+			form: url.Values{"kind": {"exhibitor"}}, want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "team member of a Wuxi Pavilion company",
+			path: userPath("disable", func() expodesk.User { return newMember(&w.Sensing.ID, nil, false) }),
+			want: [roleCount]int{s401, s403, s403, s303, s303}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "team member of a company outside the pavilion",
+			path: userPath("disable", func() expodesk.User { return newMember(&w.Cloud.ID, nil, false) }),
+			want: [roleCount]int{s401, s403, s403, s404, s303}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "expo-wide organizer",
+			path: userPath("disable", func() expodesk.User { return newMember(nil, nil, false) }),
+			want: [roleCount]int{s401, s403, s403, s404, s303}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "coordinator of another pavilion",
+			path: path("/organizer/users/" + itoa(euroCoordinator.ID) + "/disable"),
+			want: [roleCount]int{s401, s403, s403, s404, s303}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "oneself",
+			path: func(r role) string { return "/organizer/users/" + itoa(self[r]) + "/disable" },
+			want: [roleCount]int{s401, s403, s403, s403, s403}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "unknown user",
+			path: path("/organizer/users/987654321/disable"), want: [roleCount]int{s401, s403, s403, s404, s404}},
+		{method: "POST", pattern: "/organizer/users/{user}/disable", object: "not a number",
+			path: path("/organizer/users/abc/disable"), want: [roleCount]int{s401, s403, s403, s404, s404}},
+		{method: "POST", pattern: "/organizer/users/{user}/enable", object: "disabled member of a Wuxi Pavilion company",
+			path: userPath("enable", func() expodesk.User { return newMember(&w.Sensing.ID, nil, true) }),
+			want: [roleCount]int{s401, s403, s403, s303, s303}},
+		{method: "POST", pattern: "/organizer/users/{user}/enable", object: "disabled member of a company outside the pavilion",
+			path: userPath("enable", func() expodesk.User { return newMember(&w.Cloud.ID, nil, true) }),
+			want: [roleCount]int{s401, s403, s403, s404, s303}},
+		{method: "GET", pattern: "/organizer/audit", path: path("/organizer/audit"), want: organizers},
+		{method: "GET", pattern: "/organizer/outbox", path: path("/organizer/outbox"), want: organizers},
+		{method: "GET", pattern: "/organizer/outbox/{message}", object: "mail of the Wuxi Pavilion", path: path(wuxiMail), want: organizers},
+		{method: "GET", pattern: "/organizer/outbox/{message}", object: "mail of another pavilion", path: path(euroMail),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/outbox/{message}", object: "mail of no pavilion", path: path(unscopedMail),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/outbox/{message}", object: "unknown message", path: path("/organizer/outbox/987654321"),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+
+		// Exhibitors: their own company's team; another company's member is not found.
+		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},
+		{method: "POST", pattern: "/exhibitor/team/invite", object: "empty form", path: path("/exhibitor/team/invite"),
+			want: [roleCount]int{s401, s422, s422, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/{user}/remove", object: "member of Taihu Sensing",
+			path: removePath(func() expodesk.User { return newMember(&w.Sensing.ID, nil, false) }),
+			want: [roleCount]int{s401, s303, s404, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/{user}/remove", object: "member of Nube Catalana",
+			path: removePath(func() expodesk.User { return newMember(&w.Cloud.ID, nil, false) }),
+			want: [roleCount]int{s401, s404, s303, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/{user}/remove", object: "an organizer",
+			path: path("/exhibitor/team/" + itoa(w.Organizer.ID) + "/remove"), want: [roleCount]int{s401, s404, s404, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/{user}/remove", object: "oneself",
+			path: func(r role) string { return "/exhibitor/team/" + itoa(self[r]) + "/remove" },
+			want: [roleCount]int{s401, s403, s403, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/{user}/remove", object: "unknown user",
+			path: path("/exhibitor/team/987654321/remove"), want: [roleCount]int{s401, s404, s404, s403, s403}},
+	}
+}
+
+// TestMatrix walks the router and checks every route for every role:
+// visitors are sent to sign in (GET) or refused (401); a signed-in person
+// without the role gets 403; another company's or pavilion's object is not
+// found, and a refused request changes nothing in the database.
+func TestMatrix(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	cases := matrixCases(e, w)
+
+	t.Run("EveryRouteDeclared", func(t *testing.T) {
+		walked := routeKeys(t, e.server)
+		declared := e.server.Routes()
+		inMatrix := map[string]bool{}
+		for _, c := range cases {
+			inMatrix[c.method+" "+c.pattern] = true
+		}
+		for _, k := range sortedKeys(walked) {
+			if _, ok := declared[k]; !ok {
+				t.Errorf("route %s has no declared access rule (register it with s.handle)", k)
+			}
+			if !inMatrix[k] {
+				t.Errorf("route %s is missing from the route × role matrix in matrix_test.go", k)
+			}
+		}
+		for k := range declared {
+			if !walked[k] {
+				t.Errorf("access rule declared for %s, which the router does not serve", k)
+			}
+		}
+		for k := range inMatrix {
+			if !walked[k] {
+				t.Errorf("the matrix lists %s, which the router does not serve", k)
+			}
+		}
+	})
+
+	accounts := [roleCount]account{anonymous: {}, exhibitorA: w.ExhibitorA, exhibitorB: w.ExhibitorB,
+		coordinator: w.Coordinator, organizer: w.Organizer}
+	var clients [roleCount]*client
+	for r := range roleCount {
+		clients[r] = e.newClient(t)
+		if r != anonymous {
+			clients[r].signIn(accounts[r])
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.name(), func(t *testing.T) {
+			for r := range roleCount {
+				cl := clients[r]
+				if c.fresh && r != anonymous {
+					cl = e.signedIn(t, accounts[r])
+				}
+				cl.t = t
+				p := c.path(r)
+				want := c.want[r]
+				before := e.snapshot()
+				var resp *http.Response
+				var body string
+				if c.method == http.MethodGet {
+					resp, body = cl.get(p)
+				} else {
+					resp, body = cl.post(p, c.form)
+				}
+				if resp.StatusCode != want {
+					t.Errorf("%s %s as %s = %d, want %d\n%s", c.method, p, r, resp.StatusCode, want, excerpt(body))
+					continue
+				}
+				loc := resp.Header.Get("Location")
+				if r == anonymous && c.method == http.MethodGet && want == s303 && c.pattern != "/signin/totp" && c.pattern != "/signin/totp/setup" {
+					if wantLoc := "/signin?next=" + url.QueryEscape(p); loc != wantLoc {
+						t.Errorf("%s %s as %s: Location %q, want %q", c.method, p, r, loc, wantLoc)
+					}
+				}
+				// Refusals and reads change nothing; a 404 for another company's object above all.
+				if c.method == http.MethodGet || want >= 400 {
+					if changed := changedTables(before, e.snapshot()); len(changed) > 0 {
+						t.Errorf("%s %s as %s answered %d but changed tables %v", c.method, p, r, want, changed)
+					}
+				}
+				if want == s403 || want == s404 {
+					if strings.Contains(body, "goroutine ") || strings.Contains(body, ".go:") {
+						t.Errorf("%s %s as %s: the error page shows internals:\n%s", c.method, p, r, excerpt(body))
+					}
+				}
+			}
+		})
+	}
+
+	// The shared sessions survived every refusal: a 403 or 404 does not sign anyone out.
+	for r := exhibitorA; r < roleCount; r++ {
+		clients[r].t = t
+		clients[r].wantSignedIn(r.String() + " after the matrix")
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
