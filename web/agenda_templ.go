@@ -612,7 +612,7 @@ func agendaSlot(v AgendaView, it expodesk.AgendaItem) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if it.Booked() {
+		if it.Presented() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<strong lang=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -734,7 +734,7 @@ func agendaSlot(v AgendaView, it expodesk.AgendaItem) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-		} else if it.Blocked {
+		} else if it.Blocked || it.Booked() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<span class=\"badge blocked\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -92,3 +92,7 @@ type AgendaItem struct {
 
 // Booked reports whether an exhibitor holds the slot.
 func (a AgendaItem) Booked() bool { return a.BookingID != nil }
+
+// Presented reports whether the slot is booked by an exhibitor visitors may
+// see (approved at the expo), so that its title and presenter can be shown.
+func (a AgendaItem) Presented() bool { return a.BookingID != nil && a.ExhibitorID != nil }

@@ -10,7 +10,9 @@ const agendaSelect = `SELECT sl.id AS slot_id, ex.slug AS expo_slug, ex.name AS 
 	ex.time_zone AS expo_time_zone, sl.starts_at, sl.ends_at, sl.blocked,
 	st.id AS stage_id, st.slug AS stage_slug, st.name AS stage_name, st.location AS stage_location,
 	st.pavilion_id, coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name,
-	b.id AS booking_id, coalesce(b.title, '') AS title, coalesce(b.abstract, '') AS abstract,
+	b.id AS booking_id,
+	CASE WHEN x.id IS NULL THEN '' ELSE b.title END AS title,
+	CASE WHEN x.id IS NULL THEN '' ELSE b.abstract END AS abstract,
 	coalesce(b.lang, 'en') AS title_lang,
 	x.id AS exhibitor_id, coalesce(x.slug, '') AS exhibitor_slug, coalesce(x.name, '{}') AS exhibitor_name,
 	coalesce(x.legal_name, '') AS exhibitor_legal_name
@@ -19,7 +21,10 @@ JOIN stage st ON st.id = sl.stage_id
 JOIN expo ex ON ex.id = st.expo_id
 LEFT JOIN pavilion pv ON pv.id = st.pavilion_id
 LEFT JOIN booking b ON b.slot_id = sl.id AND b.status = 'active'
-LEFT JOIN exhibitor x ON x.id = b.exhibitor_id `
+-- Only an exhibitor approved at the expo is shown: a withdrawn company's
+-- booking keeps its slot taken but says nothing about who holds it.
+LEFT JOIN exhibitor x ON x.id = b.exhibitor_id AND EXISTS (
+	SELECT 1 FROM participation pp WHERE pp.exhibitor_id = b.exhibitor_id AND pp.expo_id = st.expo_id AND pp.status = 'approved') `
 
 // Agenda returns an expo's roadshow slots (optionally one pavilion's) in
 // time order, stage by stage.
@@ -32,7 +37,7 @@ func (s *Store) Agenda(ctx context.Context, expoID, pavilionID int64) ([]expodes
 // AgendaByExhibitor returns the slots an exhibitor presents in, across expos.
 func (s *Store) AgendaByExhibitor(ctx context.Context, exhibitorID int64) ([]expodesk.AgendaItem, error) {
 	return collect[expodesk.AgendaItem](ctx, s.db, "list exhibitor agenda", agendaSelect+
-		`WHERE b.exhibitor_id = $1 ORDER BY sl.starts_at, st.id`, exhibitorID)
+		`WHERE b.exhibitor_id = $1 AND x.id IS NOT NULL ORDER BY sl.starts_at, st.id`, exhibitorID)
 }
 
 // StageList returns the stages of an expo in display order.

@@ -143,15 +143,15 @@ func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 	s.writeFeed(w, r, e.DisplayName(web.Lang(ctx)), e.Slug, zone, items)
 }
 
-// writeFeed writes booked sessions as an iCalendar feed. Free slots are not
-// events anyone would subscribe to, so they are left out.
+// writeFeed writes presented sessions as an iCalendar feed. Free slots are
+// not events anyone would subscribe to, so they are left out.
 func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file string, zone *time.Location, items []expodesk.AgendaItem) {
 	lang := web.Lang(r.Context())
 	loc := i18n.From(r.Context())
 	base := s.baseURL(r)
 	feed := ical.Feed{Name: name, Zone: zone, Stamp: s.now(), Language: string(lang)}
 	for _, it := range items {
-		if !it.Booked() {
+		if !it.Presented() {
 			continue
 		}
 		who := it.ExhibitorName.In(lang)

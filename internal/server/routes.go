@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // routes is the whole URL surface of expodesk. Every route declares its
@@ -12,6 +13,8 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.observe, s.securityHeaders, maxBody(1<<20), s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf)
+	// HEAD is answered like GET (without the body), for link checkers and uptime monitors.
+	r.Use(middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
