@@ -40,6 +40,10 @@ func TestAgenda(t *testing.T) {
 
 	taihu := v.exhibitor(expodesk.Exhibitor{Slug: "taihu-sensing", Name: expodesk.Text{ZH: "太湖传感"}})
 	nube := v.exhibitor(expodesk.Exhibitor{Slug: "nube-catalana"})
+	// Public agendas name only exhibitors approved at the expo.
+	v.join(e.ID, taihu.ID, &wuxi.ID, expodesk.StatusApproved)
+	v.join(other.ID, taihu.ID, nil, expodesk.StatusApproved)
+	v.join(e.ID, nube.ID, nil, expodesk.StatusApproved)
 
 	s1100 := v.slot(main.ID, 11, 0, 30)
 	s1030main := v.slot(main.ID, 10, 30, 30)
@@ -106,6 +110,28 @@ func TestAgenda(t *testing.T) {
 		want := []string{"wiot-2027 Far away", "iotswc-2027 传感器赋能智慧城市", "iotswc-2027 Second try"}
 		if !slices.Equal(got, want) {
 			t.Errorf("exhibitor agenda %v, want %v", got, want)
+		}
+	})
+	t.Run("WithdrawnExhibitorHeldButUnnamed", func(t *testing.T) {
+		w := newVisitorStore(t)
+		x := w.expo("iotswc-2027")
+		st := w.stage(x.ID, nil, "main", 0)
+		gone := w.exhibitor(expodesk.Exhibitor{Slug: "gone-co"})
+		w.join(x.ID, gone.ID, nil, expodesk.StatusWithdrawn)
+		w.book(w.slot(st.ID, 10, 0, 30).ID, gone.ID, "Secret talk")
+		items, err := w.s.Agenda(w.ctx, x.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 1 || !items[0].Booked() || items[0].Presented() || items[0].Title != "" || items[0].ExhibitorSlug != "" {
+			t.Errorf("agenda = %+v, want the slot held with no title or company", items)
+		}
+		mine, err := w.s.AgendaByExhibitor(w.ctx, gone.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mine) != 0 {
+			t.Errorf("withdrawn exhibitor's public agenda = %+v, want none", mine)
 		}
 	})
 	t.Run("ByExhibitorLeavesOutCancelled", func(t *testing.T) {

@@ -514,6 +514,13 @@ func (tb *tab) click(what, sel string) {
 // wantText fails unless the text of the element sel finds contains want.
 func (tb *tab) wantText(sel, want string) {
 	tb.t.Helper()
+	// Poll: some text arrives a moment after the DOM settles (htmx's
+	// afterSettle fills the screen-reader status), and a loaded machine is slow.
+	js := fmt.Sprintf(`(() => { const el = document.querySelector(%q);
+		return !!el && el.textContent.split(/\s+/).filter(Boolean).join(" ").includes(%q); })()`, sel, want)
+	pollCtx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	_, _ = chromedp.Run(pollCtx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond)))
+	cancel()
 	got := run(tb, "read "+sel, chromedp.TextContent(chromedp.CSS(sel)))
 	if !strings.Contains(strings.Join(strings.Fields(got), " "), want) {
 		tb.t.Errorf("%s on %s = %q, want it to contain %q", sel, tb.location().Path, strings.Join(strings.Fields(got), " "), want)
