@@ -1,15 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -49,31 +50,27 @@ func serveHello(ctx context.Context, args []string) error {
 	return srv.Shutdown(shutCtx)
 }
 
-// process is a server the benchmark started, with its output in a log file.
+// process is a server the benchmark started. Its output goes to a logSink,
+// not a file: a server that logs on every request would fill the disk.
 type process struct {
-	name    string
-	cmd     *exec.Cmd
-	logPath string
-	done    chan struct{}
-	err     error
+	name string
+	cmd  *exec.Cmd
+	log  *logSink
+	done chan struct{}
+	err  error
 }
 
-func startProcess(name, logPath string, env []string, bin string, args ...string) (*process, error) {
-	f, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
+func startProcess(name string, env []string, bin string, args ...string) (*process, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = f, f
+	sink := &logSink{}
+	cmd.Stdout, cmd.Stderr = sink, sink
 	if err := cmd.Start(); err != nil {
-		f.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	p := &process{name: name, cmd: cmd, log: sink, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
-		f.Close()
 		close(p.done)
 	}()
 	return p, nil
@@ -100,19 +97,82 @@ func (p *process) stop() {
 func (p *process) exited() error {
 	select {
 	case <-p.done:
-		return fmt.Errorf("%s exited (%v); the end of its log:\n%s", p.name, p.err, p.tail())
+		return fmt.Errorf("%s exited (%v); the end of its output:\n%s", p.name, p.err, strings.Join(p.log.last(), "\n"))
 	default:
 		return nil
 	}
 }
 
-func (p *process) tail() string {
-	b, _ := os.ReadFile(p.logPath)
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) > 20 {
-		lines = lines[len(lines)-20:]
+// logSink counts the lines a process writes and keeps the first few after
+// a mark and the last few, in bounded memory.
+type logSink struct {
+	mu        sync.Mutex
+	partial   []byte
+	lines     int
+	markLines int
+	marked    bool
+	afterMark []string // the first lines after the mark
+	tail      []string // the last lines
+}
+
+const (
+	sinkKeepAfterMark = 5
+	sinkKeepTail      = 20
+	sinkMaxLine       = 2000 // longer lines are cut when kept
+)
+
+func (s *logSink) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(b)
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			if len(s.partial) < sinkMaxLine {
+				s.partial = append(s.partial, b[:min(len(b), sinkMaxLine-len(s.partial))]...)
+			}
+			break
+		}
+		line := b[:i]
+		if len(s.partial) > 0 {
+			line = append(s.partial, line[:min(len(line), max(0, sinkMaxLine-len(s.partial)))]...)
+			s.partial = nil
+		}
+		s.keep(string(line[:min(len(line), sinkMaxLine)]))
+		b = b[i+1:]
 	}
-	return strings.Join(lines, "\n")
+	return n, nil
+}
+
+func (s *logSink) keep(line string) {
+	s.lines++
+	if s.marked && len(s.afterMark) < sinkKeepAfterMark {
+		s.afterMark = append(s.afterMark, line)
+	}
+	if len(s.tail) == sinkKeepTail {
+		s.tail = append(s.tail[:0], s.tail[1:]...)
+	}
+	s.tail = append(s.tail, line)
+}
+
+// mark starts counting the lines that since returns.
+func (s *logSink) mark() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.marked, s.markLines, s.afterMark = true, s.lines, nil
+}
+
+// since returns how many lines were written after the mark, and the first few.
+func (s *logSink) since() (int, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lines - s.markLines, append([]string(nil), s.afterMark...)
+}
+
+func (s *logSink) last() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.tail...)
 }
 
 var httpClient = &http.Client{Timeout: 10 * time.Second}
@@ -132,7 +192,7 @@ func waitReady(ctx context.Context, p *process, url string) error {
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not ready at %s after 60 s; the end of its log:\n%s", p.name, url, p.tail())
+			return fmt.Errorf("%s not ready at %s after 60 s; the end of its output:\n%s", p.name, url, strings.Join(p.log.last(), "\n"))
 		}
 		select {
 		case <-ctx.Done():
@@ -167,16 +227,6 @@ func settle(ctx context.Context, url string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// logLines returns the lines the process has logged so far.
-func (p *process) logLines() []string {
-	b, _ := os.ReadFile(p.logPath)
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
 }
 
 // fetch GETs url and checks that it answers 200 with a body containing want,

@@ -215,9 +215,9 @@ func renderReport(r results) string {
 			verdict(t.Result.Requests > 0 && t.Result.SocketErrors == 0 && t.Result.P99 < goalP99))
 	}
 
-	if len(r.ServerLog) > 0 {
-		p("**The server logged %d lines at warn or above during the load runs**, which cost time in what was measured; the first:\n\n```\n", len(r.ServerLog))
-		for _, l := range r.ServerLog[:min(5, len(r.ServerLog))] {
+	if r.ServerLogLines > 0 {
+		p("**The server logged %d lines at warn or above during the load runs**, which cost time in what was measured; the first:\n\n```\n", r.ServerLogLines)
+		for _, l := range r.ServerLog {
 			p("%s\n", l)
 		}
 		p("```\n\n")

@@ -53,8 +53,10 @@ type results struct {
 	Data      dataset
 	Targets   []target
 	Breakdown breakdown
-	// ServerLog is what expodesk logged (at warn and above) during the load runs.
-	ServerLog []string
+	// ServerLogLines is how many lines expodesk logged (at warn and above)
+	// during the load runs; ServerLog holds the first few.
+	ServerLogLines int
+	ServerLog      []string
 }
 
 // helloPerSecond is the mean rate of the hello-world runs, the reference of
@@ -158,12 +160,12 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	// LOG_LEVEL=warn: the access log writes a JSON line per request at info,
 	// which would otherwise be a good part of what is measured.
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+strconv.Itoa(appPort), "LOG_LEVEL=warn")
-	app, err := startProcess("expodesk", filepath.Join(tmp, "expodesk.log"), env, bin, "serve", "--addr", appAddr)
+	app, err := startProcess("expodesk", env, bin, "serve", "--addr", appAddr)
 	if err != nil {
 		return err
 	}
 	defer app.stop()
-	hello, err := startProcess("hello-world", filepath.Join(tmp, "hello.log"), os.Environ(), self, helloCommand, "--addr", helloAddr)
+	hello, err := startProcess("hello-world", os.Environ(), self, helloCommand, "--addr", helloAddr)
 	if err != nil {
 		return err
 	}
@@ -189,7 +191,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		t.Bytes = len(body)
 	}
 
-	logBefore := len(app.logLines())
+	app.log.mark()
 	for i := range res.Targets {
 		t := &res.Targets[i]
 		settle(ctx, "http://"+appAddr+"/readyz")
@@ -209,7 +211,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		}
 	}
 	res.Machine.LoadAfter = loadAverage()
-	res.ServerLog = app.logLines()[logBefore:]
+	res.ServerLogLines, res.ServerLog = app.log.since()
 	app.stop()
 	hello.stop()
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -58,4 +59,23 @@ Requests/sec:      0.00
 			t.Error("want an error without the latency distribution")
 		}
 	})
+}
+
+func TestLogSink(t *testing.T) {
+	t.Parallel()
+	s := &logSink{}
+	_, _ = s.Write([]byte("serving\n"))
+	s.mark()
+	for i := range 30 {
+		_, _ = s.Write([]byte(fmt.Sprintf("line %d", i)))
+		_, _ = s.Write([]byte("\n"))
+	}
+	_, _ = s.Write([]byte("partial, then\nwhole\n"))
+	n, first := s.since()
+	if n != 32 || len(first) != sinkKeepAfterMark || first[0] != "line 0" {
+		t.Errorf("since() = %d, %q", n, first)
+	}
+	if last := s.last(); len(last) != sinkKeepTail || last[len(last)-1] != "whole" || last[len(last)-2] != "partial, then" {
+		t.Errorf("last() = %q", last)
+	}
 }
