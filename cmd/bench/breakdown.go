@@ -247,7 +247,7 @@ func explainSettled(ctx context.Context, conn *pgx.Conn, qp *queryPlan) error {
 	if _, err := conn.Exec(ctx, "PREPARE bench_stmt AS "+qp.SQL); err != nil {
 		return fmt.Errorf("prepare %s: %w", firstLine(qp.SQL), err)
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE bench_stmt") //nolint:errcheck // best effort on a throwaway connection
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "DEALLOCATE bench_stmt") }()
 	for range 5 {
 		if _, err := conn.Exec(ctx, execute); err != nil {
 			return fmt.Errorf("execute %s: %w", firstLine(qp.SQL), err)

@@ -67,8 +67,6 @@ type languageCount struct{ NameEN, NameZH, NameES, DescEN, DescZH, DescES int }
 
 type text3 struct{ en, zh, es string }
 
-func (t text3) text() expodesk.Text { return expodesk.Text{EN: t.en, ZH: t.zh, ES: t.es} }
-
 type product struct {
 	text3
 	sectors []string
