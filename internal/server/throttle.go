@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"expodesk/internal/expodesk"
 )
 
@@ -80,6 +82,11 @@ func (s *Server) renderThrottled(w http.ResponseWriter, r *http.Request, err err
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 	}
-	s.log.WarnContext(r.Context(), "throttled", "route", r.URL.Path, "client", s.clientIP(r))
+	// The route pattern, not the path: a reset or invitation path holds its token.
+	route := ""
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		route = rc.RoutePattern()
+	}
+	s.log.WarnContext(r.Context(), "throttled", "route", route, "client", s.clientIP(r))
 	s.renderError(w, r, err)
 }
