@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net/http"
 	"sync"
 
@@ -17,12 +19,18 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render writes an HTML component with the given status. It renders into a
 // buffer first, so that a failure halfway becomes a clean 500 page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	if err := write(w, r, status, c); err != nil {
+		s.renderError(w, r, err)
+	}
+}
+
+// write renders c into a buffer and sends it; nothing is sent on error.
+func write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := c.Render(r.Context(), buf); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
@@ -31,6 +39,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// clientGone reports whether the request ended because the client went
+// away: nothing can be sent, and it is not the server's error.
+func clientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, r.Context().Err()))
 }
 
 // eMethod is the router's own error code for a known URL called with the wrong method.
@@ -63,6 +79,10 @@ func statusOf(code string) int {
 // translated page; anything else is logged with the request id and shown as
 // a plain sentence with that id, never the error's text.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		s.log.DebugContext(r.Context(), "client gone", "err", err)
+		return
+	}
 	code := expodesk.ErrorCode(err)
 	status := statusOf(code)
 	loc := i18n.From(r.Context())
@@ -87,7 +107,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		v.Message = loc.T(e.Message, e.Data)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, web.ErrorPage(web.Page{Title: v.Title}, v))
+	// The error page is written once; if even that fails, a plain answer
+	// goes out rather than another attempt.
+	if err := write(w, r, status, web.ErrorPage(web.Page{Title: v.Title}, v)); err != nil && !clientGone(r, err) {
+		s.log.ErrorContext(r.Context(), "render error page", "err", err)
+		http.Error(w, http.StatusText(status), status)
+	}
 }
 
 // notFound is the router's answer for unknown URLs.
