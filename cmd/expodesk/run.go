@@ -29,6 +29,7 @@ type config struct {
 	LogFormat     string
 	LogLevel      slog.Level
 	DBMaxConns    int32
+	PageCache     bool
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -49,6 +50,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.TrustProxy, err = boolEnv(getenv, "TRUST_PROXY", false); err != nil {
+		return c, err
+	}
+	if c.PageCache, err = boolEnv(getenv, "PAGE_CACHE", true); err != nil {
 		return c, err
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
@@ -163,6 +167,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 		TrustProxy:    cfg.TrustProxy,
 		SMTP:          smtp != nil,
 		LogMailLinks:  smtp == nil && *withDemo,
+		PageCache:     cfg.PageCache,
 	}, server.Deps{
 		Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
 		Passwords: password.NewHasher(password.Config{}),
@@ -179,6 +184,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 		log.Info("no SMTP configured: mail waits in the organizer outbox (/organizer/outbox)")
 	}
 	go srv.RunJanitor(ctx, 10*time.Minute)
+	go srv.ListenForChanges(ctx)
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
 		if url == "" {

@@ -25,16 +25,16 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/favicon.ico", Public, s.favicon)
 	s.handle(r, "GET", "/robots.txt", Public, s.robots)
 
-	// Visitors (V1–V4).
-	s.handle(r, "GET", "/", Public, s.home)
-	s.handle(r, "GET", "/expos/{expo}", Public, s.expoShow)
-	s.handle(r, "GET", "/expos/{expo}/exhibitors", Public, s.directory)
-	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}", Public, s.directory)
-	s.handle(r, "GET", "/expos/{expo}/agenda", Public, s.agenda)
+	// Visitors (V1–V4); their pages are served from the page cache when fresh.
+	s.handle(r, "GET", "/", Public, s.cached(s.home))
+	s.handle(r, "GET", "/expos/{expo}", Public, s.cached(s.expoShow))
+	s.handle(r, "GET", "/expos/{expo}/exhibitors", Public, s.cached(s.directory))
+	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}", Public, s.cached(s.directory))
+	s.handle(r, "GET", "/expos/{expo}/agenda", Public, s.cached(s.agenda))
 	s.handle(r, "GET", "/expos/{expo}/agenda.ics", Public, s.agendaICS)
-	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}/agenda", Public, s.agenda)
+	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}/agenda", Public, s.cached(s.agenda))
 	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}/agenda.ics", Public, s.agendaICS)
-	s.handle(r, "GET", "/exhibitors/{exhibitor}", Public, s.exhibitorShow)
+	s.handle(r, "GET", "/exhibitors/{exhibitor}", Public, s.cached(s.exhibitorShow))
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/logo", Public, s.exhibitorLogo)
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.exhibitorICS)
 

@@ -43,6 +43,9 @@ type Config struct {
 	// LogMailLinks logs the links of unsent mail (make run without SMTP). The
 	// links hold single-use tokens: never set it where logs are kept.
 	LogMailLinks bool
+	// PageCache keeps rendered public pages in memory for visitors, fresh
+	// through PostgreSQL notifications (see ListenForChanges).
+	PageCache bool
 }
 
 // Deps are the server's collaborators.
@@ -63,6 +66,8 @@ type Server struct {
 	catalog   *i18n.Catalog
 	log       *slog.Logger
 	now       func() time.Time
+	pool      *pgxpool.Pool
+	pages     *PageCache // nil when off
 	sessions  *scs.SessionManager
 	passwords *password.Hasher
 	mail      *mail.Composer
@@ -85,8 +90,11 @@ func New(cfg Config, d Deps) *Server {
 	if cfg.SessionIdleTimeout == 0 {
 		cfg.SessionIdleTimeout = time.Hour
 	}
-	s := &Server{cfg: cfg, store: d.Store, catalog: d.Catalog, log: d.Log, now: d.Now,
+	s := &Server{cfg: cfg, store: d.Store, catalog: d.Catalog, log: d.Log, now: d.Now, pool: d.Pool,
 		sessions: newSessions(d.Pool, cfg), passwords: d.Passwords, mail: d.Mail, access: map[string]Access{}}
+	if cfg.PageCache {
+		s.pages = NewPageCache()
+	}
 	s.router = s.routes()
 	return s
 }

@@ -1,0 +1,61 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// PublicChannel is the notification channel the public_change triggers use.
+const PublicChannel = "expodesk_public"
+
+// ListenPublicChanges holds one connection of pool listening on
+// PublicChannel until ctx ends, calling changed after every notification.
+// listening(true) is called once the LISTEN is in place (after changed, since
+// anything may have changed while nobody listened) and listening(false)
+// whenever the connection is lost; it reconnects with backoff.
+func ListenPublicChanges(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, changed func(), listening func(bool)) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := listenOnce(ctx, pool, changed, listening)
+		listening(false)
+		if ctx.Err() != nil {
+			return
+		}
+		log.WarnContext(ctx, "public change listener lost its connection; public pages are served uncached until it is back",
+			"err", err, "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		if backoff < 10*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, changed func(), listening func(bool)) error {
+	pooled, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire listener connection: %w", err)
+	}
+	// The connection leaves the pool for good: once it has listened it must
+	// not go back to ordinary work, and closing it ends the LISTEN.
+	conn := pooled.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+PublicChannel); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	changed()
+	listening(true)
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return fmt.Errorf("wait for notification: %w", err)
+		}
+		changed()
+	}
+}

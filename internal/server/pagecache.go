@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
+	"expodesk/internal/postgres"
+	"expodesk/web"
+)
+
+// PageCache keeps rendered public pages in memory for visitors, who are most
+// of the traffic at a fair. Entries belong to a generation; any committed
+// change to public data starts a new one (PostgreSQL notifies every instance
+// after commit), so a page is never served older than the data a visitor
+// could otherwise read, give or take the notification's few milliseconds.
+// While the listener is down the cache is bypassed.
+type PageCache struct {
+	gen       atomic.Uint64
+	listening atomic.Bool
+	pages     *expirable.LRU[string, cachedPage]
+}
+
+type cachedPage struct {
+	status      int
+	contentType string
+	cacheCtl    string
+	vary        []string
+	body        []byte
+}
+
+// Sizes: a directory page is ~16 KB, so the cache stays under ~40 MB. The TTL
+// is only a safety net; notifications are what keep pages fresh.
+const (
+	pageCacheEntries = 2500
+	pageCacheTTL     = 10 * time.Minute
+	pageCacheMaxBody = 256 << 10
+	pageCacheMaxKey  = 512
+)
+
+// NewPageCache returns an empty cache that serves nothing until Listening(true).
+func NewPageCache() *PageCache {
+	return &PageCache{pages: expirable.NewLRU[string, cachedPage](pageCacheEntries, nil, pageCacheTTL)}
+}
+
+// Changed starts a new generation: every cached page is stale.
+func (c *PageCache) Changed() {
+	c.gen.Add(1)
+	c.pages.Purge()
+}
+
+// Listening records whether change notifications arrive; without them the
+// cache cannot know when a page is stale, so it is bypassed.
+func (c *PageCache) Listening(ok bool) {
+	if !ok {
+		c.Changed()
+	}
+	c.listening.Store(ok)
+}
+
+// cacheNonce stands in for the per-request CSP nonce in a cached page.
+const cacheNonce = "expodesk-cached-page-nonce"
+
+// cached serves h from the page cache for visitors' GET requests.
+func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := s.pages
+		if c == nil || !c.listening.Load() || principal(r) != nil || r.Method != http.MethodGet ||
+			len(r.URL.RawQuery) > pageCacheMaxKey {
+			h(w, r)
+			return
+		}
+		gen := c.gen.Load()
+		key := s.pageKey(r, gen)
+		if p, ok := c.pages.Get(key); ok {
+			hdr := w.Header()
+			hdr.Set("Content-Type", p.contentType)
+			hdr.Set("Cache-Control", p.cacheCtl)
+			hdr["Vary"] = p.vary
+			hdr.Set("X-Cache", "hit")
+			w.WriteHeader(p.status)
+			_, _ = w.Write(bytes.ReplaceAll(p.body, []byte(cacheNonce), []byte(templ.GetNonce(r.Context()))))
+			return
+		}
+		// Render with a placeholder nonce, so that the stored page can carry
+		// each later request's own.
+		nonce := templ.GetNonce(r.Context())
+		rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
+		h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
+		if rec.status == http.StatusOK && len(rec.body) <= pageCacheMaxBody && c.gen.Load() == gen {
+			hdr := w.Header()
+			c.pages.Add(key, cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
+				cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body})
+		}
+	}
+}
+
+// pageKey names a page: generation, language, whether htmx asked for the
+// fragment only, and the URL.
+func (s *Server) pageKey(r *http.Request, gen uint64) string {
+	fragment := "0"
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
+		fragment = "1"
+	}
+	return strconv.FormatUint(gen, 36) + "|" + string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + r.URL.RawQuery
+}
+
+// recorder passes a response through while keeping a copy of its body, with
+// the placeholder nonce swapped for the request's own on the way out.
+type recorder struct {
+	http.ResponseWriter
+	nonce  []byte
+	status int
+	body   []byte
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	r.body = append(r.body, b...)
+	_, err := r.ResponseWriter.Write(bytes.ReplaceAll(b, []byte(cacheNonce), r.nonce))
+	return len(b), err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// ListenForChanges keeps the page cache fresh until ctx ends; without a
+// cache it returns at once.
+func (s *Server) ListenForChanges(ctx context.Context) {
+	if s.pages == nil || s.pool == nil {
+		return
+	}
+	postgres.ListenPublicChanges(ctx, s.pool, s.log, s.pages.Changed, s.pages.Listening)
+}

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cachedInstance starts a server with the page cache over e's database and
+// waits until its change listener is in place.
+func cachedInstance(t *testing.T, e *testEnv) (*Server, *httptest.Server) {
+	t.Helper()
+	cfg := e.cfg
+	cfg.PageCache = true
+	srv := New(cfg, e.deps)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { srv.ListenForChanges(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(10 * time.Second)
+	for !srv.pages.listening.Load() {
+		if time.Now().After(deadline) {
+			t.Fatal("the change listener did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts
+}
+
+func fetch(t *testing.T, ts *httptest.Server, path string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+func TestPageCache(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.seed()
+	a, tsA := cachedInstance(t, e)
+	_, tsB := cachedInstance(t, e)
+	const page = "/expos/iotswc-test/pavilions/wuxi-pavilion?lang=en"
+
+	t.Run("SecondVisitIsAHitWithItsOwnNonce", func(t *testing.T) {
+		r1, b1 := fetch(t, tsA, page)
+		r2, b2 := fetch(t, tsA, page)
+		if r1.Header.Get("X-Cache") == "hit" || r2.Header.Get("X-Cache") != "hit" {
+			t.Fatalf("X-Cache %q then %q, want a miss then a hit", r1.Header.Get("X-Cache"), r2.Header.Get("X-Cache"))
+		}
+		if b1 != b2 {
+			t.Error("the cached page differs from the rendered one")
+		}
+		if r1.Header.Get("Content-Security-Policy") == r2.Header.Get("Content-Security-Policy") {
+			t.Error("two responses share a CSP nonce")
+		}
+		if strings.Contains(b2, cacheNonce) {
+			t.Error("the placeholder nonce leaked into a page")
+		}
+		if r2.Header.Get("Content-Type") != "text/html; charset=utf-8" || !strings.Contains(strings.Join(r2.Header.Values("Vary"), ","), "HX-Request") {
+			t.Errorf("hit headers: Content-Type %q, Vary %q", r2.Header.Get("Content-Type"), r2.Header.Values("Vary"))
+		}
+	})
+
+	t.Run("LanguagesAndFragmentsAreKeptApart", func(t *testing.T) {
+		fetch(t, tsA, "/expos/iotswc-test/exhibitors?lang=zh")
+		_, zh := fetch(t, tsA, "/expos/iotswc-test/exhibitors?lang=zh")
+		_, en := fetch(t, tsA, "/expos/iotswc-test/exhibitors", "Accept-Language", "en")
+		if !strings.Contains(zh, `lang="zh-Hans"`) || strings.Contains(en, `<html lang="zh-Hans"`) {
+			t.Error("a cached page was served in another language")
+		}
+		fetch(t, tsA, "/expos/iotswc-test/exhibitors?q=Nube", "HX-Request", "true")
+		_, frag := fetch(t, tsA, "/expos/iotswc-test/exhibitors?q=Nube", "HX-Request", "true")
+		_, full := fetch(t, tsA, "/expos/iotswc-test/exhibitors?q=Nube")
+		if strings.Contains(frag, "<html") || !strings.Contains(full, "<html") {
+			t.Error("the htmx fragment and the full page share a cache entry")
+		}
+	})
+
+	t.Run("ACommittedChangeReachesEveryInstance", func(t *testing.T) {
+		fetch(t, tsA, page)
+		fetch(t, tsB, page)
+		if _, err := e.pool.Exec(context.Background(),
+			`UPDATE exhibitor SET name = jsonb_set(name, '{en}', '"Taihu Sensing Renamed"') WHERE id = $1`, f.Sensing.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, ts := range []*httptest.Server{tsA, tsB} {
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				_, body := fetch(t, ts, page)
+				if strings.Contains(body, "Taihu Sensing Renamed") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("an instance kept serving the page from before the change")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	})
+
+	t.Run("NoListenerNoCache", func(t *testing.T) {
+		a.pages.Listening(false)
+		defer a.pages.Listening(true)
+		fetch(t, tsA, page)
+		if r, _ := fetch(t, tsA, page); r.Header.Get("X-Cache") == "hit" {
+			t.Error("served from the cache while no change notifications arrive")
+		}
+	})
+
+	t.Run("ErrorsAreNotCached", func(t *testing.T) {
+		fetch(t, tsA, "/expos/no-such-expo")
+		if r, _ := fetch(t, tsA, "/expos/no-such-expo"); r.Header.Get("X-Cache") == "hit" || r.StatusCode != http.StatusNotFound {
+			t.Errorf("404 page: status %d, X-Cache %q", r.StatusCode, r.Header.Get("X-Cache"))
+		}
+	})
+}
