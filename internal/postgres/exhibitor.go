@@ -155,6 +155,7 @@ func likePattern(term string) string {
 // sortName is the SQL expression of a directory card's name in lang, with the
 // same fallback order as expodesk.Text.In, compared in lang's collation so
 // that Chinese names sort by pinyin and Spanish ones by Spanish rules.
+// Migration 000008 indexes exactly these expressions; change both together.
 func sortName(lang expodesk.Lang) string {
 	order := map[expodesk.Lang][]string{
 		expodesk.EN: {"en", "es", "zh"},
@@ -189,22 +190,38 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 	if q.PavilionID != 0 {
 		where = append(where, "p.pavilion_id = "+arg(q.PavilionID))
 	}
+	// Filters on the exhibitor itself need the join; without them the count
+	// reads participation alone.
+	byExhibitor := false
 	for i, term := range strings.Fields(q.Text) {
 		if i == maxSearchTerms {
 			break
 		}
 		where = append(where, "e.search LIKE search_fold("+arg(likePattern(term))+")")
+		byExhibitor = true
 	}
 	if q.Sector != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM exhibitor_sector s WHERE s.exhibitor_id = e.id AND s.sector_code = "+arg(q.Sector)+")")
+		where = append(where, "EXISTS (SELECT 1 FROM exhibitor_sector s WHERE s.exhibitor_id = p.exhibitor_id AND s.sector_code = "+arg(q.Sector)+")")
 	}
 	if q.Country != "" {
 		where = append(where, "e.country = "+arg(q.Country))
+		byExhibitor = true
 	}
-	from := ` FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id WHERE ` + strings.Join(where, " AND ")
+	cond := strings.Join(where, " AND ")
+	// A search term's selectivity varies wildly (a two-character Chinese
+	// word has no trigram to use), so searches are planned for their own
+	// values rather than with a generic plan cached on the connection.
+	mode := []any{}
+	if q.Text != "" {
+		mode = append(mode, pgx.QueryExecModeExec)
+	}
 
 	page := expodesk.DirectoryPage{Page: q.Page, PerPage: q.PerPage}
-	if err := s.db.QueryRow(ctx, `SELECT count(*)`+from, args...).Scan(&page.Total); err != nil {
+	count := `SELECT count(*) FROM participation p WHERE ` + cond
+	if byExhibitor {
+		count = `SELECT count(*) FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id WHERE ` + cond
+	}
+	if err := s.db.QueryRow(ctx, count, append(mode, args...)...).Scan(&page.Total); err != nil {
 		return page, translate(err, "count directory")
 	}
 	if page.Total == 0 {
@@ -217,9 +234,10 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 	limit, offset := arg(q.PerPage), arg((page.Page-1)*q.PerPage)
 	entries, err := collect[expodesk.DirectoryEntry](ctx, s.db, "list directory",
 		`SELECT `+exhibitorColumns+`, p.booth,
-			coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name`+
-			strings.Replace(from, " WHERE ", " LEFT JOIN pavilion pv ON pv.id = p.pavilion_id WHERE ", 1)+
-			` ORDER BY `+sortName(q.Lang)+`, e.id LIMIT `+limit+` OFFSET `+offset, args...)
+			coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name
+		FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id
+		LEFT JOIN pavilion pv ON pv.id = p.pavilion_id
+		WHERE `+cond+` ORDER BY `+sortName(q.Lang)+`, e.id LIMIT `+limit+` OFFSET `+offset, append(mode, args...)...)
 	if err != nil {
 		return page, err
 	}

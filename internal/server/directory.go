@@ -47,7 +47,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	if v.Pavilion != nil {
 		v.Query.PavilionID = v.Pavilion.ID
 	}
-	if v.Sectors, err = s.store.SectorList(ctx); err != nil {
+	if v.Sectors, err = s.sectorList(ctx); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

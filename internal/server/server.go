@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -68,6 +69,7 @@ type Server struct {
 	now       func() time.Time
 	pool      *pgxpool.Pool
 	pages     *PageCache // nil when off
+	sectors   atomic.Pointer[[]expodesk.Sector]
 	sessions  *scs.SessionManager
 	passwords *password.Hasher
 	mail      *mail.Composer
@@ -172,4 +174,18 @@ func (s *Server) RunJanitor(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// sectorList returns the sector list. It changes only with migrations (a
+// new binary, a restart), so it is read once and kept.
+func (s *Server) sectorList(ctx context.Context) ([]expodesk.Sector, error) {
+	if list := s.sectors.Load(); list != nil {
+		return *list, nil
+	}
+	list, err := s.store.SectorList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.sectors.Store(&list)
+	return list, nil
 }

@@ -86,7 +86,7 @@ func (s *Server) exhibitorShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if v.Sectors, err = s.store.SectorList(ctx); err != nil {
+	if v.Sectors, err = s.sectorList(ctx); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
