@@ -262,6 +262,19 @@ func TestAuthSessions(t *testing.T) {
 			t.Errorf("enabled user signs in to %q, want /exhibitor", loc)
 		}
 	})
+
+	t.Run("RemovalEndsSessions", func(t *testing.T) {
+		victim := e.createAccount(expodesk.User{Email: "remove.me@taihu.example.com", Role: expodesk.RoleExhibitor, ExhibitorID: &w.Sensing.ID})
+		vc := e.signedIn(t, victim)
+		colleague := e.signedIn(t, w.ExhibitorA)
+		if resp, _ := colleague.post("/exhibitor/team/"+itoa(victim.ID)+"/remove", nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove a colleague: %d, want 303", resp.StatusCode)
+		}
+		vc.wantSignedOut("the removed member's session")
+		if resp, _ := e.newClient(t).signInStep(victim.Email, victim.Password); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("removed member signs in: %d, want 401", resp.StatusCode)
+		}
+	})
 }
 
 // TestAuthSecureCookies runs a server configured for TLS: the session

@@ -329,6 +329,18 @@ func TestMatrix(t *testing.T) {
 						t.Errorf("%s %s as %s answered %d but changed tables %v", c.method, p, r, want, changed)
 					}
 				}
+				// HEAD answers as GET does (link checkers, monitors), rule included.
+				if c.method == http.MethodGet {
+					req, err := http.NewRequest(http.MethodHead, cl.base+p, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					head, _ := cl.do(req)
+					if head.StatusCode != want || head.Header.Get("Location") != loc {
+						t.Errorf("HEAD %s as %s = %d (Location %q), want %d (Location %q) like GET",
+							p, r, head.StatusCode, head.Header.Get("Location"), want, loc)
+					}
+				}
 				if want == s403 || want == s404 {
 					if strings.Contains(body, "goroutine ") || strings.Contains(body, ".go:") {
 						t.Errorf("%s %s as %s: the error page shows internals:\n%s", c.method, p, r, excerpt(body))
@@ -352,4 +364,68 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TestMatrixScopedLists checks the lists behind the matrix's routes: a
+// coordinator's users and outbox hold their pavilion's people and mail only,
+// and an exhibitor's team page their own company's members only.
+func TestMatrixScopedLists(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	org := e.signedIn(t, w.Organizer)
+	// Invitations in three scopes: a Taihu Sensing member (Wuxi Pavilion), a
+	// Nube Catalana member (no pavilion), a European Pavilion coordinator.
+	for _, form := range []url.Values{
+		{"kind": {"exhibitor"}, "exhibitor": {itoa(w.Sensing.ID)}, "email": {"in.pavilion@taihu.example.com"}, "family_name": {"In"}, "lang": {"en"}},
+		{"kind": {"exhibitor"}, "exhibitor": {itoa(w.Cloud.ID)}, "email": {"outside@nube.example.es"}, "family_name": {"Out"}, "lang": {"en"}},
+		{"kind": {"coordinator"}, "pavilion": {itoa(w.EuroPavilion.ID)}, "email": {"euro@eupavilion.example.org"}, "family_name": {"Euro"}, "lang": {"en"}},
+	} {
+		if resp, body := org.post("/organizer/users/invite", form); resp.StatusCode != s303 {
+			t.Fatalf("invite %s: %d\n%s", form.Get("email"), resp.StatusCode, excerpt(body))
+		}
+	}
+	coord := e.signedIn(t, w.Coordinator)
+	// The coordinator's own invitation of a pavilion member lands in their outbox.
+	coord.post("/organizer/users/invite", url.Values{"kind": {"exhibitor"}, "exhibitor": {itoa(w.Sensing.ID)},
+		"email": {"by.coordinator@taihu.example.com"}, "family_name": {"By"}, "lang": {"en"}})
+
+	check := func(c *client, who, path string, want, notWant []string) {
+		t.Helper()
+		resp, body := c.get(path)
+		if resp.StatusCode != s200 {
+			t.Fatalf("%s GET %s: %d", who, path, resp.StatusCode)
+		}
+		for _, s := range want {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s's %s does not list %s", who, path, s)
+			}
+		}
+		for _, s := range notWant {
+			if strings.Contains(body, s) {
+				t.Errorf("%s's %s lists %s, outside their scope", who, path, s)
+			}
+		}
+	}
+	check(coord, "the coordinator", "/organizer/users",
+		[]string{w.ExhibitorA.Email, w.ExhibitorA2.Email, w.Coordinator.Email, "in.pavilion@taihu.example.com"},
+		[]string{w.ExhibitorB.Email, w.ExhibitorB2.Email, w.Organizer.Email, "outside@nube.example.es", "euro@eupavilion.example.org"})
+	check(org, "the organizer", "/organizer/users",
+		[]string{w.ExhibitorA.Email, w.ExhibitorB.Email, w.Organizer.Email, "outside@nube.example.es", "euro@eupavilion.example.org"}, nil)
+	check(coord, "the coordinator", "/organizer/outbox",
+		[]string{"by.coordinator@taihu.example.com"},
+		[]string{"outside@nube.example.es", "euro@eupavilion.example.org"})
+	check(org, "the organizer", "/organizer/outbox",
+		[]string{"in.pavilion@taihu.example.com", "outside@nube.example.es", "euro@eupavilion.example.org"}, nil)
+	check(e.signedIn(t, w.ExhibitorA), "exhibitor A", "/exhibitor",
+		[]string{w.ExhibitorA2.Email, "in.pavilion@taihu.example.com"},
+		[]string{w.ExhibitorB.Email, w.ExhibitorB2.Email, w.Coordinator.Email, w.Organizer.Email})
+	// The coordinator's invitation form offers their pavilion's companies only.
+	_, body := coord.get("/organizer/users")
+	if doc(t, body).Find(`select[name="exhibitor"] option[value="`+itoa(w.Cloud.ID)+`"]`).Length() != 0 {
+		t.Error("the coordinator's invitation form offers a company outside their pavilion")
+	}
+	if doc(t, body).Find(`select[name="kind"] option[value="organizer"]`).Length() != 0 {
+		t.Error("the coordinator's invitation form offers to invite an organizer")
+	}
 }
