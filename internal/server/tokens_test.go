@@ -535,6 +535,23 @@ func TestTokenInviteScope(t *testing.T) {
 		}
 	})
 
+	t.Run("ProfileIgnoresForgedFields", func(t *testing.T) {
+		a := w.ExhibitorB
+		c := e.signedIn(t, a)
+		resp, _ := c.post("/account/profile", url.Values{"family_name": {"Puig"}, "given_name": {"Jordi"}, "lang": {"es"},
+			"email": {"boss@iotswc.example.org"}, "role": {"organizer"}, "pavilion_id": {itoa(w.WuxiPavilion.ID)},
+			"exhibitor_id": {itoa(w.Sensing.ID)}, "disabled": {"false"}, "session_version": {"99"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("profile with forged fields: %d, want 303", resp.StatusCode)
+		}
+		got := e.user(a.ID)
+		if got.Email != a.Email || got.Role != expodesk.RoleExhibitor || got.PavilionID != nil ||
+			got.ExhibitorID == nil || *got.ExhibitorID != w.Cloud.ID {
+			t.Errorf("after a forged profile form: email %s role %s pavilion %v company %v", got.Email, got.Role, got.PavilionID, got.ExhibitorID)
+		}
+		c.wantSignedIn("after a forged profile form")
+	})
+
 	t.Run("ExhibitorCannotChooseCompany", func(t *testing.T) {
 		ex := e.signedIn(t, w.ExhibitorA)
 		resp, body := ex.post("/exhibitor/team/invite", with(person("colleague@taihu.example.com"), "exhibitor", itoa(w.Cloud.ID),
