@@ -58,7 +58,15 @@ type recorder struct {
 }
 
 func (r *recorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	r.queries = append(r.queries, queryPlan{SQL: d.SQL, Args: d.Args})
+	// A leading pgx.QueryExecMode (the store plans searches per term) is an
+	// instruction to pgx, not a query parameter.
+	args := d.Args
+	if len(args) > 0 {
+		if _, ok := args[0].(pgx.QueryExecMode); ok {
+			args = args[1:]
+		}
+	}
+	r.queries = append(r.queries, queryPlan{SQL: d.SQL, Args: args})
 	return ctx
 }
 
