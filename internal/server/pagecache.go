@@ -33,6 +33,9 @@ type cachedPage struct {
 	cacheCtl    string
 	vary        []string
 	body        []byte
+	// hasNonce is whether body holds the placeholder nonce; pages without
+	// inline scripts do not, and are written without a copy.
+	hasNonce bool
 }
 
 // Sizes: a directory page is ~16 KB, so the cache stays under ~40 MB. The TTL
@@ -85,7 +88,11 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			hdr["Vary"] = p.vary
 			hdr.Set("X-Cache", "hit")
 			w.WriteHeader(p.status)
-			_, _ = w.Write(bytes.ReplaceAll(p.body, []byte(cacheNonce), []byte(templ.GetNonce(r.Context()))))
+			if p.hasNonce {
+				_, _ = w.Write(bytes.ReplaceAll(p.body, []byte(cacheNonce), []byte(templ.GetNonce(r.Context()))))
+			} else {
+				_, _ = w.Write(p.body)
+			}
 			return
 		}
 		// Render with a placeholder nonce, so that the stored page can carry
@@ -96,7 +103,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		if rec.status == http.StatusOK && len(rec.body) <= pageCacheMaxBody && c.gen.Load() == gen {
 			hdr := w.Header()
 			c.pages.Add(key, cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-				cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body})
+				cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
+				hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))})
 		}
 	}
 }
@@ -132,7 +140,11 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	r.body = append(r.body, b...)
-	_, err := r.ResponseWriter.Write(bytes.ReplaceAll(b, []byte(cacheNonce), r.nonce))
+	out := b
+	if bytes.Contains(b, []byte(cacheNonce)) {
+		out = bytes.ReplaceAll(b, []byte(cacheNonce), r.nonce)
+	}
+	_, err := r.ResponseWriter.Write(out)
 	return len(b), err
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/a-h/templ"
 )
 
 // cachedInstance starts a server with the page cache over e's database and
@@ -134,4 +136,32 @@ func TestPageCache(t *testing.T) {
 			t.Errorf("404 page: status %d, X-Cache %q", r.StatusCode, r.Header.Get("X-Cache"))
 		}
 	})
+}
+
+// TestPageCacheNonceSwap: a cached page with an inline script gets each
+// request's own nonce, never the placeholder or another request's.
+func TestPageCacheNonceSwap(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	cfg := e.cfg
+	cfg.PageCache = true
+	srv := New(cfg, e.deps)
+	srv.pages.Listening(true)
+	h := srv.cached(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(`<script nonce="` + templ.GetNonce(r.Context()) + `">1</script>`))
+	})
+	for i, nonce := range []string{"first-nonce", "second-nonce"} {
+		r := httptest.NewRequest(http.MethodGet, "/x", nil)
+		r = r.WithContext(templ.WithNonce(r.Context(), nonce))
+		w := httptest.NewRecorder()
+		h(w, r)
+		want := `<script nonce="` + nonce + `">1</script>`
+		if w.Body.String() != want {
+			t.Errorf("request %d: body %q, want %q", i, w.Body.String(), want)
+		}
+		if hit := w.Header().Get("X-Cache") == "hit"; hit != (i == 1) {
+			t.Errorf("request %d: X-Cache %q", i, w.Header().Get("X-Cache"))
+		}
+	}
 }
