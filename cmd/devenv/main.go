@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) >= 2 && args[0] == "install" {
 		return install(ctx, stderr, args[1:])
 	}
-	return errors.New("usage: devenv db start|stop [flags] | devenv install PACKAGE...")
+	return errors.New("usage: devenv db start|stop [flags], or devenv install PACKAGE [PACKAGE]")
 }
 
 // install runs apt-get for the packages whose command is not on PATH.

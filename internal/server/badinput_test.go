@@ -224,7 +224,7 @@ func TestBadInputBodies(t *testing.T) {
 		{"Multipart", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n" + w.ExhibitorA.Email + "\r\n--x--\r\n", s422},
 		{"MalformedEscape", "application/x-www-form-urlencoded", "email=%zz&password=%", s422},
 		{"SemicolonSeparator", "application/x-www-form-urlencoded", "email=" + url.QueryEscape(w.ExhibitorA.Email) + ";password=" + url.QueryEscape(testPassword), s422},
-		{"OverFormCap", "application/x-www-form-urlencoded", creds + "&pad=" + strings.Repeat("x", 100<<10), s422},
+		{"OverFormCap", "application/x-www-form-urlencoded", creds + "&pad=" + strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge},
 		{"OverRequestCap", "application/x-www-form-urlencoded", creds + "&pad=" + strings.Repeat("x", 2<<20), http.StatusRequestEntityTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -233,6 +233,9 @@ func TestBadInputBodies(t *testing.T) {
 			resp, body := c.postRaw("/signin", tc.contentType, tc.body, "Content-Type", tc.contentType)
 			if resp.StatusCode != tc.want {
 				t.Errorf("POST /signin with %s: %d, want %d\n%s", tc.name, resp.StatusCode, tc.want, excerpt(body))
+			}
+			if tc.want == http.StatusRequestEntityTooLarge && !strings.Contains(body, "This form is too large") {
+				t.Errorf("%s: the 413 answer is not the translated page:\n%s", tc.name, excerpt(body))
 			}
 			if changed := changedTables(before, e.snapshot()); len(changed) > 0 {
 				t.Errorf("%s changed %v", tc.name, changed)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +26,10 @@ const maxFormBytes = 64 << 10
 func parseForm(w http.ResponseWriter, r *http.Request) (*form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &expodesk.Error{Code: eTooLarge, Message: "form.too_large", Data: map[string]any{"KB": maxFormBytes >> 10}}
+		}
 		return nil, expodesk.Errorf(expodesk.EINVALID, "form.unreadable")
 	}
 	return &form{Values: r.PostForm, Problems: expodesk.Problems{}}, nil

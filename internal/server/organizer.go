@@ -107,7 +107,6 @@ type invitation struct {
 	user     expodesk.User
 	company  expodesk.Exhibitor
 	pavilion *expodesk.Pavilion
-	expo     *expodesk.Expo
 }
 
 // readInvitee reads the person fields shared by both invitation forms.
@@ -372,7 +371,8 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxMessage shows one message. A password-reset mail's body is for its
-// recipient alone: showing it would let the reader take over the account.
+// recipient alone, and a sent invitation's too: showing them would let the
+// reader take over the account.
 func (s *Server) outboxMessage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principal(r)
@@ -391,8 +391,12 @@ func (s *Server) outboxMessage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, expodesk.ErrNotFound)
 		return
 	}
+	// An invitation's link signs in as the invitee: readable while it waits
+	// to be passed on by hand (no SMTP), hidden once the mail went out.
 	if m.Private() {
 		m.BodyText = web.T(ctx, "outbox.private")
+	} else if m.Kind == expodesk.MailInvitation && m.SentAt != nil {
+		m.BodyText = web.T(ctx, "outbox.private_sent")
 	}
 	s.render(w, r, http.StatusOK, web.OutboxMessagePage(web.Page{Title: m.Subject}, web.OutboxMessageView{Message: m}))
 }

@@ -49,8 +49,11 @@ func clientGone(r *http.Request, err error) bool {
 		errors.Is(err, r.Context().Err()))
 }
 
-// eMethod is the router's own error code for a known URL called with the wrong method.
-const eMethod = "method_not_allowed"
+// HTTP-level error codes the domain has no word for.
+const (
+	eMethod   = "method_not_allowed" // a known URL called with the wrong method
+	eTooLarge = "too_large"          // a request body over its cap
+)
 
 // statusOf maps a domain error code to an HTTP status.
 func statusOf(code string) int {
@@ -71,6 +74,8 @@ func statusOf(code string) int {
 		return http.StatusGone
 	case eMethod:
 		return http.StatusMethodNotAllowed
+	case eTooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

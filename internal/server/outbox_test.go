@@ -1,0 +1,44 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestOutboxHidesSentInvitationLinks: while no mail server sends it, an
+// invitation is readable in the outbox so an organizer can pass the link on;
+// once sent, the link (which signs in as the invitee) is no longer shown.
+// Expo-wide organizer invitations name no expo, so none is left blank.
+func TestOutboxHidesSentInvitationLinks(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	org := e.signedIn(t, w.Organizer)
+	resp, body := org.post("/organizer/users/invite", url.Values{"kind": {"organizer"}, "email": {"new.org@iotswc.example.org"},
+		"family_name": {"Vidal"}, "given_name": {"Pau"}, "lang": {"en"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	msgs := e.mailTo("new.org@iotswc.example.org")
+	if len(msgs) != 1 {
+		t.Fatalf("%d mails, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if strings.Contains(m.Subject, ":") && strings.HasSuffix(strings.TrimSpace(m.Subject), ":") || strings.Contains(m.BodyText, ": .") {
+		t.Errorf("the invitation has a blank where an expo name would go: %q / %q", m.Subject, m.BodyText)
+	}
+	link := linkIn(t, m, "/invitations/")
+	page := "/organizer/outbox/" + itoa(m.ID)
+	if _, body := org.get(page); !strings.Contains(body, link) {
+		t.Error("an unsent invitation's link is not readable in the outbox")
+	}
+	if err := e.store.MailMarkSent(context.Background(), m.ID, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := org.get(page); strings.Contains(body, link) || strings.Contains(body, strings.TrimPrefix(link, e.ts.URL)) {
+		t.Error("a sent invitation's link is still shown in the outbox")
+	}
+}
