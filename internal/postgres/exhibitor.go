@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -198,6 +199,14 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 			break
 		}
 		where = append(where, "e.search LIKE search_fold("+arg(likePattern(term))+")")
+		if utf8.RuneCountInString(term) == 2 {
+			// No trigram in two characters: the bigram index narrows the
+			// rows. Folding can lengthen a term (Æ → ae), when the bigram test
+			// would be wrong; planned for its own value (exec mode, below),
+			// the length check folds to a constant and leaves the index test.
+			t := arg(term)
+			where = append(where, "(length(search_fold("+t+")) <> 2 OR search_bigrams(e.search) @> ARRAY[search_fold("+t+")])")
+		}
 		byExhibitor = true
 	}
 	if q.Sector != "" {
@@ -246,11 +255,22 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 }
 
 // DirectoryCountries returns the countries of an expo's (or pavilion's)
-// approved exhibitors, for the country filter.
+// approved exhibitors, for the country filter. It steps through the distinct
+// countries on the country index (a few dozen) and keeps those with an
+// approved participation, rather than joining every exhibitor.
 func (s *Store) DirectoryCountries(ctx context.Context, expoID, pavilionID int64) ([]string, error) {
 	rows, err := s.db.Query(ctx,
-		`SELECT DISTINCT e.country FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id
-		WHERE p.expo_id = $1 AND p.status = 'approved' AND ($2 = 0 OR p.pavilion_id = $2)
+		`WITH RECURSIVE country AS (
+			(SELECT e.country FROM exhibitor e ORDER BY e.country LIMIT 1)
+			UNION ALL
+			SELECT (SELECT e.country FROM exhibitor e WHERE e.country > c.country ORDER BY e.country LIMIT 1)
+			FROM country c WHERE c.country IS NOT NULL
+		)
+		SELECT c.country FROM country c
+		WHERE c.country IS NOT NULL AND EXISTS (
+			SELECT 1 FROM exhibitor e JOIN participation p ON p.exhibitor_id = e.id
+			WHERE e.country = c.country AND p.expo_id = $1 AND p.status = 'approved'
+			  AND ($2 = 0 OR p.pavilion_id = $2))
 		ORDER BY 1`, expoID, pavilionID)
 	if err != nil {
 		return nil, translate(err, "list countries")
