@@ -1,5 +1,4 @@
 BEGIN;
-DROP INDEX IF EXISTS exhibitor_country;
 DROP INDEX IF EXISTS exhibitor_search_bigrams;
 DROP FUNCTION IF EXISTS search_bigrams(text);
 DROP INDEX IF EXISTS exhibitor_sort_es;

@@ -22,8 +22,4 @@ CREATE FUNCTION search_bigrams(t text) RETURNS text[]
                  WHERE substr(t, i, 2) !~ '\s');
 CREATE INDEX exhibitor_search_bigrams ON exhibitor USING gin (search_bigrams(search));
 
--- The country filter lists the countries present; this index lets the store
--- step through distinct countries instead of reading every exhibitor.
-CREATE INDEX exhibitor_country ON exhibitor (country, id);
-
 COMMIT;

@@ -255,22 +255,11 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 }
 
 // DirectoryCountries returns the countries of an expo's (or pavilion's)
-// approved exhibitors, for the country filter. It steps through the distinct
-// countries on the country index (a few dozen) and keeps those with an
-// approved participation, rather than joining every exhibitor.
+// approved exhibitors, for the country filter.
 func (s *Store) DirectoryCountries(ctx context.Context, expoID, pavilionID int64) ([]string, error) {
 	rows, err := s.db.Query(ctx,
-		`WITH RECURSIVE country AS (
-			(SELECT e.country FROM exhibitor e ORDER BY e.country LIMIT 1)
-			UNION ALL
-			SELECT (SELECT e.country FROM exhibitor e WHERE e.country > c.country ORDER BY e.country LIMIT 1)
-			FROM country c WHERE c.country IS NOT NULL
-		)
-		SELECT c.country FROM country c
-		WHERE c.country IS NOT NULL AND EXISTS (
-			SELECT 1 FROM exhibitor e JOIN participation p ON p.exhibitor_id = e.id
-			WHERE e.country = c.country AND p.expo_id = $1 AND p.status = 'approved'
-			  AND ($2 = 0 OR p.pavilion_id = $2))
+		`SELECT DISTINCT e.country FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id
+		WHERE p.expo_id = $1 AND p.status = 'approved' AND ($2 = 0 OR p.pavilion_id = $2)
 		ORDER BY 1`, expoID, pavilionID)
 	if err != nil {
 		return nil, translate(err, "list countries")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -63,7 +64,12 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, web.DirectoryResults(v))
 		return
 	}
-	if v.Countries, err = s.store.DirectoryCountries(ctx, expo.ID, v.Query.PavilionID); err != nil {
+	// The country list does not depend on the search, so a new search term
+	// does not pay for it again.
+	v.Countries, err = s.pages.remember(fmt.Sprintf("countries|%d|%d", expo.ID, v.Query.PavilionID), func() ([]string, error) {
+		return s.store.DirectoryCountries(ctx, expo.ID, v.Query.PavilionID)
+	})
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -25,6 +25,9 @@ type PageCache struct {
 	gen       atomic.Uint64
 	listening atomic.Bool
 	pages     *expirable.LRU[string, cachedPage]
+	// facts keeps small query results that many pages share (a directory's
+	// country list), under the same generations as pages.
+	facts *expirable.LRU[string, []string]
 }
 
 type cachedPage struct {
@@ -49,13 +52,35 @@ const (
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	return &PageCache{pages: expirable.NewLRU[string, cachedPage](pageCacheEntries, nil, pageCacheTTL)}
+	return &PageCache{
+		pages: expirable.NewLRU[string, cachedPage](pageCacheEntries, nil, pageCacheTTL),
+		facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+	}
 }
 
 // Changed starts a new generation: every cached page is stale.
 func (c *PageCache) Changed() {
 	c.gen.Add(1)
 	c.pages.Purge()
+	c.facts.Purge()
+}
+
+// remember returns the result of load for key in the current generation,
+// loading it once. Without notifications it always loads.
+func (c *PageCache) remember(key string, load func() ([]string, error)) ([]string, error) {
+	if c == nil || !c.listening.Load() {
+		return load()
+	}
+	gen := c.gen.Load()
+	k := strconv.FormatUint(gen, 36) + "|" + key
+	if v, ok := c.facts.Get(k); ok {
+		return v, nil
+	}
+	v, err := load()
+	if err == nil && c.gen.Load() == gen {
+		c.facts.Add(k, v)
+	}
+	return v, err
 }
 
 // Listening records whether change notifications arrive; without them the

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+
+	"expodesk/internal/expodesk"
 )
 
 // cachedInstance starts a server with the page cache over e's database and
@@ -118,6 +120,35 @@ func TestPageCache(t *testing.T) {
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
+		}
+	})
+
+	t.Run("CountryFilterFollowsChanges", func(t *testing.T) {
+		_, before := fetch(t, tsA, "/expos/iotswc-test/exhibitors?q=first&lang=en")
+		if strings.Contains(before, `value="JP"`) {
+			t.Fatal("fixture already lists Japan")
+		}
+		ctx := context.Background()
+		x, err := e.store.ExhibitorCreate(ctx, expodesk.Exhibitor{Slug: "kyoto-iot", LegalName: "Kyoto IoT KK",
+			Name: expodesk.Text{EN: "Kyoto IoT"}, Country: "JP"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: f.Barcelona.ID, ExhibitorID: x.ID,
+			Status: expodesk.StatusApproved}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			// A search never asked before: only the country list could be stale.
+			_, body := fetch(t, tsA, "/expos/iotswc-test/exhibitors?q=second&lang=en")
+			if strings.Contains(body, `value="JP"`) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the country filter kept the list from before the change")
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	})
 
