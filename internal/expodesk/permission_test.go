@@ -1,0 +1,130 @@
+package expodesk
+
+import "testing"
+
+// The actors every rule is checked against.
+var (
+	visitor     *Principal
+	organizer   = &Principal{UserID: 1, Role: RoleOrganizer}
+	coordinator = &Principal{UserID: 2, Role: RoleOrganizer, PavilionID: 10, ExpoID: 1}
+	exhibitorA  = &Principal{UserID: 3, Role: RoleExhibitor, ExhibitorID: 100}
+	exhibitorB  = &Principal{UserID: 4, Role: RoleExhibitor, ExhibitorID: 200}
+	// An exhibitor role without a company is a broken row; it may do nothing.
+	orphan = &Principal{UserID: 5, Role: RoleExhibitor}
+)
+
+type actorCase struct {
+	name string
+	p    *Principal
+	want bool
+}
+
+func checkRule(t *testing.T, rule string, f func(*Principal) bool, cases []actorCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := f(c.p); got != c.want {
+			t.Errorf("%s for %s = %v, want %v", rule, c.name, got, c.want)
+		}
+	}
+}
+
+func TestPrincipalRoles(t *testing.T) {
+	for _, c := range []struct {
+		name                                string
+		p                                   *Principal
+		organizer, expoOrganizer, exhibitor bool
+	}{
+		{"Visitor", visitor, false, false, false},
+		{"Organizer", organizer, true, true, false},
+		{"Coordinator", coordinator, true, false, false},
+		{"ExhibitorA", exhibitorA, false, false, true},
+		{"ExhibitorWithoutCompany", orphan, false, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.p.IsOrganizer() != c.organizer || c.p.IsExpoOrganizer() != c.expoOrganizer || c.p.IsExhibitor() != c.exhibitor {
+				t.Errorf("IsOrganizer %v IsExpoOrganizer %v IsExhibitor %v", c.p.IsOrganizer(), c.p.IsExpoOrganizer(), c.p.IsExhibitor())
+			}
+		})
+	}
+}
+
+func TestCanManageExpos(t *testing.T) {
+	checkRule(t, "CanManageExpos", CanManageExpos, []actorCase{
+		{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, false},
+		{"ExhibitorA", exhibitorA, false},
+	})
+}
+
+func TestCanManagePavilion(t *testing.T) {
+	own := func(p *Principal) bool { return CanManagePavilion(p, 10) }
+	other := func(p *Principal) bool { return CanManagePavilion(p, 11) }
+	none := func(p *Principal) bool { return CanManagePavilion(p, 0) }
+	checkRule(t, "CanManagePavilion(own)", own, []actorCase{
+		{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, true},
+		{"ExhibitorA", exhibitorA, false},
+	})
+	checkRule(t, "CanManagePavilion(other)", other, []actorCase{
+		{"Organizer", organizer, true}, {"Coordinator", coordinator, false}, {"ExhibitorA", exhibitorA, false},
+	})
+	// An expo-wide stage or a company outside any pavilion is not a coordinator's.
+	checkRule(t, "CanManagePavilion(none)", none, []actorCase{
+		{"Organizer", organizer, true}, {"Coordinator", coordinator, false},
+	})
+}
+
+func TestCanManageParticipation(t *testing.T) {
+	own, other := int64(10), int64(11)
+	checkRule(t, "CanManageParticipation(in own pavilion)", func(p *Principal) bool { return CanManageParticipation(p, &own) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, true}, {"ExhibitorA", exhibitorA, false}, {"Visitor", visitor, false}})
+	checkRule(t, "CanManageParticipation(in other pavilion)", func(p *Principal) bool { return CanManageParticipation(p, &other) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}})
+	checkRule(t, "CanManageParticipation(no pavilion)", func(p *Principal) bool { return CanManageParticipation(p, nil) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}, {"ExhibitorA", exhibitorA, false}})
+}
+
+func TestCanEditExhibitor(t *testing.T) {
+	checkRule(t, "CanEditExhibitor(A, in pavilion)", func(p *Principal) bool { return CanEditExhibitor(p, 100, true) },
+		[]actorCase{{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, true},
+			{"ExhibitorA", exhibitorA, true}, {"ExhibitorB", exhibitorB, false}, {"ExhibitorWithoutCompany", orphan, false}})
+	checkRule(t, "CanEditExhibitor(A, outside pavilion)", func(p *Principal) bool { return CanEditExhibitor(p, 100, false) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}, {"ExhibitorA", exhibitorA, true},
+			{"ExhibitorB", exhibitorB, false}})
+	// Company 0 is "no company": nobody's own.
+	checkRule(t, "CanEditExhibitor(0)", func(p *Principal) bool { return CanEditExhibitor(p, 0, false) },
+		[]actorCase{{"ExhibitorWithoutCompany", orphan, false}, {"ExhibitorA", exhibitorA, false}})
+}
+
+func TestCanBookFor(t *testing.T) {
+	checkRule(t, "CanBookFor(A)", func(p *Principal) bool { return CanBookFor(p, 100) }, []actorCase{
+		{"Visitor", visitor, false}, {"Organizer", organizer, false}, {"Coordinator", coordinator, false},
+		{"ExhibitorA", exhibitorA, true}, {"ExhibitorB", exhibitorB, false},
+	})
+}
+
+func TestCanManageBooking(t *testing.T) {
+	checkRule(t, "CanManageBooking(own pavilion stage)", func(p *Principal) bool { return CanManageBooking(p, 10) }, []actorCase{
+		{"Organizer", organizer, true}, {"Coordinator", coordinator, true}, {"ExhibitorA", exhibitorA, false}, {"Visitor", visitor, false},
+	})
+	checkRule(t, "CanManageBooking(expo-wide stage)", func(p *Principal) bool { return CanManageBooking(p, 0) }, []actorCase{
+		{"Organizer", organizer, true}, {"Coordinator", coordinator, false},
+	})
+}
+
+func TestCanManageDelegationsAndAudit(t *testing.T) {
+	cases := []actorCase{{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, true},
+		{"ExhibitorA", exhibitorA, false}}
+	checkRule(t, "CanManageDelegations", CanManageDelegations, cases)
+	checkRule(t, "CanSeeAudit", CanSeeAudit, cases)
+}
+
+func TestPrincipalOf(t *testing.T) {
+	pv, ex := int64(10), int64(100)
+	c := PrincipalOf(User{ID: 2, Email: "c@example.org", Role: RoleOrganizer, PavilionID: &pv}, 1)
+	if c.PavilionID != 10 || c.ExpoID != 1 || c.ExhibitorID != 0 || c.IsExpoOrganizer() {
+		t.Errorf("coordinator principal = %+v", c)
+	}
+	e := PrincipalOf(User{ID: 3, Role: RoleExhibitor, ExhibitorID: &ex}, 0)
+	if e.ExhibitorID != 100 || e.PavilionID != 0 || !e.IsExhibitor() {
+		t.Errorf("exhibitor principal = %+v", e)
+	}
+}
