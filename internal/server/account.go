@@ -49,8 +49,7 @@ func (s *Server) accountProfile(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	name := expodesk.PersonName{FamilyName: f.text("family_name", 100, true), GivenName: f.text("given_name", 100, false)}
-	name.NameOrder = expodesk.GuessNameOrder(name.FamilyName)
+	name := f.personName()
 	lang := f.lang("lang")
 	if f.err() != nil {
 		v, err := s.accountView(r, u)

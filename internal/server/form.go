@@ -87,6 +87,14 @@ func (f *form) secret(name string) string {
 	return v
 }
 
+// personName reads the family_name and given_name fields; the name order
+// follows the script of the family name (王伟, Marc Tarragó).
+func (f *form) personName() expodesk.PersonName {
+	n := expodesk.PersonName{FamilyName: f.text("family_name", 100, true), GivenName: f.text("given_name", 100, false)}
+	n.NameOrder = expodesk.GuessNameOrder(n.FamilyName)
+	return n
+}
+
 // lang returns a language choice, English when absent or unknown.
 func (f *form) lang(name string) expodesk.Lang {
 	l, _ := expodesk.ParseLang(f.raw(name))

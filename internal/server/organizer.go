@@ -111,11 +111,7 @@ type invitation struct {
 
 // readInvitee reads the person fields shared by both invitation forms.
 func readInvitee(f *form) expodesk.User {
-	u := expodesk.User{Email: f.email("email"), Lang: f.lang("lang")}
-	u.FamilyName = f.text("family_name", 100, true)
-	u.GivenName = f.text("given_name", 100, false)
-	u.NameOrder = expodesk.GuessNameOrder(u.FamilyName)
-	return u
+	return expodesk.User{Email: f.email("email"), Lang: f.lang("lang"), PersonName: f.personName()}
 }
 
 // usersInvite creates an account without a password and mails its invitation.
@@ -167,10 +163,7 @@ func (s *Server) usersInvite(w http.ResponseWriter, r *http.Request) {
 		f.Problems.Add("kind", "validation.required", nil)
 	}
 	if f.err() == nil {
-		err = s.createInvitation(r, &inv)
-		if expodesk.ErrorCode(err) == expodesk.ECONFLICT {
-			f.Problems.Add("email", "users.email_taken", nil)
-		} else if err != nil {
+		if err := s.invite(r, f, &inv); err != nil {
 			s.renderThrottledOrError(w, r, err)
 			return
 		}
@@ -186,6 +179,17 @@ func (s *Server) usersInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(ctx, "users.invited")
 	http.Redirect(w, r, "/organizer/users", http.StatusSeeOther)
+}
+
+// invite creates the invitation; an address that already has an account
+// becomes a problem on the form's email field rather than an error.
+func (s *Server) invite(r *http.Request, f *form, inv *invitation) error {
+	err := s.createInvitation(r, inv)
+	if expodesk.ErrorCode(err) == expodesk.ECONFLICT {
+		f.Problems.Add("email", "users.email_taken", nil)
+		return nil
+	}
+	return err
 }
 
 // createInvitation writes the account, its token, the mail and the audit

@@ -207,8 +207,7 @@ func (s *Server) invitationAccept(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	name := expodesk.PersonName{FamilyName: f.text("family_name", 100, true), GivenName: f.text("given_name", 100, false)}
-	name.NameOrder = expodesk.GuessNameOrder(name.FamilyName)
+	name := f.personName()
 	lang := f.lang("lang")
 	pw := newPassword(f, u.Email, name.FamilyName, name.GivenName)
 	if f.err() != nil {

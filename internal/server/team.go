@@ -62,10 +62,7 @@ func (s *Server) teamInvite(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		err = s.createInvitation(r, &inv)
-		if expodesk.ErrorCode(err) == expodesk.ECONFLICT {
-			f.Problems.Add("email", "users.email_taken", nil)
-		} else if err != nil {
+		if err := s.invite(r, f, &inv); err != nil {
 			s.renderThrottledOrError(w, r, err)
 			return
 		}
