@@ -63,7 +63,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					s.renderError(sw, r, fmt.Errorf("panic: %v", v))
+					// The panic unwound past the language middleware: choose again.
+					lang, _ := s.requestLang(r)
+					s.renderError(sw, r.WithContext(s.withLang(r, lang)), fmt.Errorf("panic: %v", v))
 				}
 			}
 			pattern := ""
@@ -128,25 +130,38 @@ const langCookie = "lang"
 // the cookie, then Accept-Language, then English.
 func (s *Server) locale(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lang, ok := expodesk.ParseLang(r.URL.Query().Get("lang"))
-		if ok {
+		lang, fromQuery := s.requestLang(r)
+		if fromQuery {
 			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/",
 				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
-		} else if c, err := r.Cookie(langCookie); err == nil {
-			lang, ok = expodesk.ParseLang(c.Value)
-		}
-		if !ok {
-			lang = s.catalog.Match(r.Header.Get("Accept-Language"))
 		}
 		w.Header().Add("Vary", "Accept-Language, Cookie")
-		ctx := web.WithRequest(r.Context(), web.Request{
-			Lang:      lang,
-			Loc:       s.catalog.Localizer(lang),
-			URL:       r.URL,
-			Principal: principal(r),
-			RequestID: RequestID(r.Context()),
-		})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(s.withLang(r, lang)))
+	})
+}
+
+// requestLang is the language a request asks for: ?lang= (reported, so that
+// it can be remembered), then the cookie, then Accept-Language.
+func (s *Server) requestLang(r *http.Request) (lang expodesk.Lang, fromQuery bool) {
+	if l, ok := expodesk.ParseLang(r.URL.Query().Get("lang")); ok {
+		return l, true
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := expodesk.ParseLang(c.Value); ok {
+			return l, false
+		}
+	}
+	return s.catalog.Match(r.Header.Get("Accept-Language")), false
+}
+
+// withLang returns r's context carrying what pages need to render in lang.
+func (s *Server) withLang(r *http.Request, lang expodesk.Lang) context.Context {
+	return web.WithRequest(r.Context(), web.Request{
+		Lang:      lang,
+		Loc:       s.catalog.Localizer(lang),
+		URL:       r.URL,
+		Principal: principal(r),
+		RequestID: RequestID(r.Context()),
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/a-h/templ"
@@ -37,5 +38,36 @@ func TestServerTimeoutIsInternal(t *testing.T) {
 	e.server.renderError(w, r, context.DeadlineExceeded)
 	if w.Code != http.StatusInternalServerError {
 		t.Errorf("status %d, want 500", w.Code)
+	}
+}
+
+// TestPanicBecomesThe500Page: a handler that panics answers with the
+// translated 500 page carrying the request id, the panic is logged with it,
+// and the server goes on serving.
+func TestPanicBecomesThe500Page(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, envOptions{KeepLogs: true})
+	h := e.server.observe(e.server.locale(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("boom: secret internal detail")
+	})))
+	r := httptest.NewRequest(http.MethodGet, "/anything?lang=es", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	id := w.Header().Get("X-Request-Id")
+	body := w.Body.String()
+	if w.Code != http.StatusInternalServerError || id == "" || !strings.Contains(body, id) {
+		t.Fatalf("status %d, request id %q in body: %v", w.Code, id, strings.Contains(body, id))
+	}
+	if strings.Contains(body, "boom") || strings.Contains(body, "goroutine") {
+		t.Error("the 500 page shows the panic")
+	}
+	if !strings.Contains(body, "Algo ha fallado") {
+		t.Error("the 500 page is not in the request's language")
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, "boom") || !strings.Contains(logs, id) {
+		t.Error("the panic is not logged with the request id")
+	}
+	if resp, _ := e.get("/livez"); resp.StatusCode != http.StatusOK {
+		t.Error("the server stopped serving after a panic")
 	}
 }
