@@ -189,3 +189,18 @@ func TestPageWindow(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalLinksStayOnSite(t *testing.T) {
+	for _, raw := range []string{"//evil.example/x", "///evil.example", "/\\evil.example/x", "/%2F%2Fevil.example"} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := WithRequest(context.Background(), Request{Lang: expodesk.EN, URL: u})
+		for _, link := range []string{LangURL(ctx, expodesk.ZH), WithQuery(ctx, "page", "2")} {
+			if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") || strings.HasPrefix(link, "/\\") {
+				t.Errorf("%q gave the link %q, which leaves the site", raw, link)
+			}
+		}
+	}
+}

@@ -110,25 +110,31 @@ func HTMLLang(ctx context.Context) string { return htmlLang(Lang(ctx)) }
 
 // LangURL returns the current URL switched to another language.
 func LangURL(ctx context.Context, l expodesk.Lang) string {
-	u := *RequestFrom(ctx).URL
-	q := u.Query()
+	q := RequestFrom(ctx).URL.Query()
 	q.Set("lang", string(l))
-	u.RawQuery = q.Encode()
-	return u.RequestURI()
+	return localURL(ctx, q)
 }
 
 // WithQuery returns the current URL with one query parameter replaced (removed when v is empty).
 func WithQuery(ctx context.Context, key, v string) string {
-	u := *RequestFrom(ctx).URL
-	q := u.Query()
+	q := RequestFrom(ctx).URL.Query()
 	q.Del("lang")
 	if v == "" {
 		q.Del(key)
 	} else {
 		q.Set(key, v)
 	}
-	u.RawQuery = q.Encode()
-	return u.RequestURI()
+	return localURL(ctx, q)
+}
+
+// localURL is the current path with query q, always a path on this site:
+// a request for //evil.example/x must not turn into a link to another host.
+func localURL(ctx context.Context, q url.Values) string {
+	p := "/" + strings.TrimLeft(RequestFrom(ctx).URL.EscapedPath(), "/\\")
+	if len(q) == 0 {
+		return p
+	}
+	return p + "?" + q.Encode()
 }
 
 // CurrentPath returns the path of the current URL.

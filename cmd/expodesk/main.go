@@ -4,6 +4,7 @@
 //	expodesk [serve] [--demo]     migrate, optionally load demo data, and serve
 //	expodesk migrate up|down      apply or revert every migration
 //	expodesk demo                 load the demo data (once; running again changes nothing)
+//	expodesk organizer create …   create an organizer account (the first one, or a pavilion coordinator)
 //
 // Configuration comes from the environment; see the README.
 package main

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"expodesk/internal/demo"
@@ -138,6 +140,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// Mail links (invitations, password resets) are built from BASE_URL. Taking
+	// them from the request's Host header would let anyone have a victim's reset
+	// link point at their own site, so a real deployment must say where it lives.
+	if cfg.BaseURL == "" {
+		if !*withDemo {
+			return errors.New("BASE_URL is not set: the public address (https://expo.example.org) is needed for links in mail")
+		}
+		_, port, err := net.SplitHostPort(*addr)
+		if err != nil || port == "0" {
+			port = cfg.Port
+		}
+		cfg.BaseURL = "http://localhost:" + port
+	}
 	if err := postgres.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
 	}
@@ -173,26 +188,34 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 		Passwords: password.NewHasher(password.Config{}),
 		Mail:      mail.NewComposer(catalog),
 	})
+	// Background work stops with the server, and is waited for before the
+	// pool closes under it.
+	bg, stopBackground := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { stopBackground(); wg.Wait() }()
+	background := func(run func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); run(bg) }()
+	}
 	if smtp != nil {
 		sender, err := mail.NewSMTPSender(*smtp)
 		if err != nil {
 			return err
 		}
 		log.Info("sending mail through SMTP", "smtp", smtp)
-		go mail.NewWorker(store, sender, log, time.Now).Run(ctx)
+		background(mail.NewWorker(store, sender, log, time.Now).Run)
 	} else {
 		log.Info("no SMTP configured: mail waits in the organizer outbox (/organizer/outbox)")
 	}
-	go srv.RunJanitor(ctx, 10*time.Minute)
-	go srv.ListenForChanges(ctx)
+	background(func(ctx context.Context) { srv.RunJanitor(ctx, 10*time.Minute) })
+	background(srv.ListenForChanges)
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
-		if url == "" {
-			_, port, _ := strings.Cut(bound, "]:")
-			if port == "" {
-				_, port, _ = strings.Cut(bound, ":")
+		if *withDemo {
+			// The demo listens where it was asked to, which may be a port chosen at random.
+			if _, port, err := net.SplitHostPort(bound); err == nil {
+				url = "http://localhost:" + port
 			}
-			url = "http://localhost:" + port
 		}
 		log.Info("serving", "addr", bound, "url", url)
 		fmt.Fprintf(stdout, "\nexpodesk is serving on %s (Ctrl-C stops it)\n", url)

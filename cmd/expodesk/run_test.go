@@ -10,13 +10,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/pgcluster"
 	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
 )
@@ -162,34 +162,43 @@ func (s *syncBuffer) String() string {
 func serveForTest(t *testing.T, stderr io.Writer) (string, context.CancelFunc, <-chan error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	vars := env(map[string]string{"DATABASE_URL": testdb.URL(t), "LOG_LEVEL": "info"})
-	pr, pw := io.Pipe()
+	port, err := pgcluster.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	vars := env(map[string]string{"DATABASE_URL": testdb.URL(t), "LOG_LEVEL": "info", "BASE_URL": "https://expo.example.org"})
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, vars, strings.NewReader(""), pw, stderr)
-		pw.Close()
+		done <- run(ctx, []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port)}, vars, strings.NewReader(""), io.Discard, stderr)
 	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		re := regexp.MustCompile(`serving on (http://\S+)`)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("serve ended before listening: %v", err)
+		default:
 		}
-	}()
-	select {
-	case a := <-addr:
-		return a, cancel, done
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve ended before listening: %v", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("serve did not start in 30s")
+		if resp, err := http.Get(base + "/livez"); err == nil {
+			resp.Body.Close()
+			return base, cancel, done
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatal("serve did not start in 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return "", cancel, done
+}
+
+func TestServeRequiresBaseURLOutsideDemo(t *testing.T) {
+	t.Parallel()
+	err := run(context.Background(), []string{"serve"}, env(map[string]string{"DATABASE_URL": testdb.URL(t)}),
+		strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "BASE_URL") {
+		t.Fatalf("err = %v, want BASE_URL is not set", err)
+	}
 }
 
 // TestGracefulShutdown cancels the server while a request is still arriving:

@@ -81,7 +81,7 @@ func (s *Store) AuditList(ctx context.Context, f AuditFilter) ([]AuditRow, error
 	}
 	if f.PavilionID != 0 {
 		p := arg(f.PavilionID)
-		where = append(where, "(a.pavilion_id = "+p+" OR a.exhibitor_id IN (SELECT exhibitor_id FROM participation WHERE pavilion_id = "+p+"))")
+		where = append(where, "(a.pavilion_id = "+p+" OR a.exhibitor_id IN (SELECT exhibitor_id FROM participation WHERE pavilion_id = "+p+" AND "+inPavilion+"))")
 	}
 	if f.BeforeID != 0 {
 		where = append(where, "a.id < "+arg(f.BeforeID))
@@ -102,3 +102,7 @@ func (s *Store) AuditList(ctx context.Context, f AuditFilter) ([]AuditRow, error
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// inPavilion is the participation statuses that put a company in its
+// pavilion coordinator's care (see ExhibitorInPavilion).
+const inPavilion = "status IN ('invited', 'applied', 'approved')"

@@ -281,6 +281,7 @@ type ExhibitorOption struct {
 func (s *Store) ExhibitorOptions(ctx context.Context, pavilionID int64) ([]ExhibitorOption, error) {
 	return collect[ExhibitorOption](ctx, s.db, "list exhibitor options",
 		`SELECT e.id, e.slug, e.name, e.legal_name FROM exhibitor e
-		WHERE $1 = 0 OR EXISTS (SELECT 1 FROM participation p WHERE p.exhibitor_id = e.id AND p.pavilion_id = $1)
+		WHERE $1 = 0 OR EXISTS (SELECT 1 FROM participation p WHERE p.exhibitor_id = e.id AND p.pavilion_id = $1
+			AND p.`+inPavilion+`)
 		ORDER BY lower(coalesce(nullif(e.name->>'en', ''), e.legal_name)), e.id LIMIT 2000`, pavilionID)
 }

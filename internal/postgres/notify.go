@@ -18,10 +18,15 @@ const PublicChannel = "expodesk_public"
 // anything may have changed while nobody listened) and listening(false)
 // whenever the connection is lost; it reconnects with backoff.
 func ListenPublicChanges(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, changed func(), listening func(bool)) {
-	backoff := 100 * time.Millisecond
+	const firstBackoff = 100 * time.Millisecond
+	backoff := firstBackoff
 	for ctx.Err() == nil {
-		err := listenOnce(ctx, pool, changed, listening)
+		listened, err := listenOnce(ctx, pool, changed, listening)
 		listening(false)
+		if listened {
+			// The connection worked before it broke: retry soon, not after the last wait.
+			backoff = firstBackoff
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -38,23 +43,25 @@ func ListenPublicChanges(ctx context.Context, pool *pgxpool.Pool, log *slog.Logg
 	}
 }
 
-func listenOnce(ctx context.Context, pool *pgxpool.Pool, changed func(), listening func(bool)) error {
+// listenOnce listens until the connection fails; listened reports whether
+// the LISTEN was in place before it did.
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, changed func(), listening func(bool)) (listened bool, err error) {
 	pooled, err := pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("acquire listener connection: %w", err)
+		return false, fmt.Errorf("acquire listener connection: %w", err)
 	}
 	// The connection leaves the pool for good: once it has listened it must
 	// not go back to ordinary work, and closing it ends the LISTEN.
 	conn := pooled.Hijack()
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+PublicChannel); err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return false, fmt.Errorf("listen: %w", err)
 	}
 	changed()
 	listening(true)
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return fmt.Errorf("wait for notification: %w", err)
+			return true, fmt.Errorf("wait for notification: %w", err)
 		}
 		changed()
 	}

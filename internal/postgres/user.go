@@ -140,28 +140,37 @@ func (s *Store) UserList(ctx context.Context, f UserListFilter) ([]UserRow, erro
 		LEFT JOIN pavilion pv ON pv.id = u.pavilion_id
 		WHERE ($1 = 0 OR u.exhibitor_id = $1)
 		  AND ($2 = 0 OR u.pavilion_id = $2 OR u.exhibitor_id IN
-		       (SELECT exhibitor_id FROM participation WHERE pavilion_id = $2))
+		       (SELECT exhibitor_id FROM participation WHERE pavilion_id = $2 AND `+inPavilion+`))
 		ORDER BY u.role DESC, lower(u.email)`, f.ExhibitorID, f.PavilionID)
 }
 
-// ExhibitorInPavilion reports whether the exhibitor participates in the pavilion
-// (any status), which is what puts it in the pavilion coordinator's care.
+// ExhibitorInPavilion reports whether the exhibitor is invited to, applying
+// for or approved in the pavilion, which is what puts it in the pavilion
+// coordinator's care; a rejected or withdrawn company is not.
 func (s *Store) ExhibitorInPavilion(ctx context.Context, exhibitorID, pavilionID int64) (bool, error) {
 	var ok bool
 	err := s.db.QueryRow(ctx,
-		`SELECT EXISTS (SELECT 1 FROM participation WHERE exhibitor_id = $1 AND pavilion_id = $2)`,
+		`SELECT EXISTS (SELECT 1 FROM participation WHERE exhibitor_id = $1 AND pavilion_id = $2 AND `+inPavilion+`)`,
 		exhibitorID, pavilionID).Scan(&ok)
 	return ok, translate(err, "check pavilion membership")
 }
 
 // UserEnableTOTP stores a confirmed TOTP secret with the step just used and
-// replaces the recovery codes, in one transaction, bumping the session version.
+// replaces the recovery codes, in one transaction, bumping the session
+// version. A second factor already in place is never replaced this way (that
+// would let someone who knows only the password take the account over): it
+// is a conflict; turning it off comes first.
 func (s *Store) UserEnableTOTP(ctx context.Context, id int64, secret string, step int64, recoveryHashes [][]byte) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx,
+		tag, err := tx.Exec(ctx,
 			`UPDATE app_user SET totp_secret = $2, totp_enabled_at = now(), totp_last_step = $3,
-				session_version = session_version + 1, updated_at = now() WHERE id = $1`, id, secret, step); err != nil {
+				session_version = session_version + 1, updated_at = now()
+			WHERE id = $1 AND totp_enabled_at IS NULL`, id, secret, step)
+		if err != nil {
 			return translate(err, "enable totp")
+		}
+		if tag.RowsAffected() == 0 {
+			return expodesk.Errorf(expodesk.ECONFLICT, "auth.totp_already_on")
 		}
 		return replaceRecoveryCodes(ctx, tx, id, recoveryHashes)
 	})
@@ -273,6 +282,13 @@ func (s *Store) TokenRedeem(ctx context.Context, kind string, hash []byte) (int6
 		return 0, translate(err, "redeem token")
 	}
 	return userID, nil
+}
+
+// TokensPrune deletes tokens that expired or were spent before the cutoff;
+// only their hashes were ever kept, so nothing of value goes.
+func (s *Store) TokensPrune(ctx context.Context, before time.Time) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM user_token WHERE expires_at < $1 OR used_at < $1`, before)
+	return translate(err, "prune tokens")
 }
 
 // TokensRevoke spends every open token of a kind for a user (a new reset link

@@ -84,7 +84,8 @@ func (s *Server) checkCurrentPassword(r *http.Request, f *form, u expodesk.User)
 	if _, bad := f.Problems["current_password"]; bad {
 		return nil
 	}
-	if err := s.over(r.Context(), signInAccountLimit(u.Email)); err != nil {
+	// Counted first, as at sign-in: this is a password guess like any other.
+	if err := s.hit(r.Context(), signInAccountLimit(u.Email)); err != nil {
 		return err
 	}
 	ok, _, err := s.passwords.Verify(r.Context(), current, u.PasswordHash)
@@ -93,12 +94,10 @@ func (s *Server) checkCurrentPassword(r *http.Request, f *form, u expodesk.User)
 	}
 	if !ok {
 		f.Problems.Add("current_password", "account.wrong_password", nil)
-		if _, _, err := s.store.RateHit(r.Context(), signInAccountLimit(u.Email).key, signInAccountLimit(u.Email).window); err != nil {
-			return err
-		}
 		s.auditAs(r.Context(), r, &u, "", "auth.password_check_failed")
+		return nil
 	}
-	return nil
+	return s.store.RateReset(r.Context(), signInAccountLimit(u.Email).key)
 }
 
 // accountPassword changes one's password: every other session of the user
@@ -173,7 +172,7 @@ func (s *Server) accountRecoveryCodes(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.confirmWithPassword(w, r, u); !ok {
 		return
 	}
-	plain, hashes := totp.NewRecoveryCodes(10)
+	plain, hashes := totp.NewRecoveryCodes(totp.RecoveryCodeCount)
 	err := s.store.Tx(ctx, func(tx *postgres.Store) error {
 		if err := tx.RecoveryCodesReplace(ctx, u.ID, hashes); err != nil {
 			return err
@@ -200,11 +199,13 @@ func (s *Server) accountTOTPDisable(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.confirmWithPassword(w, r, u); !ok {
 		return
 	}
-	if err := s.store.UserDisableTOTP(ctx, u.ID); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if err := s.audit(ctx, s.store, r, "user.totp_disabled", "user", u.ID, auditScope{ExhibitorID: u.ExhibitorID}, nil, nil); err != nil {
+	err := s.store.Tx(ctx, func(tx *postgres.Store) error {
+		if err := tx.UserDisableTOTP(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "user.totp_disabled", "user", u.ID, auditScope{ExhibitorID: u.ExhibitorID}, nil, nil)
+	})
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}

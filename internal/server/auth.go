@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/postgres"
 	"expodesk/internal/totp"
 	"expodesk/web"
 )
@@ -61,7 +62,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.renderThrottled(w, r, err)
 		return
 	}
-	if err := s.over(ctx, signInAccountLimit(email)); err != nil {
+	// Counted before the check, so that guesses sent in parallel cannot all
+	// pass a limit none of them has been counted against yet.
+	if err := s.hit(ctx, signInAccountLimit(email)); err != nil {
 		s.renderThrottled(w, r, err)
 		return
 	}
@@ -90,10 +93,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		if _, _, err := s.store.RateHit(ctx, signInAccountLimit(email).key, signInAccountLimit(email).window); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
 		var actor *expodesk.User
 		if user.ID != 0 {
 			actor = &user
@@ -117,7 +116,10 @@ func (s *Server) afterPassword(w http.ResponseWriter, r *http.Request, user expo
 		s.renderError(w, r, err)
 		return
 	}
-	s.sessions.Remove(ctx, sessUserID)
+	// A new sign-in starts from nothing: no half-finished one survives it.
+	for _, k := range []string{sessUserID, sessPendingID, sessEnrolID, sessEnrolSecret, sessEnrolURL} {
+		s.sessions.Remove(ctx, k)
+	}
 	s.sessions.Put(ctx, sessPendingAt, s.now().Unix())
 	if next != "" {
 		s.sessions.Put(ctx, "next", next)
@@ -193,7 +195,9 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	recovery := f.raw("mode") == "recovery"
 	v := web.TOTPView{Recovery: recovery}
-	if err := s.over(ctx, totpLimit(user.ID)); err != nil {
+	// Every attempt counts, before the code is checked: parallel guesses
+	// cannot outrun the limit.
+	if err := s.hit(ctx, totpLimit(user.ID), totpAddrLimit(s.clientIP(r))); err != nil {
 		s.renderThrottled(w, r, err)
 		return
 	}
@@ -215,10 +219,6 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Form = web.FormState{Values: f.Values, Problems: f.Problems}
 	if !passed {
-		if err := s.hit(ctx, totpLimit(user.ID)); err != nil {
-			s.renderThrottled(w, r, err)
-			return
-		}
 		s.auditAs(ctx, r, &user, "", "auth.totp_failed")
 		if f.err() == nil {
 			v.Message = web.T(ctx, "auth.totp_failed")
@@ -228,6 +228,9 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	if recovery {
 		s.auditAs(ctx, r, &user, "", "auth.recovery_code_used")
+	}
+	if err := s.store.RateReset(ctx, totpLimit(user.ID).key); err != nil {
+		s.log.WarnContext(ctx, "reset totp counter", "err", err)
 	}
 	s.completeSignIn(w, r, user)
 }
@@ -312,6 +315,10 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		return
 	}
+	if user.TOTPEnabledAt != nil {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -334,14 +341,25 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 			web.TOTPSetupView{Form: web.FormState{Values: f.Values, Problems: f.Problems}})
 		return
 	}
-	plain, hashes := totp.NewRecoveryCodes(10)
-	if err := s.store.UserEnableTOTP(ctx, user.ID, secret, step, hashes); err != nil {
+	plain, hashes := totp.NewRecoveryCodes(totp.RecoveryCodeCount)
+	err = s.store.Tx(ctx, func(tx *postgres.Store) error {
+		if err := tx.UserEnableTOTP(ctx, user.ID, secret, step, hashes); err != nil {
+			return err
+		}
+		return tx.AuditAdd(ctx, expodesk.AuditEntry{ActorID: &user.ID, ActorLabel: user.Email, Action: "auth.totp_enabled",
+			ObjectType: "user", ObjectID: itoa(user.ID), ExhibitorID: user.ExhibitorID, PavilionID: user.PavilionID,
+			ClientIP: s.clientIP(r), RequestID: RequestID(ctx)})
+	})
+	if expodesk.ErrorCode(err) == expodesk.ECONFLICT {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.sessions.Remove(ctx, sessEnrolSecret)
 	s.sessions.Remove(ctx, sessEnrolURL)
-	s.auditAs(ctx, r, &user, "", "auth.totp_enabled")
 	// Enabling bumped the session version: sign in afresh with the new one.
 	fresh, err := s.store.UserGet(ctx, user.ID)
 	if err != nil {

@@ -168,9 +168,12 @@ func (s *Server) withLang(r *http.Request, lang expodesk.Lang) context.Context {
 // clientIP is the address throttling and the audit log record.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+		// The right-most entry is the one the trusted proxy added; anything to
+		// its left came from the client and could be made up to dodge limits.
+		if xffs := r.Header.Values("X-Forwarded-For"); len(xffs) > 0 {
+			xff := xffs[len(xffs)-1]
+			last := xff[strings.LastIndexByte(xff, ',')+1:]
+			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
 				return ip.String()
 			}
 		}

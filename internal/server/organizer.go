@@ -150,6 +150,8 @@ func (s *Server) usersInvite(w http.ResponseWriter, r *http.Request) {
 		company, err := s.store.ExhibitorGetByID(ctx, id)
 		if err == nil && !p.IsExpoOrganizer() {
 			if in, ierr := s.store.ExhibitorInPavilion(ctx, id, p.PavilionID); ierr != nil || !in {
+				// The form only offers the pavilion's companies: this one was forged.
+				s.authorizationFailed(r, "exhibitor", itoa(id))
 				err = expodesk.ErrNotFound
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,7 @@ import (
 type PageCache struct {
 	gen       atomic.Uint64
 	listening atomic.Bool
+	bytes     atomic.Int64 // total size of the cached bodies
 	pages     *expirable.LRU[string, cachedPage]
 	// facts keeps small query results that many pages share (a directory's
 	// country list), under the same generations as pages.
@@ -41,27 +43,37 @@ type cachedPage struct {
 	hasNonce bool
 }
 
-// Sizes: a directory page is ~16 KB, so the cache stays under ~40 MB. The TTL
-// is only a safety net; notifications are what keep pages fresh.
+// Sizes: a directory page is ~16 KB; the cache holds at most 64 MB of pages.
+// The TTL is only a safety net; notifications are what keep pages fresh.
 const (
-	pageCacheEntries = 2500
+	pageCacheEntries = 4000
+	pageCacheBytes   = 64 << 20
 	pageCacheTTL     = 10 * time.Minute
 	pageCacheMaxBody = 256 << 10
 	pageCacheMaxKey  = 512
 )
 
+// pageParams are the query parameters public pages read. A URL with any
+// other parameter is rendered but not cached, so that made-up parameters
+// cannot fill the cache or push useful pages out.
+var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "page": true, "tz": true, "lang": true}
+
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	return &PageCache{
-		pages: expirable.NewLRU[string, cachedPage](pageCacheEntries, nil, pageCacheTTL),
-		facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
-	}
+	c := &PageCache{facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL)}
+	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
+		c.bytes.Add(-int64(len(p.body)))
+	}, pageCacheTTL)
+	return c
 }
 
 // Changed starts a new generation: every cached page is stale.
 func (c *PageCache) Changed() {
 	c.gen.Add(1)
 	c.pages.Purge()
+	// The eviction callback has taken each page's bytes off; zeroing bounds
+	// any drift from racing stores to one generation.
+	c.bytes.Store(0)
 	c.facts.Purge()
 }
 
@@ -99,13 +111,13 @@ const cacheNonce = "expodesk-cached-page-nonce"
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
-		if c == nil || !c.listening.Load() || principal(r) != nil || r.Method != http.MethodGet ||
-			len(r.URL.RawQuery) > pageCacheMaxKey {
+		key, ok := s.pageKey(r, c)
+		if !ok {
 			h(w, r)
 			return
 		}
 		gen := c.gen.Load()
-		key := s.pageKey(r, gen)
+		key = strconv.FormatUint(gen, 36) + "|" + key
 		if p, ok := c.pages.Get(key); ok {
 			hdr := w.Header()
 			hdr.Set("Content-Type", p.contentType)
@@ -121,11 +133,16 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		// Render with a placeholder nonce, so that the stored page can carry
-		// each later request's own.
+		// each later request's own. Today's pages load only external scripts
+		// and hold no nonce; the swap is there for the day one inlines a script.
 		nonce := templ.GetNonce(r.Context())
 		rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
 		h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
-		if rec.status == http.StatusOK && len(rec.body) <= pageCacheMaxBody && c.gen.Load() == gen {
+		// Two misses for one page may race here; the second is not stored
+		// (replacing an entry would not take the first one's bytes off).
+		if rec.status == http.StatusOK && len(rec.body) <= pageCacheMaxBody && c.gen.Load() == gen &&
+			c.bytes.Load()+int64(len(rec.body)) <= pageCacheBytes && !c.pages.Contains(key) {
+			c.bytes.Add(int64(len(rec.body)))
 			hdr := w.Header()
 			c.pages.Add(key, cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
 				cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
@@ -134,14 +151,29 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// pageKey names a page: generation, language, whether htmx asked for the
-// fragment only, and the URL.
-func (s *Server) pageKey(r *http.Request, gen uint64) string {
+// pageKey names a visitor's page: language, whether htmx asked for the
+// fragment only, the path and the known parameters in a fixed order. It
+// reports false when the request must not be served from the cache.
+func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
+	if c == nil || !c.listening.Load() || principal(r) != nil || r.Method != http.MethodGet ||
+		len(r.URL.RawQuery) > pageCacheMaxKey {
+		return "", false
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "", false
+	}
+	for k := range q {
+		if !pageParams[k] {
+			return "", false
+		}
+	}
 	fragment := "0"
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
 		fragment = "1"
 	}
-	return strconv.FormatUint(gen, 36) + "|" + string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + r.URL.RawQuery
+	// Encode sorts by key: ?page=2&q=x and ?q=x&page=2 are one page.
+	return string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode(), true
 }
 
 // recorder passes a response through while keeping a copy of its body, with

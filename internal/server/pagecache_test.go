@@ -196,3 +196,20 @@ func TestPageCacheNonceSwap(t *testing.T) {
 		}
 	}
 }
+
+// TestPageCacheKeys: made-up parameters are never cached (they could fill the
+// cache), and the known ones name one page whatever their order.
+func TestPageCacheKeys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.seed()
+	_, ts := cachedInstance(t, e)
+	fetch(t, ts, "/expos/iotswc-test/exhibitors?junk=1")
+	if r, _ := fetch(t, ts, "/expos/iotswc-test/exhibitors?junk=1"); r.Header.Get("X-Cache") == "hit" {
+		t.Error("a URL with an unknown parameter was cached")
+	}
+	fetch(t, ts, "/expos/iotswc-test/exhibitors?q=sens&page=1")
+	if r, _ := fetch(t, ts, "/expos/iotswc-test/exhibitors?page=1&q=sens"); r.Header.Get("X-Cache") != "hit" {
+		t.Error("the same parameters in another order missed the cache")
+	}
+}

@@ -162,7 +162,8 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		}
 		u = changed
 		return tx.AuditAdd(ctx, expodesk.AuditEntry{ActorID: &u.ID, ActorLabel: u.Email, Action: "auth.password_reset",
-			ObjectType: "user", ObjectID: itoa(u.ID), ClientIP: s.clientIP(r), RequestID: RequestID(ctx)})
+			ObjectType: "user", ObjectID: itoa(u.ID), ExhibitorID: u.ExhibitorID, PavilionID: u.PavilionID,
+			ClientIP: s.clientIP(r), RequestID: RequestID(ctx)})
 	})
 	if err != nil {
 		s.renderError(w, r, err)

@@ -156,7 +156,8 @@ func principal(r *http.Request) *expodesk.Principal {
 
 type principalKey struct{}
 
-// RunJanitor deletes expired sessions and old throttling counters every
+// RunJanitor deletes expired sessions, old throttling counters and long-dead
+// tokens every
 // interval until ctx ends. Every instance may run it; the deletes are idempotent.
 func (s *Server) RunJanitor(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
@@ -167,6 +168,9 @@ func (s *Server) RunJanitor(ctx context.Context, interval time.Duration) {
 		}
 		if err := s.store.RatePrune(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "prune rate counters", "err", err)
+		}
+		if err := s.store.TokensPrune(ctx, s.now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "prune tokens", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -29,6 +29,7 @@ func signInAccountLimit(email string) limit {
 func totpLimit(userID int64) limit {
 	return limit{"totp:user:" + strconv.FormatInt(userID, 10), 6, 15 * time.Minute}
 }
+func totpAddrLimit(ip string) limit  { return limit{"totp:ip:" + ip, 30, 15 * time.Minute} }
 func resetAddrLimit(ip string) limit { return limit{"reset:ip:" + ip, 10, time.Hour} }
 func resetAccountLimit(email string) limit {
 	return limit{"reset:acct:" + strings.ToLower(email), 3, time.Hour}

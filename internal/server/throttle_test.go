@@ -292,3 +292,49 @@ func TestThrottleLinksAndInvitations(t *testing.T) {
 		t.Errorf("a throttled invitation changed %v", changed)
 	}
 }
+
+// TestThrottleParallelGuesses: guesses sent at the same moment are each
+// counted before they are checked, so a burst gets no more tries than the
+// limit, for the second factor as for the password.
+func TestThrottleParallelGuesses(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	o := w.Coordinator
+	c := e.newClient(t)
+	c.signInStep(o.Email, o.Password)
+	right := e.totpCode(o.ID, o.TOTPSecret)
+	n, _ := strconv.Atoi(right)
+	wrong := fmt.Sprintf("%06d", (n+500000)%1000000)
+	const burst = 20
+	statuses := make(chan int, 2*burst)
+	var wg sync.WaitGroup
+	for range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := c.post("/signin/totp", url.Values{"code": {wrong}})
+			statuses <- resp.StatusCode
+		}()
+	}
+	a := e.newClient(t)
+	for range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := a.signInStep(w.ExhibitorB.Email, "not the password")
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	checked := 0
+	for s := range statuses {
+		if s != http.StatusTooManyRequests {
+			checked++
+		}
+	}
+	if limit := totpLimit(o.ID).max + signInAccountLimit(w.ExhibitorB.Email).max; checked > limit {
+		t.Errorf("%d of %d parallel guesses were checked, want at most %d", checked, 2*burst, limit)
+	}
+}
