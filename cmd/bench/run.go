@@ -159,7 +159,8 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	appAddr, helloAddr := "127.0.0.1:"+strconv.Itoa(appPort), "127.0.0.1:"+strconv.Itoa(helloPort)
 	// LOG_LEVEL=warn: the access log writes a JSON line per request at info,
 	// which would otherwise be a good part of what is measured.
-	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+strconv.Itoa(appPort), "LOG_LEVEL=warn")
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "PORT="+strconv.Itoa(appPort), "LOG_LEVEL=warn",
+		"BASE_URL=http://127.0.0.1:"+strconv.Itoa(appPort))
 	app, err := startProcess("expodesk", env, bin, "serve", "--addr", appAddr)
 	if err != nil {
 		return err
