@@ -157,9 +157,9 @@ func AgendaPage(p Page, v AgendaView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var10 string
-			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(TD(ctx, "agenda.zone_note", map[string]any{"Zone": v.Expo.TimeZone, "Abbr": ZoneAbbr(v.Expo.FirstDay, v.Expo.Location())}))
+			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(TD(ctx, "agenda.zone_note", map[string]any{"Zone": v.Expo.TimeZone, "Abbr": expodesk.ZoneAbbr(v.Expo.FirstDay, v.Expo.Location())}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/agenda.templ`, Line: 16, Col: 150}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/agenda.templ`, Line: 16, Col: 159}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {

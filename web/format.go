@@ -56,29 +56,12 @@ func DateRange(ctx context.Context, first, last time.Time) string {
 
 // Clock formats a time in loc with the zone's abbreviation: "10:30 CET".
 func Clock(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("15:04 ") + ZoneAbbr(t, loc)
+	return t.In(loc).Format("15:04 ") + expodesk.ZoneAbbr(t, loc)
 }
 
 // ClockRange formats a slot: "10:30–11:00 CET".
 func ClockRange(start, end time.Time, loc *time.Location) string {
-	return start.In(loc).Format("15:04") + "–" + end.In(loc).Format("15:04") + " " + ZoneAbbr(start, loc)
-}
-
-// ZoneAbbr returns the zone's abbreviation at t ("CET", "CEST", "CST"),
-// or its UTC offset where the tz database has no letters ("+04").
-func ZoneAbbr(t time.Time, loc *time.Location) string {
-	name, off := t.In(loc).Zone()
-	if name != "" && (name[0] < '0' || name[0] > '9') && name[0] != '+' && name[0] != '-' {
-		return name
-	}
-	sign := "+"
-	if off < 0 {
-		sign, off = "-", -off
-	}
-	if off%3600 == 0 {
-		return fmt.Sprintf("UTC%s%d", sign, off/3600)
-	}
-	return fmt.Sprintf("UTC%s%d:%02d", sign, off/3600, off%3600/60)
+	return start.In(loc).Format("15:04") + "–" + end.In(loc).Format("15:04") + " " + expodesk.ZoneAbbr(start, loc)
 }
 
 // ISO formats t for a <time datetime> attribute.

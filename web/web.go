@@ -54,7 +54,6 @@ type Request struct {
 	URL       *url.URL
 	Principal *expodesk.Principal
 	RequestID string
-	// CSRFField is not needed: cross-origin form posts are refused by header checks.
 }
 
 type requestKey struct{}

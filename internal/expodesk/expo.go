@@ -1,6 +1,7 @@
 package expodesk
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -42,6 +43,23 @@ func LoadLocation(name string) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// ZoneAbbr returns the zone's abbreviation at t ("CET", "CEST", "CST"),
+// or its UTC offset where the tz database has no letters ("+04").
+func ZoneAbbr(t time.Time, loc *time.Location) string {
+	name, off := t.In(loc).Zone()
+	if name != "" && (name[0] < '0' || name[0] > '9') && name[0] != '+' && name[0] != '-' {
+		return name
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	if off%3600 == 0 {
+		return fmt.Sprintf("UTC%s%d", sign, off/3600)
+	}
+	return fmt.Sprintf("UTC%s%d:%02d", sign, off/3600, off%3600/60)
 }
 
 // Days returns the expo's days, first to last.

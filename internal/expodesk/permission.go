@@ -61,3 +61,27 @@ func CanManageDelegations(p *Principal) bool { return p.IsOrganizer() }
 // CanSeeAudit reports whether p may read the audit log (a coordinator sees
 // their pavilion's part of it).
 func CanSeeAudit(p *Principal) bool { return p.IsOrganizer() }
+
+// CanManageAccount reports whether p may disable, enable or remove target's
+// account. Organizer accounts are for expo-wide organizers; a team member's
+// account is for whoever may edit the company (inPavilion: the company is in
+// p's pavilion). Nobody manages their own account this way.
+func CanManageAccount(p *Principal, target User, inPavilion bool) bool {
+	if p == nil || target.ID == p.UserID {
+		return false
+	}
+	if target.Role == RoleOrganizer {
+		return CanManageExpos(p)
+	}
+	return target.ExhibitorID != nil && CanEditExhibitor(p, *target.ExhibitorID, inPavilion)
+}
+
+// CanReadMail reports whether p may read an outbox message scoped to a
+// pavilion (nil: not scoped to one): expo-wide organizers read all, a
+// coordinator their pavilion's.
+func CanReadMail(p *Principal, pavilionID *int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
+}

@@ -128,3 +128,32 @@ func TestPrincipalOf(t *testing.T) {
 		t.Errorf("exhibitor principal = %+v", e)
 	}
 }
+
+func TestCanManageAccount(t *testing.T) {
+	a, b := int64(100), int64(200)
+	memberA := User{ID: 30, Role: RoleExhibitor, ExhibitorID: &a}
+	memberB := User{ID: 40, Role: RoleExhibitor, ExhibitorID: &b}
+	otherOrganizer := User{ID: 50, Role: RoleOrganizer}
+	checkRule(t, "CanManageAccount(member of A, A in pavilion)", func(p *Principal) bool { return CanManageAccount(p, memberA, true) },
+		[]actorCase{{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, true},
+			{"ExhibitorA", exhibitorA, true}, {"ExhibitorB", exhibitorB, false}})
+	checkRule(t, "CanManageAccount(member of B, B outside pavilion)", func(p *Principal) bool { return CanManageAccount(p, memberB, false) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}, {"ExhibitorA", exhibitorA, false},
+			{"ExhibitorB", exhibitorB, true}})
+	checkRule(t, "CanManageAccount(an organizer)", func(p *Principal) bool { return CanManageAccount(p, otherOrganizer, true) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}, {"ExhibitorA", exhibitorA, false}})
+	self := User{ID: organizer.UserID, Role: RoleOrganizer}
+	if CanManageAccount(organizer, self, true) {
+		t.Error("an organizer may manage their own account this way")
+	}
+}
+
+func TestCanReadMail(t *testing.T) {
+	own, other := int64(10), int64(11)
+	checkRule(t, "CanReadMail(own pavilion)", func(p *Principal) bool { return CanReadMail(p, &own) },
+		[]actorCase{{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, true}, {"ExhibitorA", exhibitorA, false}})
+	checkRule(t, "CanReadMail(other pavilion)", func(p *Principal) bool { return CanReadMail(p, &other) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}})
+	checkRule(t, "CanReadMail(unscoped)", func(p *Principal) bool { return CanReadMail(p, nil) },
+		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}})
+}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -207,13 +208,15 @@ func From(ctx context.Context) *Localizer {
 	if l, ok := ctx.Value(ctxKey{}).(*Localizer); ok {
 		return l
 	}
-	return fallback
+	return fallback()
 }
 
-var fallback = func() *Localizer {
+// fallback is loaded on first use, not at start-up: the server passes its
+// own catalog through the context, so only code without one ever needs it.
+var fallback = sync.OnceValue(func() *Localizer {
 	c, err := Load()
 	if err != nil {
 		panic(fmt.Sprintf("i18n: embedded catalogs do not load: %v", err))
 	}
 	return c.Localizer(expodesk.EN)
-}()
+})

@@ -75,7 +75,7 @@ func formatTime(l *i18n.Localizer, t time.Time, zone *time.Location) string {
 		"Month": l.T("mail.month." + strconv.Itoa(int(t.Month()))),
 		"Year":  t.Year(),
 		"Time":  t.Format("15:04"),
-		"Zone":  t.Format("MST"),
+		"Zone":  expodesk.ZoneAbbr(t, zone), // "CST", "CEST", or "UTC+4" where the zone has no letters
 	})
 }
 

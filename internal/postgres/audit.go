@@ -98,11 +98,3 @@ func (s *Store) AuditList(ctx context.Context, f AuditFilter) ([]AuditRow, error
 	q += " ORDER BY a.id DESC LIMIT " + arg(f.Limit)
 	return collect[AuditRow](ctx, s.db, "list audit entries", q, args...)
 }
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// inPavilion is the participation statuses that put a company in its
-// pavilion coordinator's care (see ExhibitorInPavilion).
-const inPavilion = "status IN ('invited', 'applied', 'approved')"

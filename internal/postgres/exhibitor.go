@@ -82,12 +82,22 @@ func setSectors(ctx context.Context, tx pgx.Tx, exhibitorID int64, sectors []str
 func (s *Store) ExhibitorParticipations(ctx context.Context, exhibitorID int64) ([]expodesk.ExhibitorParticipation, error) {
 	type row struct {
 		expodesk.Expo
-		Booth      string
-		PavilionID *int64
+		Booth               string
+		PavilionID          *int64
+		PavilionSlug        string
+		PavilionName        expodesk.Text
+		PavilionHost        expodesk.Text
+		PavilionHall        string
+		PavilionDescription expodesk.Text
+		PavilionPosition    int
 	}
 	rows, err := collect[row](ctx, s.db, "list participations",
-		`SELECT `+expoColumns+`, p.booth, p.pavilion_id
+		`SELECT `+expoColumns+`, p.booth, p.pavilion_id,
+			coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name,
+			coalesce(pv.host, '{}') AS pavilion_host, coalesce(pv.hall, '') AS pavilion_hall,
+			coalesce(pv.description, '{}') AS pavilion_description, coalesce(pv.position, 0) AS pavilion_position
 		FROM participation p JOIN expo e ON e.id = p.expo_id
+		LEFT JOIN pavilion pv ON pv.id = p.pavilion_id
 		WHERE p.exhibitor_id = $1 AND p.status = 'approved'
 		ORDER BY e.first_day, e.id`, exhibitorID)
 	if err != nil {
@@ -97,11 +107,9 @@ func (s *Store) ExhibitorParticipations(ctx context.Context, exhibitorID int64) 
 	for _, r := range rows {
 		ep := expodesk.ExhibitorParticipation{Expo: r.Expo, Booth: r.Booth}
 		if r.PavilionID != nil {
-			pv, err := s.PavilionGetByID(ctx, *r.PavilionID)
-			if err != nil {
-				return nil, err
-			}
-			ep.Pavilion = &pv
+			ep.Pavilion = &expodesk.Pavilion{ID: *r.PavilionID, ExpoID: r.Expo.ID, Slug: r.PavilionSlug,
+				Name: r.PavilionName, Host: r.PavilionHost, Hall: r.PavilionHall,
+				Description: r.PavilionDescription, Position: r.PavilionPosition}
 		}
 		out = append(out, ep)
 	}
@@ -149,9 +157,13 @@ const maxSearchTerms = 5
 
 // likePattern escapes LIKE's metacharacters in term and wraps it in %…%.
 func likePattern(term string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(term) + "%"
+	return "%" + escapeLike(term) + "%"
 }
+
+// likeEscaper makes LIKE's metacharacters literal.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func escapeLike(s string) string { return likeEscaper.Replace(s) }
 
 // sortName is the SQL expression of a directory card's name in lang, with the
 // same fallback order as expodesk.Text.In, compared in lang's collation so

@@ -144,6 +144,10 @@ func (s *Store) UserList(ctx context.Context, f UserListFilter) ([]UserRow, erro
 		ORDER BY u.role DESC, lower(u.email)`, f.ExhibitorID, f.PavilionID)
 }
 
+// inPavilion is the participation statuses that put a company in its
+// pavilion coordinator's care.
+const inPavilion = "status IN ('invited', 'applied', 'approved')"
+
 // ExhibitorInPavilion reports whether the exhibitor is invited to, applying
 // for or approved in the pavilion, which is what puts it in the pavilion
 // coordinator's care; a rejected or withdrawn company is not.
@@ -198,16 +202,6 @@ func (s *Store) UserUseTOTPStep(ctx context.Context, id int64, step int64) (bool
 		return false, translate(err, "use totp step")
 	}
 	return tag.RowsAffected() == 1, nil
-}
-
-// UserTOTPLastStep returns the last TOTP step the user signed in with.
-func (s *Store) UserTOTPLastStep(ctx context.Context, id int64) (int64, error) {
-	var step *int64
-	err := s.db.QueryRow(ctx, `SELECT totp_last_step FROM app_user WHERE id = $1`, id).Scan(&step)
-	if err != nil || step == nil {
-		return 0, translate(err, "read totp step")
-	}
-	return *step, nil
 }
 
 // RecoveryCodesReplace replaces a user's recovery codes with new hashes.

@@ -18,7 +18,6 @@ const (
 	SignedIn                        // any signed-in user
 	ExhibitorOnly                   // a member of an exhibitor's team
 	OrganizerOnly                   // any organizer, expo-wide or pavilion coordinator
-	ExpoOrganizer                   // an expo-wide organizer only
 )
 
 func (a Access) String() string {
@@ -31,8 +30,6 @@ func (a Access) String() string {
 		return "exhibitor"
 	case OrganizerOnly:
 		return "organizer"
-	case ExpoOrganizer:
-		return "expo-organizer"
 	}
 	return "undeclared"
 }
@@ -48,8 +45,6 @@ func (a Access) allows(p *expodesk.Principal) bool {
 		return p.IsExhibitor()
 	case OrganizerOnly:
 		return p.IsOrganizer()
-	case ExpoOrganizer:
-		return p.IsExpoOrganizer()
 	}
 	return false
 }

@@ -187,17 +187,3 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 	h.Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(buf.Bytes())
 }
-
-// baseURL is the public origin for absolute links in feeds and mails. The
-// binary always sets Config.BaseURL (serve refuses to start without it); the
-// request's own host is a fallback for tests that serve on a random port.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.BaseURL != "" {
-		return s.cfg.BaseURL
-	}
-	scheme := "http"
-	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,7 +61,8 @@ func (s *Server) usersView(r *http.Request, invite web.FormState) (web.UsersView
 		v.Users = append(v.Users, web.UserItem{ID: u.ID, Email: u.Email, Name: u.PersonName.String(), Role: u.Role,
 			Company: u.ExhibitorName, Pavilion: u.PavilionName, Pending: u.Pending, Disabled: u.DisabledAt != nil,
 			TOTP: u.TOTPEnabledAt != nil, LastSignIn: u.LastSignInAt, IsViewer: u.ID == p.UserID,
-			CanManage: p.IsExpoOrganizer() || (u.Role == expodesk.RoleExhibitor)})
+			// The list holds only the viewer's scope: its companies are in their care.
+			CanManage: expodesk.CanManageAccount(p, u.User, true)})
 	}
 	if p.IsExpoOrganizer() {
 		v.Kinds = []web.Option{{Value: "exhibitor", Label: web.T(ctx, "users.kind_exhibitor")},
@@ -127,7 +129,7 @@ func (s *Server) usersInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	inv := invitation{user: readInvitee(f)}
 	kind := f.raw("kind")
-	if !p.IsExpoOrganizer() && kind != "exhibitor" {
+	if kind != "exhibitor" && !expodesk.CanManageExpos(p) {
 		s.authorizationFailed(r, "invitation", kind)
 		s.renderError(w, r, expodesk.ErrForbidden)
 		return
@@ -148,9 +150,14 @@ func (s *Server) usersInvite(w http.ResponseWriter, r *http.Request) {
 		inv.user.Role = expodesk.RoleExhibitor
 		id, _ := strconv.ParseInt(f.raw("exhibitor"), 10, 64)
 		company, err := s.store.ExhibitorGetByID(ctx, id)
-		if err == nil && !p.IsExpoOrganizer() {
-			if in, ierr := s.store.ExhibitorInPavilion(ctx, id, p.PavilionID); ierr != nil || !in {
-				// The form only offers the pavilion's companies: this one was forged.
+		if err == nil {
+			in, ierr := s.companyInPavilion(ctx, p, &id)
+			if ierr != nil {
+				s.renderError(w, r, ierr)
+				return
+			}
+			if !expodesk.CanEditExhibitor(p, id, in) {
+				// The form only offers the viewer's companies: this one was forged.
 				s.authorizationFailed(r, "exhibitor", itoa(id))
 				err = expodesk.ErrNotFound
 			}
@@ -262,20 +269,24 @@ func (s *Server) managedUser(r *http.Request) (expodesk.User, error) {
 	if u.ID == p.UserID {
 		return u, expodesk.Errorf(expodesk.EFORBIDDEN, "users.not_yourself")
 	}
-	if p.IsExpoOrganizer() {
-		return u, nil
+	in, err := s.companyInPavilion(ctx, p, u.ExhibitorID)
+	if err != nil {
+		return u, err
 	}
-	if u.Role == expodesk.RoleExhibitor && u.ExhibitorID != nil {
-		in, err := s.store.ExhibitorInPavilion(ctx, *u.ExhibitorID, p.PavilionID)
-		if err != nil {
-			return u, err
-		}
-		if in {
-			return u, nil
-		}
+	if !expodesk.CanManageAccount(p, u, in) {
+		s.authorizationFailed(r, "user", itoa(id))
+		return u, expodesk.ErrNotFound
 	}
-	s.authorizationFailed(r, "user", itoa(id))
-	return u, expodesk.ErrNotFound
+	return u, nil
+}
+
+// companyInPavilion reports whether the company is in the care of p as a
+// pavilion coordinator; it asks the database only for coordinators.
+func (s *Server) companyInPavilion(ctx context.Context, p *expodesk.Principal, exhibitorID *int64) (bool, error) {
+	if exhibitorID == nil || p == nil || p.PavilionID == 0 {
+		return false, nil
+	}
+	return s.store.ExhibitorInPavilion(ctx, *exhibitorID, p.PavilionID)
 }
 
 // usersSetDisabled disables or enables an account; disabling ends its sessions.
@@ -392,7 +403,7 @@ func (s *Server) outboxMessage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if !p.IsExpoOrganizer() && (m.PavilionID == nil || *m.PavilionID != p.PavilionID) {
+	if !expodesk.CanReadMail(p, m.PavilionID) {
 		s.authorizationFailed(r, "mail_message", itoa(id))
 		s.renderError(w, r, expodesk.ErrNotFound)
 		return

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"expodesk/internal/expodesk"
 )
 
 // TestOutboxHidesSentInvitationLinks: while no mail server sends it, an
@@ -40,5 +42,30 @@ func TestOutboxHidesSentInvitationLinks(t *testing.T) {
 	}
 	if _, body := org.get(page); strings.Contains(body, link) || strings.Contains(body, strings.TrimPrefix(link, e.ts.URL)) {
 		t.Error("a sent invitation's link is still shown in the outbox")
+	}
+}
+
+// TestOutboxShowsGivenUpMail: a message that failed every attempt reads as
+// not sent, on the list and on its own page, not as still waiting.
+func TestOutboxShowsGivenUpMail(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	org := e.signedIn(t, w.Organizer)
+	resp, body := org.post("/organizer/users/invite", url.Values{"kind": {"exhibitor"}, "exhibitor": {itoa(w.Sensing.ID)},
+		"email": {"bounce@taihu.example.com"}, "family_name": {"Zhou"}, "lang": {"en"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	m := e.mailTo("bounce@taihu.example.com")[0]
+	for range expodesk.MailMaxAttempts {
+		if err := e.store.MailMarkFailed(context.Background(), m.ID, "550 no such user", e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, page := range []string{"/organizer/outbox", "/organizer/outbox/" + itoa(m.ID)} {
+		if _, body := org.get(page); !strings.Contains(body, "gave up after 12 failures") || strings.Contains(body, "Waiting") {
+			t.Errorf("%s does not say the message was given up:\n%s", page, excerpt(body))
+		}
 	}
 }

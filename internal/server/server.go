@@ -193,3 +193,17 @@ func (s *Server) sectorList(ctx context.Context) ([]expodesk.Sector, error) {
 	s.sectors.Store(&list)
 	return list, nil
 }
+
+// baseURL is the public origin for absolute links in feeds and mails. The
+// binary always sets Config.BaseURL (serve refuses to start without it); the
+// request's own host is a fallback for tests that serve on a random port.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

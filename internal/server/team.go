@@ -91,12 +91,13 @@ func (s *Server) teamRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.store.UserGet(ctx, id)
-	if err == nil && !expodesk.CanEditExhibitor(p, derefID(u.ExhibitorID), false) {
+	switch {
+	case err != nil:
+	case u.ID == p.UserID:
+		err = expodesk.Errorf(expodesk.EFORBIDDEN, "users.not_yourself")
+	case !expodesk.CanManageAccount(p, u, false):
 		s.authorizationFailed(r, "user", itoa(id))
 		err = expodesk.ErrNotFound
-	}
-	if err == nil && u.ID == p.UserID {
-		err = expodesk.Errorf(expodesk.EFORBIDDEN, "users.not_yourself")
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -114,11 +115,4 @@ func (s *Server) teamRemove(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(ctx, "team.removed")
 	http.Redirect(w, r, "/exhibitor", http.StatusSeeOther)
-}
-
-func derefID(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
