@@ -18,16 +18,6 @@ func (s *Store) RateHit(ctx context.Context, key string, window time.Duration) (
 	return hits, start.Add(window), translate(err, "count rate")
 }
 
-// RateCount returns the hits against key in the current window without adding one.
-func (s *Store) RateCount(ctx context.Context, key string, window time.Duration) (int, time.Time, error) {
-	start := s.now().Truncate(window)
-	var hits int
-	err := s.db.QueryRow(ctx,
-		`SELECT coalesce((SELECT hits FROM rate_counter WHERE key = $1 AND window_start = $2), 0)`,
-		key, start).Scan(&hits)
-	return hits, start.Add(window), translate(err, "read rate")
-}
-
 // RateReset forgets every counter of key (a successful sign-in clears the
 // account's failures).
 func (s *Store) RateReset(ctx context.Context, key string) error {

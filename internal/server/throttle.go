@@ -54,18 +54,6 @@ func (s *Server) hit(ctx context.Context, limits ...limit) error {
 	return nil
 }
 
-// over reports, without counting, whether a limit is already used up.
-func (s *Server) over(ctx context.Context, l limit) error {
-	n, reset, err := s.store.RateCount(ctx, l.key, l.window)
-	if err != nil {
-		return err
-	}
-	if n >= l.max {
-		return s.tooMany(reset)
-	}
-	return nil
-}
-
 func (s *Server) tooMany(reset time.Time) error {
 	wait := reset.Sub(s.now())
 	minutes := int(math.Ceil(wait.Minutes()))
