@@ -1,0 +1,69 @@
+package server
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"expodesk/internal/urls"
+)
+
+// TestURLBuildersMatchRoutes checks that every path the urls package builds
+// is one the router serves, with the method a page uses to reach it.
+func TestURLBuildersMatchRoutes(t *testing.T) {
+	e := newEnv(t)
+	routes := e.server.router.(chi.Routes)
+	tok := strings.Repeat("A", 43)
+	cases := []struct{ method, path string }{
+		{"GET", urls.Home()},
+		{"GET", urls.Expo("iotswc-2027")},
+		{"GET", urls.ExpoDirectory("iotswc-2027")},
+		{"GET", urls.Pavilion("iotswc-2027", "wuxi-pavilion")},
+		{"GET", urls.ExpoAgenda("iotswc-2027")},
+		{"GET", urls.ExpoAgendaICS("iotswc-2027")},
+		{"GET", urls.PavilionAgenda("iotswc-2027", "wuxi-pavilion")},
+		{"GET", urls.PavilionAgendaICS("iotswc-2027", "wuxi-pavilion")},
+		{"GET", urls.Exhibitor("acme")},
+		{"GET", urls.ExhibitorLogo("acme", "abc")},
+		{"GET", urls.ExhibitorAgendaICS("acme")},
+		{"GET", urls.SignIn("/organizer")},
+		{"POST", urls.SignIn("")},
+		{"GET", urls.SignInTOTP()},
+		{"GET", urls.SignInTOTPRecovery()},
+		{"GET", urls.SignInTOTPSetup()},
+		{"POST", urls.SignOut()},
+		{"GET", urls.PasswordForgot()},
+		{"GET", urls.PasswordReset(tok)},
+		{"GET", urls.Invitation(tok)},
+		{"GET", urls.Account()},
+		{"POST", urls.AccountProfile()},
+		{"POST", urls.AccountPassword()},
+		{"GET", urls.AccountTOTP()},
+		{"POST", urls.AccountTOTPDisable()},
+		{"POST", urls.AccountRecoveryCodes()},
+		{"GET", urls.Organizer()},
+		{"GET", urls.OrganizerUsers()},
+		{"POST", urls.OrganizerUsersInvite()},
+		{"POST", urls.OrganizerUserDisable(7)},
+		{"POST", urls.OrganizerUserEnable(7)},
+		{"GET", urls.OrganizerAudit(url.Values{"action": {"auth."}})},
+		{"GET", urls.OrganizerOutbox()},
+		{"GET", urls.OrganizerOutboxMessage(7)},
+		{"GET", urls.ExhibitorArea()},
+		{"POST", urls.ExhibitorTeamInvite()},
+		{"POST", urls.ExhibitorTeamRemove(7)},
+		{"GET", urls.Static("app.css", "abc")},
+	}
+	for _, c := range cases {
+		u, err := url.Parse(c.path)
+		if err != nil {
+			t.Errorf("%s: %v", c.path, err)
+			continue
+		}
+		if !routes.Match(chi.NewRouteContext(), c.method, u.Path) {
+			t.Errorf("%s %s: no route serves it", c.method, c.path)
+		}
+	}
+}

@@ -1,0 +1,167 @@
+// Package urls builds every path expodesk links to, so that a page, a
+// handler, a mail or a feed never concatenates one by hand and a URL changes
+// in one line. The route table in internal/server/routes.go holds the
+// patterns these paths must match; a test checks each builder against it.
+package urls
+
+import (
+	"net/url"
+	"strconv"
+)
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// seg escapes one path segment (slugs are ASCII already; tokens are base64url).
+func seg(s string) string { return url.PathEscape(s) }
+
+// Visitor pages (V1–V4).
+
+// Home is the list of sister expos.
+func Home() string { return "/" }
+
+// Expo is an expo's page.
+func Expo(expo string) string { return "/expos/" + seg(expo) }
+
+// ExpoDirectory is an expo's exhibitor directory.
+func ExpoDirectory(expo string) string { return Expo(expo) + "/exhibitors" }
+
+// Pavilion is a pavilion's page with its directory.
+func Pavilion(expo, pavilion string) string { return Expo(expo) + "/pavilions/" + seg(pavilion) }
+
+// ExpoAgenda is an expo's roadshow agenda.
+func ExpoAgenda(expo string) string { return Expo(expo) + "/agenda" }
+
+// ExpoAgendaICS is an expo's agenda as a calendar feed.
+func ExpoAgendaICS(expo string) string { return Expo(expo) + "/agenda.ics" }
+
+// PavilionAgenda is one pavilion's roadshow agenda.
+func PavilionAgenda(expo, pavilion string) string { return Pavilion(expo, pavilion) + "/agenda" }
+
+// PavilionAgendaICS is one pavilion's agenda as a calendar feed.
+func PavilionAgendaICS(expo, pavilion string) string { return Pavilion(expo, pavilion) + "/agenda.ics" }
+
+// Exhibitor is an exhibitor's public page.
+func Exhibitor(exhibitor string) string { return "/exhibitors/" + seg(exhibitor) }
+
+// ExhibitorLogo is an exhibitor's logo; version changes when the logo does.
+func ExhibitorLogo(exhibitor, version string) string {
+	p := Exhibitor(exhibitor) + "/logo"
+	if version != "" {
+		p += "?v=" + url.QueryEscape(version)
+	}
+	return p
+}
+
+// ExhibitorAgendaICS is one exhibitor's sessions as a calendar feed.
+func ExhibitorAgendaICS(exhibitor string) string { return Exhibitor(exhibitor) + "/agenda.ics" }
+
+// Accounts (E1).
+
+// SignIn is the sign-in page; next, when not empty, is where to go after.
+func SignIn(next string) string {
+	if next == "" {
+		return "/signin"
+	}
+	return "/signin?next=" + url.QueryEscape(next)
+}
+
+// SignInTOTP is the second step of signing in.
+func SignInTOTP() string { return "/signin/totp" }
+
+// SignInTOTPRecovery is the second step with a recovery code instead.
+func SignInTOTPRecovery() string { return "/signin/totp?recovery=1" }
+
+// SignInTOTPSetup is the enrolment an organizer completes at first sign-in.
+func SignInTOTPSetup() string { return "/signin/totp/setup" }
+
+// SignOut ends the session (POST).
+func SignOut() string { return "/signout" }
+
+// PasswordForgot asks for a reset link.
+func PasswordForgot() string { return "/password/forgot" }
+
+// PasswordReset is a reset link's page.
+func PasswordReset(token string) string { return "/password/reset/" + seg(token) }
+
+// Invitation is an invitation link's page.
+func Invitation(token string) string { return "/invitations/" + seg(token) }
+
+// Account is one's own account page.
+func Account() string { return "/account" }
+
+// AccountProfile saves one's name and language (POST).
+func AccountProfile() string { return "/account/profile" }
+
+// AccountPassword changes one's password (POST).
+func AccountPassword() string { return "/account/password" }
+
+// AccountTOTP enrols a second factor from the account page.
+func AccountTOTP() string { return "/account/totp" }
+
+// AccountTOTPDisable turns the second factor off (POST).
+func AccountTOTPDisable() string { return "/account/totp/disable" }
+
+// AccountRecoveryCodes replaces the recovery codes (POST).
+func AccountRecoveryCodes() string { return "/account/recovery-codes" }
+
+// Organizers.
+
+// Organizer is the organizer area's start page.
+func Organizer() string { return "/organizer" }
+
+// OrganizerUsers lists accounts and holds the invitation form.
+func OrganizerUsers() string { return "/organizer/users" }
+
+// OrganizerUsersInvite sends an invitation (POST).
+func OrganizerUsersInvite() string { return "/organizer/users/invite" }
+
+// OrganizerUserDisable disables an account (POST).
+func OrganizerUserDisable(user int64) string { return "/organizer/users/" + id(user) + "/disable" }
+
+// OrganizerUserEnable enables an account again (POST).
+func OrganizerUserEnable(user int64) string { return "/organizer/users/" + id(user) + "/enable" }
+
+// OrganizerAudit is the audit log with its filters.
+func OrganizerAudit(q url.Values) string { return withQuery("/organizer/audit", q) }
+
+// OrganizerOutbox is the mail outbox, page by page.
+func OrganizerOutbox() string { return "/organizer/outbox" }
+
+// OrganizerOutboxMessage is one message of the outbox.
+func OrganizerOutboxMessage(message int64) string { return "/organizer/outbox/" + id(message) }
+
+// Exhibitors' area.
+
+// ExhibitorArea is the exhibitor area's start page (the company's team).
+func ExhibitorArea() string { return "/exhibitor" }
+
+// ExhibitorTeamInvite invites a colleague (POST).
+func ExhibitorTeamInvite() string { return "/exhibitor/team/invite" }
+
+// ExhibitorTeamRemove removes a colleague (POST).
+func ExhibitorTeamRemove(user int64) string { return "/exhibitor/team/" + id(user) + "/remove" }
+
+// Static files.
+
+// Static is a file under /static/ with its content version.
+func Static(name, version string) string {
+	p := "/static/" + name
+	if version != "" {
+		p += "?v=" + version
+	}
+	return p
+}
+
+// Absolute joins the public origin (BASE_URL, no trailing slash) and a path,
+// for links that leave the site: mails, feeds, hreflang.
+func Absolute(base, path string) string { return base + path }
+
+func withQuery(p string, q url.Values) string {
+	if len(q) == 0 {
+		return p
+	}
+	if e := q.Encode(); e != "" {
+		return p + "?" + e
+	}
+	return p
+}
