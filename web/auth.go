@@ -25,6 +25,9 @@ type TOTPSetupView struct {
 	QRDataURL string // data:image/png;base64,…
 	Required  bool   // organizers must enrol before anything else
 	Action    string // where the form posts
+	// ConfirmPassword asks for the current password: enrolling from a
+	// signed-in session (a stolen session must not lock the owner out).
+	ConfirmPassword bool
 }
 
 // RecoveryCodesView shows new recovery codes once.

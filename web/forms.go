@@ -89,3 +89,9 @@ func sortedProblems(f FormState) []string {
 	sort.Strings(names)
 	return names
 }
+
+// Option is a choice in a select.
+type Option struct {
+	Value string
+	Label string
+}

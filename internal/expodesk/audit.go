@@ -8,7 +8,7 @@ type AuditEntry struct {
 	At          time.Time
 	ActorID     *int64
 	ActorLabel  string
-	Action      string // "<object>.<verb>", e.g. "exhibitor.update"
+	Action      AuditAction
 	ObjectType  string
 	ObjectID    string
 	ExpoID      *int64
@@ -19,3 +19,33 @@ type AuditEntry struct {
 	ClientIP    string
 	RequestID   string
 }
+
+// AuditAction names what an audit entry records, "<object>.<verb>"; the
+// database checks the shape, these constants the vocabulary.
+type AuditAction string
+
+// Audit actions of accounts and security events.
+const (
+	ActionSignIn              AuditAction = "auth.signin"
+	ActionSignInFailed        AuditAction = "auth.signin_failed"
+	ActionSignOut             AuditAction = "auth.signout"
+	ActionTOTPFailed          AuditAction = "auth.totp_failed"
+	ActionTOTPLocked          AuditAction = "auth.totp_locked"
+	ActionRecoveryCodeUsed    AuditAction = "auth.recovery_code_used"
+	ActionTOTPEnabled         AuditAction = "auth.totp_enabled"
+	ActionPasswordCheckFailed AuditAction = "auth.password_check_failed"
+	ActionResetRequested      AuditAction = "auth.reset_requested"
+	ActionPasswordReset       AuditAction = "auth.password_reset"
+	ActionInvitationAccepted  AuditAction = "auth.invitation_accepted"
+	ActionForbidden           AuditAction = "auth.forbidden"
+
+	ActionUserInvite         AuditAction = "user.invite"
+	ActionUserInviteExisting AuditAction = "user.invite_existing"
+	ActionUserEnable         AuditAction = "user.enable"
+	ActionUserDisable        AuditAction = "user.disable"
+	ActionUserRemove         AuditAction = "user.remove"
+	ActionUserUpdateProfile  AuditAction = "user.update_profile"
+	ActionUserChangePassword AuditAction = "user.change_password"
+	ActionUserRecoveryCodes  AuditAction = "user.recovery_codes"
+	ActionUserTOTPDisabled   AuditAction = "user.totp_disabled"
+)

@@ -25,7 +25,10 @@ type Error struct {
 	Data    map[string]any
 	// Problems carries field-level messages for EINVALID.
 	Problems Problems
-	cause    error
+	// Field names the form field the error is about, when it is about one
+	// (an email already taken): a form shows it there instead of a page.
+	Field string
+	cause error
 }
 
 func (e *Error) Error() string {
@@ -70,10 +73,28 @@ func ErrorOf(err error) *Error {
 	return nil
 }
 
-// Common errors.
+// Common errors. Callers compare with errors.Is; the store and the
+// service return these values themselves, never a generic code that a
+// caller must reinterpret.
 var (
 	ErrNotFound  = Errorf(ENOTFOUND, "error.not_found")
 	ErrForbidden = Errorf(EFORBIDDEN, "error.forbidden")
+
+	// ErrEmailTaken: another account has this address (the app_user_email index).
+	ErrEmailTaken = &Error{Code: ECONFLICT, Message: "users.email_taken", Field: "email"}
+	// ErrTokenGone: a link that is unknown, used, expired or revoked.
+	ErrTokenGone = Errorf(EGONE, "auth.token_gone")
+	// ErrTOTPAlreadyOn: a second factor is in place; it is never replaced
+	// without turning it off first.
+	ErrTOTPAlreadyOn = Errorf(ECONFLICT, "auth.totp_already_on")
+	// ErrNotYourself: an account action one may not take on one's own account.
+	ErrNotYourself = Errorf(EFORBIDDEN, "users.not_yourself")
+	// ErrTOTPRequired: organizers keep their second factor.
+	ErrTOTPRequired = Errorf(EFORBIDDEN, "account.totp_required_organizer")
+	// ErrWrongPassword: the current password typed to confirm a change is wrong.
+	ErrWrongPassword = &Error{Code: EINVALID, Message: "account.wrong_password", Field: "current_password"}
+	// ErrWrongCode: a TOTP code that does not match (or was used before).
+	ErrWrongCode = &Error{Code: EINVALID, Message: "auth.totp_wrong_code", Field: "code"}
 )
 
 // Message is a translation key with its template data.

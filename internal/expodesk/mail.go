@@ -18,6 +18,9 @@ const (
 	MailInvitation      MailKind = "invitation"
 	MailPasswordReset   MailKind = "password_reset"
 	MailPasswordChanged MailKind = "password_changed"
+	MailAccountExists   MailKind = "account_exists" // an invitation to an address that has an account
+	MailTOTPChanged     MailKind = "totp_changed"   // a second factor turned on or off
+	MailTOTPLocked      MailKind = "totp_locked"    // too many wrong codes in a row
 )
 
 // MailMaxAttempts is how many times the worker tries to send a message before

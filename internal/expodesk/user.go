@@ -82,6 +82,7 @@ type User struct {
 	SessionVersion    int
 	TOTPSecret        string
 	TOTPEnabledAt     *time.Time
+	TOTPFailures      int // wrong codes in a row
 	DisabledAt        *time.Time
 	LastSignInAt      *time.Time
 	CreatedAt         time.Time
@@ -120,4 +121,46 @@ func (p *Principal) IsExpoOrganizer() bool { return p.IsOrganizer() && p.Pavilio
 // IsExhibitor reports whether p is a member of an exhibitor's team.
 func (p *Principal) IsExhibitor() bool {
 	return p != nil && p.Role == RoleExhibitor && p.ExhibitorID != 0
+}
+
+// TokenKind is what a single-use link lets its holder do.
+type TokenKind string
+
+// Token kinds (the database checks the same list).
+const (
+	TokenInvitation    TokenKind = "invitation"
+	TokenPasswordReset TokenKind = "password_reset"
+)
+
+// Token lifetimes: a reset link is short-lived; an invitation waits a week.
+const (
+	ResetTTL      = time.Hour
+	InvitationTTL = 7 * 24 * time.Hour
+)
+
+// TOTPMaxFailures is how many wrong codes in a row a second factor takes
+// before only a recovery code unlocks it (and its owner is told by mail).
+const TOTPMaxFailures = 100
+
+// InvitationKind is what kind of account an organizer's invitation creates.
+type InvitationKind string
+
+// Invitation kinds.
+const (
+	InviteExhibitor   InvitationKind = "exhibitor"   // a member of a company's team
+	InviteCoordinator InvitationKind = "coordinator" // an organizer limited to one pavilion
+	InviteOrganizer   InvitationKind = "organizer"   // an expo-wide organizer
+)
+
+// Check records what is wrong with a person's name under the fields
+// family_name and given_name: the family name is required, both fit 100
+// characters on one line.
+func (n PersonName) Check(p Problems) {
+	checkRequired(p, "family_name", n.FamilyName, 100)
+	checkLen(p, "given_name", n.GivenName, 100)
+	for field, v := range map[string]string{"family_name": n.FamilyName, "given_name": n.GivenName} {
+		if strings.ContainsAny(v, "\x00\r\n") {
+			p.Add(field, "validation.single_line", nil)
+		}
+	}
 }

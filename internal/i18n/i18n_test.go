@@ -146,6 +146,13 @@ var keyPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\.T\("([^"]+)"`),
 	regexp.MustCompile(`\.N\("([^"]+)"`),
 	regexp.MustCompile(`"((?:validation|error|password)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`),
+	// Typed keys: flash messages, errors, field problems and button labels.
+	regexp.MustCompile(`flashKey = "([^"]+)"`),
+	regexp.MustCompile(`Errorf\(expodesk\.E[A-Z]+, "([^"]+)"\)`),
+	regexp.MustCompile(`Message: "([^"]+)"`),
+	regexp.MustCompile(`Problems\.Add\("[^"]+", "([^"]+)"`),
+	regexp.MustCompile(`\bp\.Add\("[^"]+", "([^"]+)"`),
+	regexp.MustCompile(`Label: "([a-z_]+\.[a-z_.]+)"`),
 }
 
 // usedKeys scans the non-test, non-generated sources for message ids, and

@@ -169,3 +169,71 @@ func (c PasswordChanged) render(l *i18n.Localizer) (string, []string) {
 		notYou,
 	}
 }
+
+// AccountExists tells the holder of an account that someone tried to invite
+// their address again. The inviter is answered as for any invitation, so
+// that an invitation form does not tell who has an account; the holder
+// learns of it here, with no link that signs anyone in.
+type AccountExists struct {
+	Inviter    string // the inviting person's display name
+	Company    string // the company they were invited to join, if any
+	SignInLink string // the sign-in page (no token)
+	ResetLink  string // the forgotten-password page (no token)
+}
+
+// Kind implements Content.
+func (AccountExists) Kind() expodesk.MailKind { return expodesk.MailAccountExists }
+
+func (a AccountExists) render(l *i18n.Localizer) (string, []string) {
+	data := map[string]any{"Inviter": a.Inviter, "Company": a.Company}
+	intro := l.T("mail.account_exists.intro", data)
+	if a.Company != "" {
+		intro = l.T("mail.account_exists.intro_company", data)
+	}
+	return l.T("mail.account_exists.subject"), []string{
+		intro,
+		l.T("mail.account_exists.signin") + "\n" + a.SignInLink,
+		l.T("mail.account_exists.forgot") + "\n" + a.ResetLink,
+		l.T("mail.account_exists.not_you"),
+	}
+}
+
+// TOTPChanged tells the recipient that the second factor of their account
+// was turned on or off, so that someone who did not do it notices.
+type TOTPChanged struct {
+	Enabled bool
+	At      time.Time
+	Zone    *time.Location // UTC when nil
+}
+
+// Kind implements Content.
+func (TOTPChanged) Kind() expodesk.MailKind { return expodesk.MailTOTPChanged }
+
+func (c TOTPChanged) render(l *i18n.Localizer) (string, []string) {
+	when := map[string]any{"When": formatTime(l, c.At, c.Zone)}
+	if c.Enabled {
+		return l.T("mail.totp_enabled.subject"), []string{l.T("mail.totp_enabled.intro", when), l.T("mail.totp_changed.not_you")}
+	}
+	return l.T("mail.totp_disabled.subject"), []string{l.T("mail.totp_disabled.intro", when), l.T("mail.totp_changed.not_you")}
+}
+
+// TOTPLocked tells the recipient that so many wrong codes were typed in a
+// row that only a recovery code signs them in now: someone may know their
+// password.
+type TOTPLocked struct {
+	Failures  int
+	At        time.Time
+	Zone      *time.Location // UTC when nil
+	ResetLink string         // the forgotten-password page (no token)
+}
+
+// Kind implements Content.
+func (TOTPLocked) Kind() expodesk.MailKind { return expodesk.MailTOTPLocked }
+
+func (c TOTPLocked) render(l *i18n.Localizer) (string, []string) {
+	return l.T("mail.totp_locked.subject"), []string{
+		l.T("mail.totp_locked.intro", map[string]any{"Failures": c.Failures, "When": formatTime(l, c.At, c.Zone)}),
+		l.T("mail.totp_locked.recovery"),
+		l.T("mail.totp_locked.password") + "\n" + c.ResetLink,
+	}
+}

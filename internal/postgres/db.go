@@ -92,6 +92,12 @@ const (
 	pgDeadlock            = "40P01"
 )
 
+// constraintErrors names the domain error each constraint stands for, so
+// that callers get ErrEmailTaken rather than a conflict to reinterpret.
+var constraintErrors = map[string]*expodesk.Error{
+	"app_user_email": expodesk.ErrEmailTaken,
+}
+
 // translate turns a database error into a domain error: no rows is not found,
 // a broken unique or exclusion constraint is a conflict, a broken check or
 // foreign key is invalid input. Anything else is wrapped with what.
@@ -107,6 +113,9 @@ func translate(err error, what string) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		if e, ok := constraintErrors[pgErr.ConstraintName]; ok {
+			return e
+		}
 		switch pgErr.Code {
 		case pgUniqueViolation, pgExclusionViolation:
 			return &expodesk.Error{Code: expodesk.ECONFLICT, Message: "error.conflict",

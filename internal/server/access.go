@@ -75,30 +75,3 @@ func (s *Server) require(a Access) func(http.Handler) http.Handler {
 		})
 	}
 }
-
-// authorizationFailed records a refused request: a warning in the log and an
-// entry in the audit log, which the promises count among the security events
-// organizers must be able to review. The entry is scoped to the actor's
-// company or pavilion, so that a coordinator sees their own people's attempts.
-func (s *Server) authorizationFailed(r *http.Request, objectType, objectID string) {
-	ctx := r.Context()
-	p := principal(r)
-	objectID = clip(objectID, 200) // it may come from a forged form
-	attrs := []any{"object_type", objectType, "object_id", objectID}
-	e := expodesk.AuditEntry{Action: "auth.forbidden", ObjectType: objectType, ObjectID: objectID,
-		ClientIP: s.clientIP(r), RequestID: RequestID(ctx)}
-	if p != nil {
-		attrs = append(attrs, "user_id", p.UserID)
-		e.ActorID, e.ActorLabel = &p.UserID, p.Email
-		if p.ExhibitorID != 0 {
-			e.ExhibitorID = &p.ExhibitorID
-		}
-		if p.PavilionID != 0 {
-			e.PavilionID = &p.PavilionID
-		}
-	}
-	s.log.WarnContext(ctx, "authorization failed", attrs...)
-	if err := s.store.AuditAdd(ctx, e); err != nil {
-		s.log.ErrorContext(ctx, "audit", "action", e.Action, "err", err)
-	}
-}

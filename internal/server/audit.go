@@ -1,61 +1,59 @@
 package server
 
 import (
-	"context"
-	"net/http"
-	"strconv"
-
-	"expodesk/internal/expodesk"
 	"expodesk/internal/postgres"
+	"expodesk/internal/urls"
+	"expodesk/web"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 )
 
-// auditScope ties an entry to the part of an expo it concerns, so that a
-// pavilion coordinator's audit page shows their part of the log.
-type auditScope struct {
-	ExpoID      *int64
-	PavilionID  *int64
-	ExhibitorID *int64
+// auditLog lists the audit log, newest first, with filters in the URL; a
+// coordinator sees the entries about their pavilion and its companies.
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principal(r)
+	q := r.URL.Query()
+	filter := postgres.AuditFilter{Action: clip(q.Get("action"), 60), ActorEmail: clip(q.Get("actor"), 254), Limit: 100}
+	if since, err := time.Parse("2006-01-02", q.Get("since")); err == nil {
+		filter.Since = since
+	}
+	if before, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && before > 0 {
+		filter.BeforeID = before
+	}
+	if !p.IsExpoOrganizer() {
+		filter.PavilionID = p.PavilionID
+	}
+	rows, err := s.store.AuditList(ctx, filter)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := web.AuditView{Filter: web.FormState{Values: url.Values{"action": {filter.Action}, "actor": {filter.ActorEmail}, "since": {q.Get("since")}}}}
+	for _, a := range rows {
+		item := web.AuditItem{ID: a.ID, At: a.At, Actor: a.ActorLabel, Action: a.Action, Before: a.Before, After: a.After,
+			ClientIP: a.ClientIP, RequestID: a.RequestID}
+		if a.ObjectType != "" {
+			item.Object = a.ObjectType + " " + a.ObjectID
+		}
+		v.Entries = append(v.Entries, item)
+	}
+	if len(rows) == filter.Limit {
+		older := url.Values{"action": {filter.Action}, "actor": {filter.ActorEmail}, "since": {q.Get("since")},
+			"before": {itoa(rows[len(rows)-1].ID)}}
+		v.Older = urls.OrganizerAudit(older)
+	}
+	s.render(w, r, http.StatusOK, web.AuditPage(web.Page{Title: web.T(ctx, "organizer.audit")}, v))
 }
 
-// audit appends an entry for the request's actor. Pass the transaction's
-// store so that the entry commits with the change. before and after are
-// marshalled as JSON; they must never hold a password, hash, token or secret.
-func (s *Server) audit(ctx context.Context, st *postgres.Store, r *http.Request, action, objectType string, objectID int64,
-	scope auditScope, before, after any) error {
-	e := expodesk.AuditEntry{
-		Action: action, ObjectType: objectType, Before: before, After: after,
-		ExpoID: scope.ExpoID, PavilionID: scope.PavilionID, ExhibitorID: scope.ExhibitorID,
-		ClientIP: s.clientIP(r), RequestID: RequestID(ctx),
+// clip bounds a filter value and drops invalid UTF-8.
+func clip(v string, max int) string {
+	v = strings.ToValidUTF8(v, "")
+	if r := []rune(v); len(r) > max {
+		v = string(r[:max])
 	}
-	if objectID != 0 {
-		e.ObjectID = strconv.FormatInt(objectID, 10)
-	}
-	if p := principal(r); p != nil {
-		e.ActorID, e.ActorLabel = &p.UserID, p.Email
-	}
-	return st.AuditAdd(ctx, e)
-}
-
-// auditAs is audit for an actor who is not (yet) the request's principal: a
-// sign-in, an accepted invitation.
-func (s *Server) auditAs(ctx context.Context, r *http.Request, actor *expodesk.User, label, action string) {
-	e := expodesk.AuditEntry{Action: action, ObjectType: "user", ClientIP: s.clientIP(r), RequestID: RequestID(ctx), ActorLabel: label}
-	if actor != nil {
-		e.ActorID, e.ActorLabel = &actor.ID, actor.Email
-		e.ObjectID = strconv.FormatInt(actor.ID, 10)
-		e.ExhibitorID = actor.ExhibitorID
-		e.PavilionID = actor.PavilionID
-	}
-	if err := s.store.AuditAdd(ctx, e); err != nil {
-		s.log.ErrorContext(ctx, "audit", "action", action, "err", err)
-	}
-}
-
-// userAudit is what the audit log records of a user: never the hash or secrets.
-func userAudit(u expodesk.User) map[string]any {
-	return map[string]any{
-		"email": u.Email, "family_name": u.FamilyName, "given_name": u.GivenName, "lang": u.Lang,
-		"role": u.Role, "pavilion_id": u.PavilionID, "exhibitor_id": u.ExhibitorID,
-		"disabled": u.DisabledAt != nil, "totp": u.TOTPEnabledAt != nil,
-	}
+	return v
 }

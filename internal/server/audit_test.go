@@ -270,7 +270,7 @@ func TestAuditNoSecrets(t *testing.T) {
 	_, body := ex.get("/account/totp")
 	secret := strings.ReplaceAll(doc(t, body).Find("code.secret").Text(), " ", "")
 	add("TOTP secret (enrolled)", secret)
-	_, body = ex.post("/account/totp", url.Values{"code": {e.totpCode(w.ExhibitorA.ID, secret)}})
+	_, body = ex.post("/account/totp", url.Values{"code": {e.totpCode(w.ExhibitorA.ID, secret)}, "current_password": {w.ExhibitorA.Password}})
 	for _, n := range doc(t, body).Find("ul.codes code").Nodes {
 		add("recovery code (enrolled)", n.FirstChild.Data)
 	}
@@ -309,7 +309,7 @@ func TestAuditNoSecrets(t *testing.T) {
 
 	// A valid link opened from an address that is throttled: the refusal is logged.
 	org2 := e.createAccount(expodesk.User{Email: "second@taihu.example.com", Role: expodesk.RoleExhibitor, ExhibitorID: &w.Sensing.ID})
-	throttledToken := e.createToken("password_reset", org2.ID, resetTTL)
+	throttledToken := e.createToken(expodesk.TokenPasswordReset, org2.ID, expodesk.ResetTTL)
 	add("reset token (throttled)", throttledToken)
 	guesser := browser()
 	for i := range 30 {

@@ -2,16 +2,16 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"expodesk/internal/expodesk"
-	"expodesk/internal/postgres"
+	"expodesk/internal/service"
 	"expodesk/internal/totp"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -68,38 +68,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.renderThrottled(w, r, err)
 		return
 	}
-	user, err := s.store.UserGetByEmail(ctx, email)
-	if err != nil && expodesk.ErrorCode(err) != expodesk.ENOTFOUND {
-		s.renderError(w, r, err)
-		return
-	}
-	ok := false
-	if err == nil && user.PasswordHash != "" && user.DisabledAt == nil {
-		var rehash bool
-		ok, rehash, err = s.passwords.Verify(ctx, pw, user.PasswordHash)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if ok && rehash {
-			if h, err := s.passwords.Hash(ctx, pw); err == nil {
-				if err := s.store.UserUpgradeHash(ctx, user.ID, user.PasswordHash, h); err != nil {
-					s.log.WarnContext(ctx, "upgrade password hash", "err", err)
-				}
-			}
-		}
-	} else if err := s.passwords.VerifyDummy(ctx, pw); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !ok {
-		var actor *expodesk.User
-		if user.ID != 0 {
-			actor = &user
-		}
-		s.auditAs(ctx, r, actor, email, "auth.signin_failed")
+	user, err := s.svc.CheckPassword(ctx, s.caller(r), email, pw)
+	if errors.Is(err, service.ErrSignInFailed) {
 		v.Message = web.T(ctx, "auth.signin_failed")
 		s.renderSignIn(w, r, http.StatusUnauthorized, v)
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	if err := s.store.RateReset(ctx, signInAccountLimit(email).key); err != nil {
@@ -144,10 +120,9 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, user exp
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.store.UserRecordSignIn(ctx, user.ID); err != nil {
+	if err := s.svc.RecordSignIn(ctx, s.caller(r), user); err != nil {
 		s.log.WarnContext(ctx, "record sign-in", "err", err)
 	}
-	s.auditAs(ctx, r, &user, "", "auth.signin")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -201,49 +176,30 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 		s.renderThrottled(w, r, err)
 		return
 	}
-	var passed bool
+	field := "code"
 	if recovery {
-		code := f.text("recovery_code", 40, true)
-		if f.err() == nil {
-			passed, err = s.store.RecoveryCodeUse(ctx, user.ID, totp.HashRecoveryCode(code))
-		}
-	} else {
-		code := f.text("code", 10, true)
-		if f.err() == nil {
-			passed, err = s.checkTOTP(ctx, user, code)
-		}
+		field = "recovery_code"
+	}
+	code := f.text(field, 40, true)
+	v.Form = web.FormState{Values: f.Values, Problems: f.Problems}
+	if f.err() != nil {
+		s.renderTOTP(w, r, http.StatusUnauthorized, v)
+		return
+	}
+	err = s.svc.CheckSecondFactor(ctx, s.caller(r), user, service.SecondFactor{Code: code, Recovery: recovery})
+	if e := expodesk.ErrorOf(err); e != nil && e.Code == expodesk.EUNAUTHORIZED {
+		v.Message = web.T(ctx, e.Message)
+		s.renderTOTP(w, r, http.StatusUnauthorized, v)
+		return
 	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v.Form = web.FormState{Values: f.Values, Problems: f.Problems}
-	if !passed {
-		s.auditAs(ctx, r, &user, "", "auth.totp_failed")
-		if f.err() == nil {
-			v.Message = web.T(ctx, "auth.totp_failed")
-		}
-		s.renderTOTP(w, r, http.StatusUnauthorized, v)
-		return
-	}
-	if recovery {
-		s.auditAs(ctx, r, &user, "", "auth.recovery_code_used")
-	}
 	if err := s.store.RateReset(ctx, totpLimit(user.ID).key); err != nil {
 		s.log.WarnContext(ctx, "reset totp counter", "err", err)
 	}
 	s.completeSignIn(w, r, user)
-}
-
-// checkTOTP accepts a current code whose time step was not used before.
-// The store's conditional update is what refuses a step used before (on any
-// instance), so the code is matched without reading the last step first.
-func (s *Server) checkTOTP(ctx context.Context, user expodesk.User, code string) (bool, error) {
-	step, ok := totp.Validate(user.TOTPSecret, code, s.now(), 0)
-	if !ok {
-		return false, nil
-	}
-	return s.store.UserUseTOTPStep(ctx, user.ID, step)
 }
 
 // enrolUser is who is enrolling a second factor: an organizer in the middle
@@ -286,6 +242,7 @@ func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, status 
 	v.Secret = groupSecret(secret)
 	v.QRDataURL = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	v.Required = principal(r) == nil && user.Role == expodesk.RoleOrganizer
+	v.ConfirmPassword = principal(r) != nil
 	v.Action = r.URL.Path
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, web.TOTPSetupPage(web.Page{Title: web.T(r.Context(), "auth.totp_setup_title")}, v))
@@ -322,53 +279,50 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	code := f.text("code", 10, true)
-	step, valid := int64(0), false
-	if f.err() == nil {
-		step, valid = totp.Validate(secret, code, s.now(), 0)
-		if !valid {
-			f.Problems.Add("code", "auth.totp_wrong_code", nil)
-		}
-	}
-	if !valid {
-		if err := s.hit(ctx, totpLimit(user.ID)); err != nil {
+	enrol := service.TOTPEnrolment{Secret: secret, Code: f.text("code", 10, true)}
+	signedIn := principal(r) != nil
+	if signedIn {
+		// From a signed-in session the password confirms it, counted as a guess.
+		enrol.CurrentPassword = f.secret("current_password")
+		delete(f.Problems, "current_password")
+		if err := s.hit(ctx, signInAccountLimit(user.Email)); err != nil {
 			s.renderThrottled(w, r, err)
 			return
+		}
+	}
+	delete(f.Problems, "code")
+	plain, fresh, err := s.svc.EnableTOTP(ctx, s.caller(r), user, enrol)
+	if errors.Is(err, expodesk.ErrTOTPAlreadyOn) {
+		http.Redirect(w, r, urls.Account(), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		if !f.absorb(err) {
+			s.renderError(w, r, err)
+			return
+		}
+		if _, wrongCode := f.Problems["code"]; wrongCode {
+			if err := s.hit(ctx, totpLimit(user.ID)); err != nil {
+				s.renderThrottled(w, r, err)
+				return
+			}
 		}
 		s.renderTOTPSetup(w, r, http.StatusUnprocessableEntity, user, secret, s.sessions.GetString(ctx, sessEnrolURL),
 			web.TOTPSetupView{Form: web.FormState{Values: f.Values, Problems: f.Problems}})
 		return
 	}
-	plain, hashes := totp.NewRecoveryCodes(totp.RecoveryCodeCount)
-	err = s.store.Tx(ctx, func(tx *postgres.Store) error {
-		if err := tx.UserEnableTOTP(ctx, user.ID, secret, step, hashes); err != nil {
-			return err
+	if signedIn {
+		if err := s.store.RateReset(ctx, signInAccountLimit(user.Email).key); err != nil {
+			s.log.WarnContext(ctx, "reset sign-in counter", "err", err)
 		}
-		return tx.AuditAdd(ctx, expodesk.AuditEntry{ActorID: &user.ID, ActorLabel: user.Email, Action: "auth.totp_enabled",
-			ObjectType: "user", ObjectID: itoa(user.ID), ExhibitorID: user.ExhibitorID, PavilionID: user.PavilionID,
-			ClientIP: s.clientIP(r), RequestID: RequestID(ctx)})
-	})
-	if expodesk.ErrorCode(err) == expodesk.ECONFLICT {
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
-		return
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
 	}
 	s.sessions.Remove(ctx, sessEnrolSecret)
 	s.sessions.Remove(ctx, sessEnrolURL)
-	// Enabling bumped the session version: sign in afresh with the new one.
-	fresh, err := s.store.UserGet(ctx, user.ID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	next := "/account"
-	if principal(r) == nil {
+	// Enabling moved the session version on: sign in afresh with the new one.
+	next := urls.Account()
+	if !signedIn {
 		next = localPath(s.sessions.PopString(ctx, "next"), homeFor(fresh))
-		s.auditAs(ctx, r, &fresh, "", "auth.signin")
-		if err := s.store.UserRecordSignIn(ctx, fresh.ID); err != nil {
+		if err := s.svc.RecordSignIn(ctx, s.caller(r), fresh); err != nil {
 			s.log.WarnContext(ctx, "record sign-in", "err", err)
 		}
 	}
@@ -388,38 +342,10 @@ func (s *Server) renderRecoveryCodes(w http.ResponseWriter, r *http.Request, cod
 // signOut ends the session (and says so in the audit log).
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if u := currentUser(r); u.ID != 0 {
-		s.auditAs(ctx, r, &u, "", "auth.signout")
-	}
+	s.svc.RecordSignOut(ctx, s.caller(r))
 	s.endSession(ctx)
 	if err := s.sessions.RenewToken(ctx); err == nil {
-		s.flash(ctx, "auth.signed_out")
+		s.flash(ctx, flashSignedOut)
 	}
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
-}
-
-// newToken returns a random 256-bit token for a link and the SHA-256 hash
-// that is all the database keeps of it.
-func newToken() (string, []byte, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, err
-	}
-	tok := base64.RawURLEncoding.EncodeToString(b)
-	return tok, hashToken(tok), nil
-}
-
-// hashToken hashes a token from a link; malformed tokens hash too and simply match nothing.
-func hashToken(tok string) []byte {
-	sum := sha256.Sum256([]byte(tok))
-	return sum[:]
-}
-
-// validTokenShape rejects obviously malformed tokens before touching the database.
-func validTokenShape(tok string) bool {
-	if len(tok) != 43 {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(tok)
-	return err == nil
 }

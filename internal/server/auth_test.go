@@ -437,7 +437,17 @@ func TestAuthSecondFactor(t *testing.T) {
 			t.Fatalf("GET /account/totp: %d", resp.StatusCode)
 		}
 		secret := strings.ReplaceAll(doc(t, body).Find("code.secret").Text(), " ", "")
+		// Without the current password a signed-in session cannot enrol: a
+		// stolen session must not put its own second factor before the owner.
 		resp, body = c.post("/account/totp", url.Values{"code": {codeAt(t, secret, e.clock.Now().Unix()/30)}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || doc(t, body).Find("#current_password-error").Length() != 1 {
+			t.Fatalf("enable TOTP without the password: %d, want 422 with a problem on current_password\n%s", resp.StatusCode, excerpt(body))
+		}
+		resp, body = c.post("/account/totp", url.Values{"code": {codeAt(t, secret, e.clock.Now().Unix()/30)}, "current_password": {"not the password"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || e.user(a.ID).TOTPEnabledAt != nil {
+			t.Fatalf("enable TOTP with a wrong password: %d, want 422 and TOTP still off", resp.StatusCode)
+		}
+		resp, body = c.post("/account/totp", url.Values{"code": {codeAt(t, secret, e.clock.Now().Unix()/30)}, "current_password": {a.Password}})
 		if resp.StatusCode != http.StatusOK || doc(t, body).Find("ul.codes code").Length() != 10 {
 			t.Fatalf("enable TOTP: %d, want 200 with 10 recovery codes\n%s", resp.StatusCode, excerpt(body))
 		}

@@ -99,11 +99,11 @@ func TestBadInputForms(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return e.newClient(t), "/invitations/" + e.createToken("invitation", u.ID, invitationTTL), acceptForm("Wang", "Lei", "zh")
+				return e.newClient(t), "/invitations/" + e.createToken(expodesk.TokenInvitation, u.ID, expodesk.InvitationTTL), acceptForm("Wang", "Lei", "zh")
 			}},
 		{name: "Reset", checked: []string{"password", "password_confirm"},
 			setup: func(t *testing.T) (*client, string, url.Values) {
-				return e.newClient(t), "/password/reset/" + e.createToken("password_reset", exhibitor().ID, resetTTL), resetForm()
+				return e.newClient(t), "/password/reset/" + e.createToken(expodesk.TokenPasswordReset, exhibitor().ID, expodesk.ResetTTL), resetForm()
 			}},
 		{name: "Profile", checked: []string{"family_name"}, loose: []string{"lang", "given_name"},
 			setup: func(t *testing.T) (*client, string, url.Values) {

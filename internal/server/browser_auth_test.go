@@ -78,7 +78,7 @@ func TestBrowserAuth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		link := b.base + "/invitations/" + e.createToken("invitation", u.ID, invitationTTL) + "?lang=en"
+		link := b.base + "/invitations/" + e.createToken(expodesk.TokenInvitation, u.ID, expodesk.InvitationTTL) + "?lang=en"
 		tb := b.newTab(t, chromedp.WithNewBrowserContext())
 		tb.allow("status of 422 (Unprocessable Content)") // passwords that differ, on purpose
 		tb.allow("status of 422 (Unprocessable Entity)")

@@ -56,7 +56,7 @@ func TestCSRF(t *testing.T) {
 		c := e.signedIn(t, a)
 		_, body := c.get("/account/totp")
 		secret := strings.ReplaceAll(doc(t, body).Find("code.secret").Text(), " ", "")
-		if resp, _ := c.post("/account/totp", url.Values{"code": {e.totpCode(a.ID, secret)}}); resp.StatusCode != http.StatusOK {
+		if resp, _ := c.post("/account/totp", url.Values{"code": {e.totpCode(a.ID, secret)}, "current_password": {a.Password}}); resp.StatusCode != http.StatusOK {
 			t.Fatalf("enrol TOTP: %d", resp.StatusCode)
 		}
 		return c
@@ -86,7 +86,7 @@ func TestCSRF(t *testing.T) {
 			return e.newClient(t), "/password/forgot", url.Values{"email": {fresh(&w.Sensing.ID).Email}}
 		}},
 		{pattern: "/password/reset/{token}", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
-			return e.newClient(t), "/password/reset/" + e.createToken("password_reset", fresh(&w.Sensing.ID).ID, resetTTL), resetForm()
+			return e.newClient(t), "/password/reset/" + e.createToken(expodesk.TokenPasswordReset, fresh(&w.Sensing.ID).ID, expodesk.ResetTTL), resetForm()
 		}},
 		{pattern: "/invitations/{token}", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			u, err := e.store.UserCreate(ctx, expodesk.User{Email: "csrf-invitee" + itoa(int64(n)) + "@example.com", Role: expodesk.RoleExhibitor, ExhibitorID: &w.Sensing.ID})
@@ -94,7 +94,7 @@ func TestCSRF(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return e.newClient(t), "/invitations/" + e.createToken("invitation", u.ID, invitationTTL), acceptForm("Invitee", "New", "es")
+			return e.newClient(t), "/invitations/" + e.createToken(expodesk.TokenInvitation, u.ID, expodesk.InvitationTTL), acceptForm("Invitee", "New", "es")
 		}},
 		{pattern: "/account/profile", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, fresh(&w.Sensing.ID)), "/account/profile", url.Values{"family_name": {"Changed"}, "given_name": {"Name"}, "lang": {"zh"}}
@@ -108,7 +108,7 @@ func TestCSRF(t *testing.T) {
 			c := e.signedIn(t, a)
 			_, body := c.get("/account/totp")
 			secret := strings.ReplaceAll(doc(t, body).Find("code.secret").Text(), " ", "")
-			return c, "/account/totp", url.Values{"code": {e.totpCode(a.ID, secret)}}
+			return c, "/account/totp", url.Values{"code": {e.totpCode(a.ID, secret)}, "current_password": {a.Password}}
 		}},
 		{pattern: "/account/totp/disable", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return enrolled(t), "/account/totp/disable", pwForm(testPassword)

@@ -80,8 +80,15 @@ func newEnvWith(t *testing.T, opts envOptions) *testEnv {
 	cfg.Addr = "127.0.0.1:0"
 	deps := Deps{Store: store, Pool: pool, Catalog: catalog, Log: log, Now: now,
 		Passwords: password.NewHasher(password.Config{}), Mail: mail.NewComposer(catalog)}
+	// Links in mail come from BASE_URL, never from a request's Host: the
+	// test server's own address is the public origin here.
+	ts := httptest.NewUnstartedServer(nil)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ts.Listener.Addr().String()
+	}
 	srv := New(cfg, deps)
-	ts := httptest.NewServer(srv)
+	ts.Config.Handler = srv
+	ts.Start()
 	t.Cleanup(ts.Close)
 	client := ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

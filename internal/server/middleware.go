@@ -107,23 +107,6 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body before anything parses it; a body
-// declared too large is refused at once with the translated 413 page.
-func (s *Server) limitBody(limit int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > limit {
-				w.Header().Set("Connection", "close")
-				s.renderError(w, r, &expodesk.Error{Code: eTooLarge, Message: "form.too_large",
-					Data: map[string]any{"KB": limit >> 10}})
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
 const langCookie = "lang"
 
 // locale picks the interface language: ?lang= (remembered in a cookie), then

@@ -12,7 +12,7 @@ import (
 // rule is missing from the route × role matrix.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.limitBody(1<<20), s.csrf)
+	r.Use(s.observe, s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf)
 	// HEAD is answered like GET (without the body), for link checkers and uptime monitors.
 	r.Use(middleware.GetHead)
 	r.NotFound(s.notFound)
@@ -80,8 +80,13 @@ func (s *Server) routes() http.Handler {
 	return r
 }
 
-// handle registers a route with its access rule.
-func (s *Server) handle(r chi.Router, method, pattern string, a Access, h http.HandlerFunc) {
+// handle registers a route with its access rule and options (its own body
+// cap); a route without one takes defaultBodyLimit.
+func (s *Server) handle(r chi.Router, method, pattern string, a Access, h http.HandlerFunc, opts ...routeOption) {
+	spec := routeSpec{bodyLimit: defaultBodyLimit}
+	for _, o := range opts {
+		o(&spec)
+	}
 	s.access[method+" "+pattern] = a
-	r.With(s.require(a)).Method(method, pattern, h)
+	r.With(s.limitBody(spec.bodyLimit), s.require(a)).Method(method, pattern, h)
 }

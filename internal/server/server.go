@@ -21,6 +21,7 @@ import (
 	"expodesk/internal/mail"
 	"expodesk/internal/password"
 	"expodesk/internal/postgres"
+	"expodesk/internal/service"
 )
 
 // Config is the server's configuration, read from the environment by main.
@@ -73,6 +74,7 @@ type Server struct {
 	sessions  *scs.SessionManager
 	passwords *password.Hasher
 	mail      *mail.Composer
+	svc       *service.Service
 	// access is each route's declared rule, keyed by "METHOD pattern".
 	access map[string]Access
 	router http.Handler
@@ -94,6 +96,8 @@ func New(cfg Config, d Deps) *Server {
 	}
 	s := &Server{cfg: cfg, store: d.Store, catalog: d.Catalog, log: d.Log, now: d.Now, pool: d.Pool,
 		sessions: newSessions(d.Pool, cfg), passwords: d.Passwords, mail: d.Mail, access: map[string]Access{}}
+	s.svc = service.New(service.Config{BaseURL: cfg.BaseURL, SMTP: cfg.SMTP, LogMailLinks: cfg.LogMailLinks},
+		service.Deps{Store: d.Store, Mail: d.Mail, Passwords: d.Passwords, Log: d.Log, Now: d.Now})
 	if cfg.PageCache {
 		s.pages = NewPageCache()
 	}

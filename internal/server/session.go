@@ -105,7 +105,9 @@ func (s *Server) startSession(ctx context.Context, u expodesk.User) error {
 }
 
 // flash sets a message shown once on the next page.
-func (s *Server) flash(ctx context.Context, key string) { s.sessions.Put(ctx, sessFlash, key) }
+func (s *Server) flash(ctx context.Context, key flashKey) {
+	s.sessions.Put(ctx, sessFlash, string(key))
+}
 
 // popFlash returns the pending message in the request's language, once.
 func (s *Server) popFlash(r *http.Request) string {

@@ -5,10 +5,13 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/postgres"
+	"expodesk/internal/service"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -47,72 +50,31 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request) {
 // teamInvite invites a colleague to the signed-in exhibitor's own company;
 // the company comes from the session, never from the form.
 func (s *Server) teamInvite(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	p := principal(r)
 	f, err := parseForm(w, r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	inv := invitation{user: readInvitee(f)}
-	inv.user.Role = expodesk.RoleExhibitor
-	inv.user.ExhibitorID = &p.ExhibitorID
+	inv := service.Invitation{Kind: expodesk.InviteExhibitor, Email: f.email("email"), Name: f.personName(),
+		Lang: f.lang("lang"), ExhibitorID: principal(r).ExhibitorID}
 	if f.err() == nil {
-		if inv.company, err = s.store.ExhibitorGetByID(ctx, p.ExhibitorID); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if err := s.invite(r, f, &inv); err != nil {
-			s.renderThrottledOrError(w, r, err)
-			return
-		}
+		err = s.inviteThrottled(r, inv)
 	}
-	if f.err() != nil {
-		v, err := s.teamView(r, web.FormState{Values: f.Values, Problems: f.Problems})
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, web.TeamPage(web.Page{Title: v.Company.DisplayName(web.Lang(ctx))}, v))
-		return
-	}
-	s.flash(ctx, "users.invited")
-	http.Redirect(w, r, "/exhibitor", http.StatusSeeOther)
+	s.finish(w, r, submission{f: f, err: err, done: urls.ExhibitorArea(), flash: flashInvited,
+		page: func(fs web.FormState) (templ.Component, error) {
+			v, err := s.teamView(r, fs)
+			return web.TeamPage(web.Page{Title: v.Company.DisplayName(web.Lang(r.Context()))}, v), err
+		}})
 }
 
 // teamRemove deletes a colleague's account. Another company's member is not
 // found; removing oneself is refused.
 func (s *Server) teamRemove(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	p := principal(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "user"), 10, 64)
-	if err != nil {
-		s.renderError(w, r, expodesk.ErrNotFound)
-		return
-	}
-	u, err := s.store.UserGet(ctx, id)
-	switch {
-	case err != nil:
-	case u.ID == p.UserID:
-		err = expodesk.Errorf(expodesk.EFORBIDDEN, "users.not_yourself")
-	case !expodesk.CanManageAccount(p, u, false):
-		s.authorizationFailed(r, "user", itoa(id))
-		err = expodesk.ErrNotFound
-	}
-	if err != nil {
+	id, _ := strconv.ParseInt(chi.URLParam(r, "user"), 10, 64)
+	if err := s.svc.RemoveUser(r.Context(), s.caller(r), id); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	err = s.store.Tx(ctx, func(tx *postgres.Store) error {
-		if err := tx.UserDelete(ctx, u.ID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, r, "user.remove", "user", u.ID, auditScope{ExhibitorID: u.ExhibitorID}, userAudit(u), nil)
-	})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(ctx, "team.removed")
-	http.Redirect(w, r, "/exhibitor", http.StatusSeeOther)
+	s.flash(r.Context(), flashTeamRemoved)
+	http.Redirect(w, r, urls.ExhibitorArea(), http.StatusSeeOther)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/service"
 )
 
 // newPassword is what invitees and resetters choose: it passes the policy.
@@ -158,9 +159,9 @@ func TestTokenInvitation(t *testing.T) {
 }
 
 // createToken stores a token of kind for u the way the handlers do and returns the raw token.
-func (e *testEnv) createToken(kind string, userID int64, ttl time.Duration) string {
+func (e *testEnv) createToken(kind expodesk.TokenKind, userID int64, ttl time.Duration) string {
 	e.t.Helper()
-	tok, hash, err := newToken()
+	tok, hash, err := service.NewToken()
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestTokenConcurrentRedeem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok := e.createToken("invitation", u.ID, invitationTTL)
+		tok := e.createToken(expodesk.TokenInvitation, u.ID, expodesk.InvitationTTL)
 		race(t, "/invitations/"+tok, acceptForm("Race", "Winner", "en"), "/exhibitor")
 		if got := e.user(u.ID); got.SessionVersion != u.SessionVersion+1 || got.PasswordHash == "" {
 			t.Errorf("session version %d → %d (hash set %v): the password was set %d times, want once",
@@ -244,7 +245,7 @@ func TestTokenConcurrentRedeem(t *testing.T) {
 
 	t.Run("Reset", func(t *testing.T) {
 		u := w.ExhibitorB2.User
-		tok := e.createToken("password_reset", u.ID, resetTTL)
+		tok := e.createToken(expodesk.TokenPasswordReset, u.ID, expodesk.ResetTTL)
 		race(t, "/password/reset/"+tok, resetForm(), "/signin")
 		got := e.user(u.ID)
 		if got.SessionVersion != u.SessionVersion+1 || got.PasswordHash == u.PasswordHash {
@@ -268,8 +269,8 @@ func TestTokenExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	invitation := "/invitations/" + e.createToken("invitation", u.ID, invitationTTL)
-	reset := "/password/reset/" + e.createToken("password_reset", w.ExhibitorA.ID, resetTTL)
+	invitation := "/invitations/" + e.createToken(expodesk.TokenInvitation, u.ID, expodesk.InvitationTTL)
+	reset := "/password/reset/" + e.createToken(expodesk.TokenPasswordReset, w.ExhibitorA.ID, expodesk.ResetTTL)
 	c := e.newClient(t)
 	check := func(path string, want int) {
 		t.Helper()
@@ -311,8 +312,8 @@ func TestTokenMalformed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	invitation := e.createToken("invitation", u.ID, invitationTTL)
-	reset := e.createToken("password_reset", w.ExhibitorA.ID, resetTTL)
+	invitation := e.createToken(expodesk.TokenInvitation, u.ID, expodesk.InvitationTTL)
+	reset := e.createToken(expodesk.TokenPasswordReset, w.ExhibitorA.ID, expodesk.ResetTTL)
 	tokens := map[string]string{
 		"Short":             "abc",
 		"OneShort":          strings.Repeat("A", 42),

@@ -2,16 +2,13 @@ package postgres
 
 import (
 	"context"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"expodesk/internal/expodesk"
 )
 
 const userColumns = `u.id, u.email, u.family_name, u.given_name, u.name_order, u.lang, u.role, u.pavilion_id,
 	u.exhibitor_id, coalesce(u.password_hash, '') AS password_hash, u.password_changed_at, u.session_version,
-	coalesce(u.totp_secret, '') AS totp_secret, u.totp_enabled_at, u.disabled_at, u.last_sign_in_at, u.created_at`
+	coalesce(u.totp_secret, '') AS totp_secret, u.totp_enabled_at, u.totp_failures, u.disabled_at, u.last_sign_in_at, u.created_at`
 
 // UserGet returns the user with the given id.
 func (s *Store) UserGet(ctx context.Context, id int64) (expodesk.User, error) {
@@ -157,145 +154,4 @@ func (s *Store) ExhibitorInPavilion(ctx context.Context, exhibitorID, pavilionID
 		`SELECT EXISTS (SELECT 1 FROM participation WHERE exhibitor_id = $1 AND pavilion_id = $2 AND `+inPavilion+`)`,
 		exhibitorID, pavilionID).Scan(&ok)
 	return ok, translate(err, "check pavilion membership")
-}
-
-// UserEnableTOTP stores a confirmed TOTP secret with the step just used and
-// replaces the recovery codes, in one transaction, bumping the session
-// version. A second factor already in place is never replaced this way (that
-// would let someone who knows only the password take the account over): it
-// is a conflict; turning it off comes first.
-func (s *Store) UserEnableTOTP(ctx context.Context, id int64, secret string, step int64, recoveryHashes [][]byte) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx,
-			`UPDATE app_user SET totp_secret = $2, totp_enabled_at = now(), totp_last_step = $3,
-				session_version = session_version + 1, updated_at = now()
-			WHERE id = $1 AND totp_enabled_at IS NULL`, id, secret, step)
-		if err != nil {
-			return translate(err, "enable totp")
-		}
-		if tag.RowsAffected() == 0 {
-			return expodesk.Errorf(expodesk.ECONFLICT, "auth.totp_already_on")
-		}
-		return replaceRecoveryCodes(ctx, tx, id, recoveryHashes)
-	})
-}
-
-// UserDisableTOTP removes the second factor and its recovery codes.
-func (s *Store) UserDisableTOTP(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx,
-			`UPDATE app_user SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL,
-				session_version = session_version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
-			return translate(err, "disable totp")
-		}
-		return replaceRecoveryCodes(ctx, tx, id, nil)
-	})
-}
-
-// UserUseTOTPStep records that a TOTP step was used, and reports false when it
-// (or a later one) already was: a code works once, across every instance.
-func (s *Store) UserUseTOTPStep(ctx context.Context, id int64, step int64) (bool, error) {
-	tag, err := s.db.Exec(ctx,
-		`UPDATE app_user SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)`,
-		id, step)
-	if err != nil {
-		return false, translate(err, "use totp step")
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// RecoveryCodesReplace replaces a user's recovery codes with new hashes.
-func (s *Store) RecoveryCodesReplace(ctx context.Context, userID int64, hashes [][]byte) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error { return replaceRecoveryCodes(ctx, tx, userID, hashes) })
-}
-
-func replaceRecoveryCodes(ctx context.Context, tx pgx.Tx, userID int64, hashes [][]byte) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM recovery_code WHERE user_id = $1`, userID); err != nil {
-		return translate(err, "clear recovery codes")
-	}
-	for _, h := range hashes {
-		if _, err := tx.Exec(ctx, `INSERT INTO recovery_code (user_id, code_hash) VALUES ($1, $2)`, userID, h); err != nil {
-			return translate(err, "store recovery code")
-		}
-	}
-	return nil
-}
-
-// RecoveryCodeUse spends one unused recovery code; false when it is unknown or spent.
-func (s *Store) RecoveryCodeUse(ctx context.Context, userID int64, hash []byte) (bool, error) {
-	tag, err := s.db.Exec(ctx,
-		`UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`,
-		userID, hash, s.now())
-	if err != nil {
-		return false, translate(err, "use recovery code")
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// RecoveryCodesLeft counts a user's unused recovery codes.
-func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT count(*) FROM recovery_code WHERE user_id = $1 AND used_at IS NULL`, userID).Scan(&n)
-	return n, translate(err, "count recovery codes")
-}
-
-// TokenCreate stores the hash of a new single-use token.
-func (s *Store) TokenCreate(ctx context.Context, kind string, userID int64, createdBy *int64, hash []byte, ttl time.Duration) error {
-	now := s.now()
-	_, err := s.db.Exec(ctx,
-		`INSERT INTO user_token (kind, token_hash, user_id, created_by, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, kind, hash, userID, createdBy, now.Add(ttl), now)
-	return translate(err, "create token")
-}
-
-// TokenPeek returns the user a valid (unused, unexpired) token belongs to,
-// without spending it; EGONE otherwise, whether unknown, used or expired.
-func (s *Store) TokenPeek(ctx context.Context, kind string, hash []byte) (expodesk.User, error) {
-	u, err := one[expodesk.User](ctx, s.db, "peek token",
-		`SELECT `+userColumns+` FROM user_token t JOIN app_user u ON u.id = t.user_id
-		WHERE t.kind = $1 AND t.token_hash = $2 AND t.used_at IS NULL AND t.expires_at > $3 AND u.disabled_at IS NULL`,
-		kind, hash, s.now())
-	if expodesk.ErrorCode(err) == expodesk.ENOTFOUND {
-		return u, expodesk.Errorf(expodesk.EGONE, "auth.token_gone")
-	}
-	return u, err
-}
-
-// TokenRedeem spends a valid token and returns its user. The update is one
-// statement guarded by used_at IS NULL, so of two redemptions at the same
-// moment exactly one succeeds. Call it in the transaction that acts on it.
-func (s *Store) TokenRedeem(ctx context.Context, kind string, hash []byte) (int64, error) {
-	var userID int64
-	err := s.db.QueryRow(ctx,
-		`UPDATE user_token SET used_at = $3 WHERE kind = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > $3
-		RETURNING user_id`, kind, hash, s.now()).Scan(&userID)
-	if err != nil {
-		if expodesk.ErrorCode(translate(err, "")) == expodesk.ENOTFOUND {
-			return 0, expodesk.Errorf(expodesk.EGONE, "auth.token_gone")
-		}
-		return 0, translate(err, "redeem token")
-	}
-	return userID, nil
-}
-
-// TokensPrune deletes tokens that expired or were spent before the cutoff;
-// only their hashes were ever kept, so nothing of value goes.
-func (s *Store) TokensPrune(ctx context.Context, before time.Time) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM user_token WHERE expires_at < $1 OR used_at < $1`, before)
-	return translate(err, "prune tokens")
-}
-
-// TokensRevoke spends every open token of a kind for a user (a new reset link
-// makes older ones useless).
-func (s *Store) TokensRevoke(ctx context.Context, kind string, userID int64) error {
-	_, err := s.db.Exec(ctx, `UPDATE user_token SET used_at = $3 WHERE kind = $1 AND user_id = $2 AND used_at IS NULL`,
-		kind, userID, s.now())
-	return translate(err, "revoke tokens")
-}
-
-// SessionsPrune deletes expired sessions (scs's own cleanup goroutine is off:
-// the server's janitor does this, once for every kind of expired row).
-func (s *Store) SessionsPrune(ctx context.Context) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expiry < $1`, s.now())
-	return translate(err, "prune sessions")
 }

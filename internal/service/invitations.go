@@ -1,0 +1,215 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/mail"
+	"expodesk/internal/urls"
+)
+
+// Invitation is a new account as an invitation form describes it. What the
+// caller may create is decided here, whatever the form offered: only
+// expo-wide organizers invite organizers and coordinators; a coordinator
+// invites the teams of companies in their pavilion, and an exhibitor its
+// own colleagues.
+type Invitation struct {
+	Kind        expodesk.InvitationKind
+	Email       string
+	Name        expodesk.PersonName
+	Lang        expodesk.Lang
+	PavilionID  int64 // coordinators: the pavilion they will coordinate
+	ExhibitorID int64 // team members: their company
+}
+
+// Invite creates an account without a password and mails its invitation
+// link, in one transaction with its audit entry.
+//
+// An address that already has an account is ErrEmailTaken for expo-wide
+// organizers, who see every account anyway. Anyone else is answered as if
+// the invitation went out, so that the form does not tell who has an
+// account, and the account holder is told instead, with no link that signs
+// anyone in.
+func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk.User, error) {
+	p := c.Principal
+	if p == nil {
+		return expodesk.User{}, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if in.Kind != expodesk.InviteExhibitor && !expodesk.CanManageExpos(p) {
+		return expodesk.User{}, s.refuse(ctx, c, "invitation", 0, expodesk.ErrForbidden)
+	}
+	u := expodesk.User{Email: in.Email, PersonName: in.Name, Lang: in.Lang}
+	if u.NameOrder == "" {
+		u.NameOrder = expodesk.GuessNameOrder(u.FamilyName)
+	}
+	if _, ok := expodesk.ParseLang(string(u.Lang)); !ok {
+		u.Lang = expodesk.EN
+	}
+	problems := expodesk.Problems{}
+	if !expodesk.ValidEmail(in.Email) {
+		problems.Add("email", "validation.email", nil)
+	}
+	in.Name.Check(problems)
+
+	content := mail.Invitation{Role: mail.InviteTeamMember, Inviter: c.User.PersonName.String(),
+		ExpiresAt: s.now().Add(expodesk.InvitationTTL)}
+	if content.Inviter == "" {
+		content.Inviter = p.Email
+	}
+	sc := scope{}
+	switch in.Kind {
+	case expodesk.InviteOrganizer:
+		u.Role = expodesk.RoleOrganizer
+		content.Role = mail.InviteOrganizer
+	case expodesk.InviteCoordinator:
+		u.Role = expodesk.RoleOrganizer
+		content.Role = mail.InviteOrganizer
+		pv, err := s.store.PavilionGetByID(ctx, in.PavilionID)
+		if errors.Is(err, expodesk.ErrNotFound) {
+			problems.Add("pavilion", "users.choose_pavilion_problem", nil)
+			break
+		} else if err != nil {
+			return u, err
+		}
+		u.PavilionID = &pv.ID
+		sc.PavilionID, sc.ExpoID = &pv.ID, &pv.ExpoID
+		content.Pavilion = pv.Name.In(u.Lang)
+		if e, err := s.store.ExpoGetByID(ctx, pv.ExpoID); err == nil {
+			content.Expo, content.Zone = e.Name.In(u.Lang), e.Location()
+		}
+	case expodesk.InviteExhibitor:
+		u.Role = expodesk.RoleExhibitor
+		if p.IsExhibitor() {
+			// An exhibitor invites to its own company, whatever the form said.
+			in.ExhibitorID = p.ExhibitorID
+		}
+		company, err := s.store.ExhibitorGetByID(ctx, in.ExhibitorID)
+		if err == nil {
+			var in2 bool
+			if in2, err = s.companyInPavilion(ctx, p, company.ID); err != nil {
+				return u, err
+			}
+			if !expodesk.CanEditExhibitor(p, company.ID, in2) {
+				// The form offers only the caller's companies: this one was forged.
+				s.RecordRefusal(ctx, c, "exhibitor", itoa(company.ID))
+				err = expodesk.ErrNotFound
+			}
+		}
+		if errors.Is(err, expodesk.ErrNotFound) {
+			problems.Add("exhibitor", "users.choose_exhibitor_problem", nil)
+			break
+		} else if err != nil {
+			return u, err
+		}
+		u.ExhibitorID = &company.ID
+		content.Company = company.DisplayName(u.Lang)
+		sc.ExhibitorID = &company.ID
+		if p.PavilionID != 0 {
+			sc.PavilionID = &p.PavilionID
+		}
+	default:
+		problems.Add("kind", "validation.required", nil)
+	}
+	if err := problems.Err(); err != nil {
+		return u, err
+	}
+
+	var created expodesk.User
+	err := s.write(ctx, c, func(t *tx) error {
+		existing, err := t.UserGetByEmail(ctx, u.Email)
+		switch {
+		case err == nil && !expodesk.CanManageExpos(p):
+			return s.tellExisting(ctx, t, existing, content, sc)
+		case err == nil:
+			return expodesk.ErrEmailTaken
+		case !errors.Is(err, expodesk.ErrNotFound):
+			return err
+		}
+		if created, err = t.UserCreate(ctx, u); err != nil {
+			return err
+		}
+		tok, hash, err := NewToken()
+		if err != nil {
+			return err
+		}
+		if err := t.TokenCreate(ctx, expodesk.TokenInvitation, created.ID, &p.UserID, hash, expodesk.InvitationTTL); err != nil {
+			return err
+		}
+		content.Link = s.link(urls.Invitation(tok))
+		if err := t.mail(ctx, created.Email, created.Lang, content, sc); err != nil {
+			return err
+		}
+		return t.audit(ctx, expodesk.ActionUserInvite, "user", created.ID,
+			scope{ExhibitorID: created.ExhibitorID, PavilionID: created.PavilionID}, nil, UserAudit(created))
+	})
+	return created, err
+}
+
+// tellExisting mails the holder of an existing account that someone tried
+// to invite them, and records the attempt.
+func (s *Service) tellExisting(ctx context.Context, t *tx, existing expodesk.User, inv mail.Invitation, sc scope) error {
+	notice := mail.AccountExists{Inviter: inv.Inviter, Company: inv.Company,
+		SignInLink: s.link(urls.SignIn("")), ResetLink: s.link(urls.PasswordForgot())}
+	if err := t.mail(ctx, existing.Email, existing.Lang, notice, scope{}); err != nil {
+		return err
+	}
+	return t.audit(ctx, expodesk.ActionUserInviteExisting, "user", existing.ID, sc, nil, nil)
+}
+
+// companyInPavilion reports whether the company is in the care of p as a
+// pavilion coordinator; it asks the database only for coordinators.
+func (s *Service) companyInPavilion(ctx context.Context, p *expodesk.Principal, exhibitorID int64) (bool, error) {
+	if exhibitorID == 0 || p == nil || p.PavilionID == 0 {
+		return false, nil
+	}
+	return s.store.ExhibitorInPavilion(ctx, exhibitorID, p.PavilionID)
+}
+
+// InvitationAcceptance is what the invitee chooses on accepting.
+type InvitationAcceptance struct {
+	Name expodesk.PersonName
+	Lang expodesk.Lang
+	NewPassword
+}
+
+// AcceptInvitation spends the invitation and sets the name, language and
+// password of its account, which the caller then signs in. Of two
+// acceptances of one link at the same moment, exactly one succeeds; the
+// other gets ErrTokenGone.
+func (s *Service) AcceptInvitation(ctx context.Context, c Caller, token string, a InvitationAcceptance) (expodesk.User, error) {
+	u, err := s.PeekToken(ctx, expodesk.TokenInvitation, token)
+	if err != nil {
+		return u, err
+	}
+	p := expodesk.Problems{}
+	a.Name.Check(p)
+	if _, ok := expodesk.ParseLang(string(a.Lang)); !ok {
+		a.Lang = expodesk.EN
+	}
+	a.check(p, u.Email, a.Name.FamilyName, a.Name.GivenName)
+	if err := p.Err(); err != nil {
+		return u, err
+	}
+	if a.Name.NameOrder == "" {
+		a.Name.NameOrder = expodesk.GuessNameOrder(a.Name.FamilyName)
+	}
+	hash, err := s.passwords.Hash(ctx, a.Password)
+	if err != nil {
+		return u, err
+	}
+	err = s.write(ctx, c, func(t *tx) error {
+		id, err := t.TokenRedeem(ctx, expodesk.TokenInvitation, HashToken(token))
+		if err != nil {
+			return err
+		}
+		if _, err := t.UserUpdateProfile(ctx, id, a.Name, a.Lang); err != nil {
+			return err
+		}
+		if u, err = t.UserSetPassword(ctx, id, hash); err != nil {
+			return err
+		}
+		return t.auditAs(ctx, u, expodesk.ActionInvitationAccepted, UserAudit(u))
+	})
+	return u, err
+}

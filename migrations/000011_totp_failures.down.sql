@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE app_user DROP COLUMN totp_failures;
+COMMIT;
