@@ -83,8 +83,11 @@ func TestLoad(t *testing.T) {
 			if !e.FirstDay.After(now) {
 				t.Errorf("%s starts %v, want a date after the demo clock", e.Slug, e.FirstDay)
 			}
-			if !e.BookingOpen(now) || !e.ApplicationsOpen(now) {
-				t.Errorf("%s: booking open %v, applications open %v at %v; want both open", e.Slug, e.BookingOpen(now), e.ApplicationsOpen(now), now)
+			open := func(opens, closes *time.Time) bool {
+				return opens != nil && !now.Before(*opens) && (closes == nil || now.Before(*closes))
+			}
+			if !open(e.BookingOpensAt, e.BookingClosesAt) || !open(e.ApplicationsOpenAt, e.ApplicationsCloseAt) {
+				t.Errorf("%s: booking or applications not open at %v; want both open", e.Slug, now)
 			}
 			for _, l := range expodesk.Langs {
 				if e.Name.Get(l) == "" || e.City.Get(l) == "" || e.Venue.Get(l) == "" {

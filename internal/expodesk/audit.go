@@ -49,3 +49,32 @@ const (
 	ActionUserRecoveryCodes  AuditAction = "user.recovery_codes"
 	ActionUserTOTPDisabled   AuditAction = "user.totp_disabled"
 )
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Action     string // prefix, e.g. "auth." or "user.disable"
+	ActorEmail string // substring of the actor label
+	ObjectType string
+	ObjectID   string
+	Since      time.Time
+	Until      time.Time
+	// PavilionID limits a coordinator to entries about their pavilion and its companies.
+	PavilionID int64
+	Limit      int
+	BeforeID   int64 // for paging backwards
+}
+
+// AuditRow is an audit entry as the organizer's page lists it.
+type AuditRow struct {
+	ID         int64
+	At         time.Time
+	ActorID    *int64
+	ActorLabel string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Before     string // JSON, "" when none
+	After      string
+	ClientIP   string
+	RequestID  string
+}

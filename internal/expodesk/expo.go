@@ -71,22 +71,6 @@ func (e Expo) Days() []time.Time {
 	return days
 }
 
-// BookingOpen reports whether exhibitors may book slots at t.
-func (e Expo) BookingOpen(t time.Time) bool {
-	if e.BookingOpensAt == nil || t.Before(*e.BookingOpensAt) {
-		return false
-	}
-	return e.BookingClosesAt == nil || t.Before(*e.BookingClosesAt)
-}
-
-// ApplicationsOpen reports whether the public call for exhibitors is open at t.
-func (e Expo) ApplicationsOpen(t time.Time) bool {
-	if e.ApplicationsOpenAt == nil || t.Before(*e.ApplicationsOpenAt) {
-		return false
-	}
-	return e.ApplicationsCloseAt == nil || t.Before(*e.ApplicationsCloseAt)
-}
-
 // Validate reports what is wrong with e as a form would show it.
 func (e Expo) Validate() error {
 	p := Problems{}

@@ -137,37 +137,11 @@ func TestLoadLocation(t *testing.T) {
 	}
 }
 
-func TestExpoDaysAndWindows(t *testing.T) {
+func TestExpoDays(t *testing.T) {
 	t.Parallel()
 	e := expodesk.Expo{FirstDay: day(2027, 5, 11), LastDay: day(2027, 5, 13)}
 	if got := e.Days(); len(got) != 3 || !got[0].Equal(e.FirstDay) || !got[2].Equal(e.LastDay) {
 		t.Errorf("Days() = %v", got)
-	}
-	open := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	closed := open.AddDate(0, 1, 0)
-	for _, tc := range []struct {
-		name          string
-		opens, closes *time.Time
-		at            time.Time
-		want          bool
-	}{
-		{"NeverOpened", nil, nil, open, false},
-		{"BeforeOpening", &open, &closed, open.Add(-time.Second), false},
-		{"AtOpening", &open, &closed, open, true},
-		{"Inside", &open, &closed, open.Add(time.Hour), true},
-		{"AtClosing", &open, &closed, closed, false},
-		{"NoClosing", &open, nil, closed.AddDate(1, 0, 0), true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := expodesk.Expo{BookingOpensAt: tc.opens, BookingClosesAt: tc.closes}
-			if got := b.BookingOpen(tc.at); got != tc.want {
-				t.Errorf("BookingOpen = %v, want %v", got, tc.want)
-			}
-			a := expodesk.Expo{ApplicationsOpenAt: tc.opens, ApplicationsCloseAt: tc.closes}
-			if got := a.ApplicationsOpen(tc.at); got != tc.want {
-				t.Errorf("ApplicationsOpen = %v, want %v", got, tc.want)
-			}
-		})
 	}
 }
 

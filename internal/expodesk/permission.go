@@ -17,16 +17,6 @@ func CanManagePavilion(p *Principal, pavilionID int64) bool {
 	return p.IsOrganizer() && pavilionID != 0 && p.PavilionID == pavilionID
 }
 
-// CanManageParticipation reports whether p may approve, reject or place a
-// participation: expo-wide organizers always, a coordinator only inside their
-// pavilion.
-func CanManageParticipation(p *Principal, pavilionID *int64) bool {
-	if pavilionID == nil {
-		return p.IsExpoOrganizer()
-	}
-	return CanManagePavilion(p, *pavilionID)
-}
-
 // CanEditExhibitor reports whether p may change the exhibitor's profile and
 // team: its own team members, and organizers (a coordinator when the company
 // exhibits in their pavilion, which the caller passes as inPavilion).
@@ -41,22 +31,6 @@ func CanEditExhibitor(p *Principal, exhibitorID int64, inPavilion bool) bool {
 	}
 	return false
 }
-
-// CanBookFor reports whether p may book or cancel roadshow slots on behalf of
-// the exhibitor.
-func CanBookFor(p *Principal, exhibitorID int64) bool {
-	return p.IsExhibitor() && p.ExhibitorID == exhibitorID
-}
-
-// CanManageBooking reports whether p may move or cancel any booking on a
-// stage of the given pavilion (0 for an expo-wide stage).
-func CanManageBooking(p *Principal, stagePavilionID int64) bool {
-	return CanManagePavilion(p, stagePavilionID)
-}
-
-// CanManageDelegations reports whether p may create and change delegations
-// and see their members' personal data.
-func CanManageDelegations(p *Principal) bool { return p.IsOrganizer() }
 
 // CanSeeAudit reports whether p may read the audit log (a coordinator sees
 // their pavilion's part of it).
@@ -75,6 +49,10 @@ func CanManageAccount(p *Principal, target User, inPavilion bool) bool {
 	}
 	return target.ExhibitorID != nil && CanEditExhibitor(p, *target.ExhibitorID, inPavilion)
 }
+
+// CanReadOutbox reports whether p may open the outbox at all (a coordinator
+// sees their pavilion's part of it).
+func CanReadOutbox(p *Principal) bool { return p.IsOrganizer() }
 
 // CanReadMail reports whether p may read an outbox message scoped to a
 // pavilion (nil: not scoped to one): expo-wide organizers read all, a

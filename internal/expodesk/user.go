@@ -164,3 +164,18 @@ func (n PersonName) Check(p Problems) {
 		}
 	}
 }
+
+// UserFilter selects users for the organizer's list.
+type UserFilter struct {
+	ExhibitorID int64 // only this company's team
+	PavilionID  int64 // only coordinators of, and teams of companies in, this pavilion
+}
+
+// UserRow is a user with the name of their company, for lists.
+type UserRow struct {
+	User
+	ExhibitorSlug string
+	ExhibitorName Text
+	PavilionName  Text
+	Pending       bool // invited, no password yet
+}

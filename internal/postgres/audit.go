@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"expodesk/internal/expodesk"
 )
@@ -24,37 +23,8 @@ func (s *Store) AuditAdd(ctx context.Context, e expodesk.AuditEntry) error {
 	return translate(err, "add audit entry")
 }
 
-// AuditFilter selects audit entries.
-type AuditFilter struct {
-	Action     string // prefix, e.g. "auth." or "user.disable"
-	ActorEmail string // substring of the actor label
-	ObjectType string
-	ObjectID   string
-	Since      time.Time
-	Until      time.Time
-	// PavilionID limits a coordinator to entries about their pavilion and its companies.
-	PavilionID int64
-	Limit      int
-	BeforeID   int64 // for paging backwards
-}
-
-// AuditRow is an audit entry as the organizer's page lists it.
-type AuditRow struct {
-	ID         int64
-	At         time.Time
-	ActorID    *int64
-	ActorLabel string
-	Action     string
-	ObjectType string
-	ObjectID   string
-	Before     string // JSON, "" when none
-	After      string
-	ClientIP   string
-	RequestID  string
-}
-
 // AuditList returns entries matching f, newest first.
-func (s *Store) AuditList(ctx context.Context, f AuditFilter) ([]AuditRow, error) {
+func (s *Store) AuditList(ctx context.Context, f expodesk.AuditFilter) ([]expodesk.AuditRow, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -96,5 +66,5 @@ func (s *Store) AuditList(ctx context.Context, f AuditFilter) ([]AuditRow, error
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY a.id DESC LIMIT " + arg(f.Limit)
-	return collect[AuditRow](ctx, s.db, "list audit entries", q, args...)
+	return collect[expodesk.AuditRow](ctx, s.db, "list audit entries", q, args...)
 }

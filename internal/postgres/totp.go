@@ -16,9 +16,9 @@ import (
 func (s *Store) UserEnableTOTP(ctx context.Context, id int64, secret string, step int64, recoveryHashes [][]byte) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx,
-			`UPDATE app_user SET totp_secret = $2, totp_enabled_at = now(), totp_last_step = $3, totp_failures = 0,
-				session_version = session_version + 1, updated_at = now()
-			WHERE id = $1 AND totp_enabled_at IS NULL`, id, secret, step)
+			`UPDATE app_user SET totp_secret = $2, totp_enabled_at = $4, totp_last_step = $3, totp_failures = 0,
+				session_version = session_version + 1, updated_at = $4
+			WHERE id = $1 AND totp_enabled_at IS NULL`, id, secret, step, s.now())
 		if err != nil {
 			return translate(err, "enable totp")
 		}
@@ -34,7 +34,7 @@ func (s *Store) UserDisableTOTP(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx,
 			`UPDATE app_user SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, totp_failures = 0,
-				session_version = session_version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+				session_version = session_version + 1, updated_at = $2 WHERE id = $1`, id, s.now()); err != nil {
 			return translate(err, "disable totp")
 		}
 		return replaceRecoveryCodes(ctx, tx, id, nil)

@@ -57,18 +57,18 @@ func (s *Store) UserCreate(ctx context.Context, u expodesk.User) (expodesk.User,
 	return one[expodesk.User](ctx, s.db, "create user",
 		`INSERT INTO app_user AS u (email, family_name, given_name, name_order, lang, role, pavilion_id, exhibitor_id,
 			password_hash, password_changed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9::text IS NULL THEN NULL ELSE now() END)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9::text IS NULL THEN NULL ELSE $10::timestamptz END)
 		RETURNING `+userColumns,
-		u.Email, u.FamilyName, u.GivenName, u.NameOrder, u.Lang, u.Role, u.PavilionID, u.ExhibitorID, hash)
+		u.Email, u.FamilyName, u.GivenName, u.NameOrder, u.Lang, u.Role, u.PavilionID, u.ExhibitorID, hash, s.now())
 }
 
 // UserSetPassword stores a new password hash and bumps the session version,
 // which ends every other session of the user.
 func (s *Store) UserSetPassword(ctx context.Context, id int64, hash string) (expodesk.User, error) {
 	return one[expodesk.User](ctx, s.db, "set password",
-		`UPDATE app_user u SET password_hash = $2, password_changed_at = now(),
-			session_version = session_version + 1, updated_at = now()
-		WHERE u.id = $1 RETURNING `+userColumns, id, hash)
+		`UPDATE app_user u SET password_hash = $2, password_changed_at = $3,
+			session_version = session_version + 1, updated_at = $3
+		WHERE u.id = $1 RETURNING `+userColumns, id, hash, s.now())
 }
 
 // UserUpgradeHash replaces a hash made with weaker parameters after a
@@ -88,16 +88,16 @@ func (s *Store) UserRecordSignIn(ctx context.Context, id int64) error {
 // UserUpdateProfile changes a user's own name and language.
 func (s *Store) UserUpdateProfile(ctx context.Context, id int64, name expodesk.PersonName, lang expodesk.Lang) (expodesk.User, error) {
 	return one[expodesk.User](ctx, s.db, "update profile",
-		`UPDATE app_user u SET family_name = $2, given_name = $3, name_order = $4, lang = $5, updated_at = now()
-		WHERE u.id = $1 RETURNING `+userColumns, id, name.FamilyName, name.GivenName, name.NameOrder, lang)
+		`UPDATE app_user u SET family_name = $2, given_name = $3, name_order = $4, lang = $5, updated_at = $6
+		WHERE u.id = $1 RETURNING `+userColumns, id, name.FamilyName, name.GivenName, name.NameOrder, lang, s.now())
 }
 
 // UserSetDisabled disables (or enables) a user; disabling ends their sessions.
 func (s *Store) UserSetDisabled(ctx context.Context, id int64, disabled bool) (expodesk.User, error) {
 	return one[expodesk.User](ctx, s.db, "disable user",
-		`UPDATE app_user u SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) ELSE NULL END,
-			session_version = session_version + 1, updated_at = now()
-		WHERE u.id = $1 RETURNING `+userColumns, id, disabled)
+		`UPDATE app_user u SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, $3) ELSE NULL END,
+			session_version = session_version + 1, updated_at = $3
+		WHERE u.id = $1 RETURNING `+userColumns, id, disabled, s.now())
 }
 
 // UserDelete removes a user; the audit log keeps their email as the actor label.
@@ -112,24 +112,9 @@ func (s *Store) UserDelete(ctx context.Context, id int64) error {
 	return nil
 }
 
-// UserListFilter selects users for the organizer's list.
-type UserListFilter struct {
-	ExhibitorID int64 // only this company's team
-	PavilionID  int64 // only coordinators of, and teams of companies in, this pavilion
-}
-
-// UserRow is a user with the name of their company, for lists.
-type UserRow struct {
-	expodesk.User
-	ExhibitorSlug string
-	ExhibitorName expodesk.Text
-	PavilionName  expodesk.Text
-	Pending       bool // invited, no password yet
-}
-
 // UserList returns users matching f, organizers first.
-func (s *Store) UserList(ctx context.Context, f UserListFilter) ([]UserRow, error) {
-	return collect[UserRow](ctx, s.db, "list users",
+func (s *Store) UserList(ctx context.Context, f expodesk.UserFilter) ([]expodesk.UserRow, error) {
+	return collect[expodesk.UserRow](ctx, s.db, "list users",
 		`SELECT `+userColumns+`, coalesce(x.slug, '') AS exhibitor_slug, coalesce(x.name, '{}') AS exhibitor_name,
 			coalesce(pv.name, '{}') AS pavilion_name, u.password_hash IS NULL AS pending
 		FROM app_user u

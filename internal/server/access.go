@@ -7,47 +7,36 @@ import (
 	"expodesk/internal/expodesk"
 )
 
-// Access is the rule a route declares: who may call it at all. Rules about
-// particular objects (another company's profile) are checked in handlers and
-// store queries; this is the first of the two checks.
-type Access int
+// Access is the rule a route declares: who may call it at all, as a rule
+// of the domain's. Rules about particular objects (another company's
+// profile) are checked by the service operations and store queries; this
+// is the first of the two checks.
+type Access struct {
+	name  string
+	allow func(*expodesk.Principal) bool
+}
 
 // Access rules, from least to most restricted.
-const (
-	Public        Access = iota + 1 // anyone, signed in or not
-	SignedIn                        // any signed-in user
-	ExhibitorOnly                   // a member of an exhibitor's team
-	OrganizerOnly                   // any organizer, expo-wide or pavilion coordinator
+var (
+	Public        = Access{"public", func(*expodesk.Principal) bool { return true }}
+	SignedIn      = Access{"signed-in", func(p *expodesk.Principal) bool { return p != nil }}
+	ExhibitorOnly = Access{"exhibitor", (*expodesk.Principal).IsExhibitor}
+	OrganizerOnly = Access{"organizer", (*expodesk.Principal).IsOrganizer}
+	// AuditReaders may read the audit log (expodesk.CanSeeAudit).
+	AuditReaders = Access{"audit", expodesk.CanSeeAudit}
+	// MailReaders may read the outbox (expodesk.CanReadOutbox).
+	MailReaders = Access{"outbox", expodesk.CanReadOutbox}
 )
 
 func (a Access) String() string {
-	switch a {
-	case Public:
-		return "public"
-	case SignedIn:
-		return "signed-in"
-	case ExhibitorOnly:
-		return "exhibitor"
-	case OrganizerOnly:
-		return "organizer"
+	if a.name == "" {
+		return "undeclared"
 	}
-	return "undeclared"
+	return a.name
 }
 
-// allows reports whether p passes rule a.
-func (a Access) allows(p *expodesk.Principal) bool {
-	switch a {
-	case Public:
-		return true
-	case SignedIn:
-		return p != nil
-	case ExhibitorOnly:
-		return p.IsExhibitor()
-	case OrganizerOnly:
-		return p.IsOrganizer()
-	}
-	return false
-}
+// allows reports whether p passes rule a; an undeclared rule lets nobody in.
+func (a Access) allows(p *expodesk.Principal) bool { return a.allow != nil && a.allow(p) }
 
 // require enforces a route's rule: a visitor is sent to sign in, a signed-in
 // user without the role gets 403 (and an audit entry).
@@ -56,7 +45,7 @@ func (s *Server) require(a Access) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := principal(r)
 			if a.allows(p) {
-				if a != Public {
+				if a.name != Public.name {
 					w.Header().Set("Cache-Control", "no-store")
 				}
 				next.ServeHTTP(w, r)

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"expodesk/internal/postgres"
+	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 	"expodesk/web"
 	"net/http"
@@ -17,7 +17,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principal(r)
 	q := r.URL.Query()
-	filter := postgres.AuditFilter{Action: clip(q.Get("action"), 60), ActorEmail: clip(q.Get("actor"), 254), Limit: 100}
+	filter := expodesk.AuditFilter{Action: clip(q.Get("action"), 60), ActorEmail: clip(q.Get("actor"), 254), Limit: 100}
 	if since, err := time.Parse("2006-01-02", q.Get("since")); err == nil {
 		filter.Since = since
 	}

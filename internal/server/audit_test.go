@@ -12,7 +12,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"expodesk/internal/expodesk"
-	"expodesk/internal/postgres"
 )
 
 // auditRow is an audit entry as the tests read it back.
@@ -323,7 +322,7 @@ func TestAuditNoSecrets(t *testing.T) {
 		cookie(c)
 	}
 	// Every user's hash, whatever it now is.
-	users, err := e.store.UserList(ctx, postgres.UserListFilter{})
+	users, err := e.store.UserList(ctx, expodesk.UserFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

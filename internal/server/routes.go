@@ -68,9 +68,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/users/invite", OrganizerOnly, s.usersInvite)
 	s.handle(r, "POST", "/organizer/users/{user}/disable", OrganizerOnly, s.usersSetDisabled(true))
 	s.handle(r, "POST", "/organizer/users/{user}/enable", OrganizerOnly, s.usersSetDisabled(false))
-	s.handle(r, "GET", "/organizer/audit", OrganizerOnly, s.auditLog)
-	s.handle(r, "GET", "/organizer/outbox", OrganizerOnly, s.outbox)
-	s.handle(r, "GET", "/organizer/outbox/{message}", OrganizerOnly, s.outboxMessage)
+	s.handle(r, "GET", "/organizer/audit", AuditReaders, s.auditLog)
+	s.handle(r, "GET", "/organizer/outbox", MailReaders, s.outbox)
+	s.handle(r, "GET", "/organizer/outbox/{message}", MailReaders, s.outboxMessage)
 
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)

@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
-	"expodesk/internal/postgres"
 	"expodesk/internal/service"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -24,7 +23,7 @@ func (s *Server) teamView(r *http.Request, invite web.FormState) (web.TeamView, 
 	if v.Company, err = s.store.ExhibitorGetByID(ctx, p.ExhibitorID); err != nil {
 		return v, err
 	}
-	rows, err := s.store.UserList(ctx, postgres.UserListFilter{ExhibitorID: p.ExhibitorID})
+	rows, err := s.store.UserList(ctx, expodesk.UserFilter{ExhibitorID: p.ExhibitorID})
 	if err != nil {
 		return v, err
 	}

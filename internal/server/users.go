@@ -2,7 +2,6 @@ package server
 
 import (
 	"expodesk/internal/expodesk"
-	"expodesk/internal/postgres"
 	"expodesk/internal/service"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -20,7 +19,7 @@ func (s *Server) usersView(r *http.Request, invite web.FormState) (web.UsersView
 	p := principal(r)
 	lang := web.Lang(ctx)
 	v := web.UsersView{Invite: invite}
-	filter := postgres.UserListFilter{}
+	filter := expodesk.UserFilter{}
 	if !p.IsExpoOrganizer() {
 		filter.PavilionID = p.PavilionID
 	}
