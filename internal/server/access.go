@@ -2,9 +2,9 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
 )
 
 // Access is the rule a route declares: who may call it at all, as a rule
@@ -53,7 +53,7 @@ func (s *Server) require(a Access) func(http.Handler) http.Handler {
 			}
 			if p == nil {
 				if r.Method == http.MethodGet || r.Method == http.MethodHead {
-					http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+					http.Redirect(w, r, urls.SignIn(r.URL.RequestURI()), http.StatusSeeOther)
 					return
 				}
 				s.renderError(w, r, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized"))

@@ -19,11 +19,11 @@ import (
 func homeFor(u expodesk.User) string {
 	switch u.Role {
 	case expodesk.RoleOrganizer:
-		return "/organizer"
+		return urls.Organizer()
 	case expodesk.RoleExhibitor:
-		return "/exhibitor"
+		return urls.ExhibitorArea()
 	}
-	return "/"
+	return urls.Home()
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -103,10 +103,10 @@ func (s *Server) afterPassword(w http.ResponseWriter, r *http.Request, user expo
 	switch {
 	case user.TOTPEnabledAt != nil:
 		s.sessions.Put(ctx, sessPendingID, user.ID)
-		http.Redirect(w, r, "/signin/totp", http.StatusSeeOther)
+		http.Redirect(w, r, urls.SignInTOTP(), http.StatusSeeOther)
 	case user.Role == expodesk.RoleOrganizer:
 		s.sessions.Put(ctx, sessEnrolID, user.ID)
-		http.Redirect(w, r, "/signin/totp/setup", http.StatusSeeOther)
+		http.Redirect(w, r, urls.SignInTOTPSetup(), http.StatusSeeOther)
 	default:
 		s.completeSignIn(w, r, user)
 	}
@@ -143,7 +143,7 @@ func (s *Server) pendingUser(ctx context.Context, key string) (expodesk.User, bo
 
 func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.pendingUser(r.Context(), sessPendingID); !ok {
-		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		http.Redirect(w, r, urls.SignIn(""), http.StatusSeeOther)
 		return
 	}
 	s.renderTOTP(w, r, http.StatusOK, web.TOTPView{Recovery: r.URL.Query().Get("recovery") == "1"})
@@ -160,7 +160,7 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	user, ok := s.pendingUser(ctx, sessPendingID)
 	if !ok {
-		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		http.Redirect(w, r, urls.SignIn(""), http.StatusSeeOther)
 		return
 	}
 	f, err := parseForm(w, r)
@@ -216,11 +216,11 @@ func (s *Server) enrolUser(r *http.Request) (expodesk.User, bool) {
 func (s *Server) totpSetupForm(w http.ResponseWriter, r *http.Request) {
 	user, ok := s.enrolUser(r)
 	if !ok {
-		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		http.Redirect(w, r, urls.SignIn(""), http.StatusSeeOther)
 		return
 	}
 	if user.TOTPEnabledAt != nil {
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		http.Redirect(w, r, urls.Account(), http.StatusSeeOther)
 		return
 	}
 	secret, url, err := totp.NewSecret("expodesk", user.Email)
@@ -267,11 +267,11 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 	user, ok := s.enrolUser(r)
 	secret := s.sessions.GetString(ctx, sessEnrolSecret)
 	if !ok || secret == "" {
-		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		http.Redirect(w, r, urls.SignIn(""), http.StatusSeeOther)
 		return
 	}
 	if user.TOTPEnabledAt != nil {
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		http.Redirect(w, r, urls.Account(), http.StatusSeeOther)
 		return
 	}
 	f, err := parseForm(w, r)
@@ -347,5 +347,5 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	if err := s.sessions.RenewToken(ctx); err == nil {
 		s.flash(ctx, flashSignedOut)
 	}
-	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	http.Redirect(w, r, urls.SignIn(""), http.StatusSeeOther)
 }
