@@ -14,26 +14,38 @@ import (
 	"golang.org/x/term"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/i18n"
 	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 )
+
+// organizerOptions are the flags of `organizer create`.
+type organizerOptions struct {
+	email, family, given, lang, pavilion string
+	passwordStdin                        bool
+}
+
+// organizerFlags defines the flags of `organizer create`, writing errors
+// and help to out.
+func organizerFlags(out io.Writer) (*flag.FlagSet, *organizerOptions) {
+	o := &organizerOptions{}
+	fs := flag.NewFlagSet("organizer create", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&o.email, "email", "", "the organizer's email address (required)")
+	fs.StringVar(&o.family, "family-name", "", "family name (required)")
+	fs.StringVar(&o.given, "given-name", "", "given name")
+	fs.StringVar(&o.lang, "lang", "en", "language of the interface and mails: en, zh or es")
+	fs.StringVar(&o.pavilion, "pavilion", "", "EXPO/PAVILION slugs to make a pavilion coordinator instead of an expo-wide organizer")
+	fs.BoolVar(&o.passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	return fs, o
+}
 
 // createOrganizer creates an organizer account from the command line: the
 // only way to make the first one, since no account exists by default. The
 // password is read from standard input (--password-stdin) or typed twice at
 // a prompt that does not echo.
-func createOrganizer(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("organizer create", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	email := fs.String("email", "", "the organizer's email address (required)")
-	family := fs.String("family-name", "", "family name (required)")
-	given := fs.String("given-name", "", "given name")
-	langFlag := fs.String("lang", "en", "language of the interface and mails: en, zh or es")
-	pavilionRef := fs.String("pavilion", "", "EXPO/PAVILION slugs to make a pavilion coordinator instead of an expo-wide organizer")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+func createOrganizer(ctx context.Context, cfg config, o organizerOptions, stdin io.Reader, stdout io.Writer) error {
+	email, family, given, langFlag, pavilionRef, fromStdin := &o.email, &o.family, &o.given, &o.lang, &o.pavilion, &o.passwordStdin
 	u := expodesk.User{Email: strings.TrimSpace(*email), Role: expodesk.RoleOrganizer,
 		PersonName: expodesk.PersonName{FamilyName: strings.TrimSpace(*family), GivenName: strings.TrimSpace(*given)}}
 	u.NameOrder = expodesk.GuessNameOrder(u.FamilyName)
@@ -53,7 +65,7 @@ func createOrganizer(ctx context.Context, cfg config, args []string, stdin io.Re
 		return err
 	}
 	if key := password.Check(pw, u.Email, u.FamilyName, u.GivenName); key != "" {
-		return fmt.Errorf("password refused: %s", strings.TrimPrefix(key, "password."))
+		return fmt.Errorf("password refused: %s", passwordProblem(key))
 	}
 	if err := postgres.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
@@ -64,6 +76,7 @@ func createOrganizer(ctx context.Context, cfg config, args []string, stdin io.Re
 	}
 	defer pool.Close()
 	store := postgres.New(pool, time.Now)
+	var pavilionName string
 	if *pavilionRef != "" {
 		expoSlug, pvSlug, ok := strings.Cut(*pavilionRef, "/")
 		if !ok {
@@ -78,6 +91,7 @@ func createOrganizer(ctx context.Context, cfg config, args []string, stdin io.Re
 			return fmt.Errorf("--pavilion: pavilion %q: %w", pvSlug, err)
 		}
 		u.PavilionID = &pv.ID
+		pavilionName = pv.Name.In(expodesk.EN) + " (" + *pavilionRef + ")"
 	}
 	if u.PasswordHash, err = password.NewHasher(password.Config{}).Hash(ctx, pw); err != nil {
 		return err
@@ -98,8 +112,23 @@ func createOrganizer(ctx context.Context, cfg config, args []string, stdin io.Re
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Organizer %s created. At first sign-in they enrol an authenticator app (TOTP).\n", u.Email)
+	if pavilionName != "" {
+		fmt.Fprintf(stdout, "Pavilion coordinator %s of %s created. At first sign-in they enrol an authenticator app (TOTP).\n", u.Email, pavilionName)
+	} else {
+		fmt.Fprintf(stdout, "Organizer %s created. At first sign-in they enrol an authenticator app (TOTP).\n", u.Email)
+	}
 	return nil
+}
+
+// passwordProblem is the English sentence for a password policy key, the
+// one the sign-up forms show in English, so that the command line says what
+// is wrong rather than printing a translation key.
+func passwordProblem(key string) string {
+	catalog, err := i18n.Load()
+	if err != nil {
+		return key
+	}
+	return catalog.Localizer(expodesk.EN).T(key, map[string]any{"Min": password.MinLength, "Max": password.MaxLength})
 }
 
 // readNewPassword reads the password from stdin's first line, or prompts
