@@ -412,7 +412,10 @@ func loadDemo(ctx context.Context, cfg config, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  %s: no demo recovery codes left (the authenticator key above still works)\n", a.Login.Email)
 			continue
 		}
-		fmt.Fprintf(stdout, "  %s, %d of %d left:\n    %s\n", a.Login.Email, len(a.Unused), len(demo.RecoveryCodes()), strings.Join(a.Unused, "  "))
+		fmt.Fprintf(stdout, "  %s, %d of %d left:\n", a.Login.Email, len(a.Unused), len(demo.RecoveryCodes()))
+		for i := 0; i < len(a.Unused); i += 5 {
+			fmt.Fprintf(stdout, "    %s\n", strings.Join(a.Unused[i:min(i+5, len(a.Unused))], "  "))
+		}
 	}
 	return nil
 }

@@ -229,8 +229,8 @@ func TestDemoPrintsOnlyUnusedRecoveryCodes(t *testing.T) {
 	var orgLine string
 	lines := strings.Split(second.String(), "\n")
 	for i, l := range lines {
-		if strings.Contains(l, org.Email) && i+1 < len(lines) {
-			orgLine = l + "\n" + lines[i+1]
+		if strings.Contains(l, org.Email) && i+2 < len(lines) {
+			orgLine = strings.Join(lines[i:i+3], "\n")
 		}
 	}
 	if !strings.Contains(orgLine, "9 of 10") || strings.Contains(orgLine, codes[0]) || !strings.Contains(orgLine, codes[1]) {
