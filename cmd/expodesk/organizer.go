@@ -45,13 +45,12 @@ func organizerFlags(out io.Writer) (*flag.FlagSet, *organizerOptions) {
 // password is read from standard input (--password-stdin) or typed twice at
 // a prompt that does not echo.
 func createOrganizer(ctx context.Context, cfg config, o organizerOptions, stdin io.Reader, stdout io.Writer) error {
-	email, family, given, langFlag, pavilionRef, fromStdin := &o.email, &o.family, &o.given, &o.lang, &o.pavilion, &o.passwordStdin
-	u := expodesk.User{Email: strings.TrimSpace(*email), Role: expodesk.RoleOrganizer,
-		PersonName: expodesk.PersonName{FamilyName: strings.TrimSpace(*family), GivenName: strings.TrimSpace(*given)}}
+	u := expodesk.User{Email: strings.TrimSpace(o.email), Role: expodesk.RoleOrganizer,
+		PersonName: expodesk.PersonName{FamilyName: strings.TrimSpace(o.family), GivenName: strings.TrimSpace(o.given)}}
 	u.NameOrder = expodesk.GuessNameOrder(u.FamilyName)
-	lang, ok := expodesk.ParseLang(*langFlag)
+	lang, ok := expodesk.ParseLang(o.lang)
 	if !ok {
-		return fmt.Errorf("--lang %q: want en, zh or es", *langFlag)
+		return fmt.Errorf("--lang %q: want en, zh or es", o.lang)
 	}
 	u.Lang = lang
 	if !expodesk.ValidEmail(u.Email) {
@@ -60,7 +59,7 @@ func createOrganizer(ctx context.Context, cfg config, o organizerOptions, stdin 
 	if u.FamilyName == "" {
 		return errors.New("--family-name is required")
 	}
-	pw, err := readNewPassword(stdin, stdout, *fromStdin)
+	pw, err := readNewPassword(stdin, stdout, o.passwordStdin)
 	if err != nil {
 		return err
 	}
@@ -77,8 +76,8 @@ func createOrganizer(ctx context.Context, cfg config, o organizerOptions, stdin 
 	defer pool.Close()
 	store := postgres.New(pool, time.Now)
 	var pavilionName string
-	if *pavilionRef != "" {
-		expoSlug, pvSlug, ok := strings.Cut(*pavilionRef, "/")
+	if o.pavilion != "" {
+		expoSlug, pvSlug, ok := strings.Cut(o.pavilion, "/")
 		if !ok {
 			return errors.New("--pavilion: want EXPO/PAVILION, e.g. iotswc-2027/wuxi-pavilion")
 		}
@@ -91,7 +90,7 @@ func createOrganizer(ctx context.Context, cfg config, o organizerOptions, stdin 
 			return fmt.Errorf("--pavilion: pavilion %q: %w", pvSlug, err)
 		}
 		u.PavilionID = &pv.ID
-		pavilionName = pv.Name.In(expodesk.EN) + " (" + *pavilionRef + ")"
+		pavilionName = pv.Name.In(expodesk.EN) + " (" + o.pavilion + ")"
 	}
 	if u.PasswordHash, err = password.NewHasher(password.Config{}).Hash(ctx, pw); err != nil {
 		return err

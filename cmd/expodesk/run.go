@@ -293,17 +293,16 @@ func listenAddr(cfg config, flagAddr string, demo bool) string {
 }
 
 func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions, getenv func(string) string, stdout io.Writer) error {
-	withDemo := &opts.demo
-	addr := new(string)
-	*addr = listenAddr(cfg, opts.addr, opts.demo)
+	withDemo := opts.demo
+	addr := listenAddr(cfg, opts.addr, opts.demo)
 	// Mail links (invitations, password resets) are built from BASE_URL. Taking
 	// them from the request's Host header would let anyone have a victim's reset
 	// link point at their own site, so a real deployment must say where it lives.
 	if cfg.BaseURL == "" {
-		if !*withDemo {
+		if !withDemo {
 			return errors.New("BASE_URL is not set: the public address (https://expo.example.org) is needed for links in mail")
 		}
-		_, port, err := net.SplitHostPort(*addr)
+		_, port, err := net.SplitHostPort(addr)
 		if err != nil || port == "0" {
 			port = cfg.Port
 		}
@@ -312,7 +311,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 	if err := postgres.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
 	}
-	if *withDemo {
+	if withDemo {
 		if err := loadDemo(ctx, cfg, stdout); err != nil {
 			return err
 		}
@@ -332,12 +331,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 	}
 	store := postgres.New(pool, time.Now)
 	srv := server.New(server.Config{
-		Addr:          *addr,
+		Addr:          addr,
 		BaseURL:       cfg.BaseURL,
 		SecureCookies: cfg.SecureCookies,
 		TrustProxy:    cfg.TrustProxy,
 		SMTP:          smtp != nil,
-		LogMailLinks:  smtp == nil && *withDemo,
+		LogMailLinks:  smtp == nil && withDemo,
 		PageCache:     cfg.PageCache,
 	}, server.Deps{
 		Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
@@ -367,7 +366,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 	background(srv.ListenForChanges)
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
-		if *withDemo {
+		if withDemo {
 			// The demo listens where it was asked to, which may be a port chosen at random.
 			if _, port, err := net.SplitHostPort(bound); err == nil {
 				url = "http://localhost:" + port
