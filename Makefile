@@ -11,7 +11,9 @@ export GOFLAGS
 
 .PHONY: help
 help:
-	@echo "make run        start PostgreSQL (project-local unless DATABASE_URL is set), migrate, load demo data, serve :8080"
+	@echo "make run        start PostgreSQL (project-local unless DATABASE_URL is set), migrate, load demo data, serve http://localhost:8080"
+	@echo "make organizer ARGS='--email ana@example.org --family-name Puig --given-name Ana'"
+	@echo "                create an organizer in make run's database (expodesk organizer create --help lists ARGS)"
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
 	@echo "make bench      load test against 10,000 generated exhibitors (see docs/benchmarks.md)"
@@ -25,21 +27,44 @@ build:
 	go build -o $(BIN) ./cmd/expodesk
 
 # make run: with DATABASE_URL unset, a cluster under .local/pg (created on first
-# use, reused after) serves the database "expodesk".
+# use, reused after) serves the database "expodesk". Its URL names the
+# cluster's password file rather than carrying the password, so it is printed
+# for copying; make organizer uses the same.
+LOCAL_DB = $(DEVENV) db start --dir $(PGDIR) --port $${PGPORT:-54329} --db expodesk --passfile
+
 .PHONY: run
 run: build
 	@if [ -z "$${DATABASE_URL:-}" ]; then \
-		DATABASE_URL="$$($(DEVENV) db start --dir $(PGDIR) --port $${PGPORT:-54329} --db expodesk)"; \
+		DATABASE_URL="$$($(LOCAL_DB))"; \
 		export DATABASE_URL; \
-		echo "Using the project-local PostgreSQL in $(PGDIR) (make db-stop stops it)."; \
+		echo "Using the project-local PostgreSQL in $(PGDIR) (make db-stop stops it):"; \
+		echo "  DATABASE_URL='$$DATABASE_URL'"; \
+	else \
+		echo "Using the PostgreSQL server that DATABASE_URL names."; \
 	fi; \
+	echo "Create an organizer (in another terminal; the password is asked twice):"; \
+	echo "  make organizer ARGS='--email ana@example.org --family-name Puig --given-name Ana'"; \
+	echo "  # or: DATABASE_URL='$$DATABASE_URL' $(BIN) organizer create --email ana@example.org --family-name Puig --given-name Ana" \
+		| sed -E 's#(://[^:/@]*):[^@]*@#\1:…@#'; \
 	exec $(BIN) serve --demo
+
+# make organizer: `expodesk organizer create $(ARGS)` against make run's
+# database (the project-local cluster unless DATABASE_URL is set).
+.PHONY: organizer
+organizer: build
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+		DATABASE_URL="$$($(LOCAL_DB))"; \
+		export DATABASE_URL; \
+	fi; \
+	exec $(BIN) organizer create $(ARGS)
 
 .PHONY: db-stop
 db-stop:
 	@if [ -d $(PGDIR) ]; then $(DEVENV) db stop --dir $(PGDIR); fi
 
-# make test: a throwaway cluster unless TEST_DATABASE_URL names a server.
+# make test: a throwaway cluster unless TEST_DATABASE_URL names a server. The
+# cluster is the mktemp folder itself: as root, a folder inside it (mode 0700)
+# would be out of the postgres user's reach.
 .PHONY: test
 test:
 	@$(DEVENV) install chromium
@@ -47,8 +72,8 @@ test:
 		go test -race -count=1 -timeout 15m ./...; \
 	else \
 		dir="$$(mktemp -d)"; \
-		trap '$(DEVENV) db stop --dir "$$dir/pg" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
-		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir/pg" --port 0 --fast --db postgres)"; \
+		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
+		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
 		export TEST_DATABASE_URL; \
 		go test -race -count=1 -timeout 15m ./...; \
 	fi

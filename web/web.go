@@ -72,6 +72,12 @@ func RequestFrom(ctx context.Context) Request {
 	return Request{Lang: expodesk.EN, Loc: i18n.From(ctx), URL: &url.URL{Path: "/"}}
 }
 
+// RequestOf returns the Request in ctx, and whether there is one.
+func RequestOf(ctx context.Context) (Request, bool) {
+	r, ok := ctx.Value(requestKey{}).(Request)
+	return r, ok
+}
+
 // Lang returns the request's interface language.
 func Lang(ctx context.Context) expodesk.Lang { return RequestFrom(ctx).Lang }
 

@@ -3,7 +3,8 @@
 // throwaway one behind `make test`, and installs the Debian packages the
 // tests and benchmark need. It is not part of the server binary.
 //
-//	devenv db start --dir DIR [--port N] [--db NAME] [--fast]   prints the database URL
+//	devenv db start --dir DIR [--port N] [--db NAME] [--fast] [--passfile]
+//	                                                             prints the database URL
 //	devenv db stop  --dir DIR
 //	devenv install PACKAGE...                                    apt-get install what is missing
 package main
@@ -38,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		port := fs.Int("port", 54329, "TCP port on 127.0.0.1 (0 picks a free one)")
 		db := fs.String("db", "expodesk", "database to create")
 		fast := fs.Bool("fast", false, "turn off durability (throwaway test clusters only)")
+		passfile := fs.Bool("passfile", false, "print a URL without the password, which names the cluster's password file instead (for printing)")
 		if err := fs.Parse(args[2:]); err != nil {
 			return err
 		}
@@ -50,7 +52,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if err := c.CreateDatabase(ctx, *db); err != nil {
 				return err
 			}
-			fmt.Fprintln(stdout, c.URL(*db))
+			if *passfile {
+				fmt.Fprintln(stdout, c.PassfileURL(*db))
+			} else {
+				fmt.Fprintln(stdout, c.URL(*db))
+			}
 			return nil
 		case "stop":
 			return c.Stop(ctx)

@@ -5,6 +5,7 @@
 //	expodesk migrate up|down      apply or revert every migration
 //	expodesk demo                 load the demo data (once; running again changes nothing)
 //	expodesk organizer create …   create an organizer account (the first one, or a pavilion coordinator)
+//	expodesk help                 the usage; any command takes --help
 //
 // Configuration comes from the environment; see the README.
 package main
@@ -23,6 +24,6 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "expodesk:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }

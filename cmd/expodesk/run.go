@@ -25,6 +25,8 @@ import (
 type config struct {
 	DatabaseURL   string
 	Port          string
+	Host          string // interface to listen on; empty: all, or loopback for the demo
+	Addr          string // the whole listen address, overriding Host and Port
 	BaseURL       string
 	SecureCookies bool
 	TrustProxy    bool
@@ -38,6 +40,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		DatabaseURL: getenv("DATABASE_URL"),
 		Port:        getenv("PORT"),
+		Host:        getenv("HOST"),
+		Addr:        getenv("ADDR"),
 		BaseURL:     strings.TrimRight(getenv("BASE_URL"), "/"),
 		LogFormat:   getenv("LOG_FORMAT"),
 	}
@@ -96,58 +100,209 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 	return slog.New(server.ContextHandler{Handler: h})
 }
 
+// usage is what `expodesk help` prints: every command, and where the
+// configuration is described.
+const usage = `Usage:
+  expodesk [serve] [--demo] [--addr HOST:PORT]   migrate, optionally load the demo data, and serve
+  expodesk migrate up|down                      apply or revert every migration
+  expodesk demo                                 load the demo data (once; running again changes nothing)
+  expodesk organizer create --email ADDRESS --family-name NAME [--given-name NAME]
+                            [--lang en|zh|es] [--pavilion EXPO/PAVILION] [--password-stdin]
+                                                create an organizer, or a pavilion coordinator
+  expodesk help                                 this text; "expodesk COMMAND --help" describes one command
+
+Every command but help needs DATABASE_URL; serve needs BASE_URL unless --demo.
+The environment variables are listed in the README (Configuration).
+`
+
+const (
+	migrateUsage   = "Usage: expodesk migrate up|down\n\nApplies (up) or reverts (down) every migration of the database at DATABASE_URL.\n"
+	demoUsage      = "Usage: expodesk demo\n\nLoads the demo data into the database at DATABASE_URL (once; running again changes nothing) and prints the demo logins.\n"
+	organizerUsage = "Usage: expodesk organizer create --email ADDRESS --family-name NAME [flags]\n\nCreates an organizer account in the database at DATABASE_URL (the first one, or a pavilion coordinator with --pavilion).\n"
+)
+
+// usageError is a command line that names no known command or misuses one:
+// main exits with status 2 for it, as command-line tools do, and 1 for
+// everything else.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// exitCode is the process status for run's error.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	}
+	return 1
+}
+
+// wantsHelp reports whether args ask for help (-h, -help, --help) before any
+// "--" that ends the flags.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+
 // run is the whole program; main only supplies the process's environment.
+// Help is answered before anything else, so that a newcomer without a
+// database can read what the commands are.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
+		cmd = "help" // expodesk --help
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
+		cmd, args = args[0], args[1:]
+	}
+	help := wantsHelp(args)
+	var serveOpts *serveOptions
+	var organizerOpts *organizerOptions
+	switch cmd {
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve":
+		if help {
+			fs, _ := serveFlags(stdout, getenv("PORT"))
+			fmt.Fprintln(stdout, "Usage: expodesk serve [flags]\n\nMigrates the database at DATABASE_URL and serves the web application.\n\nFlags:")
+			fs.PrintDefaults()
+			return nil
+		}
+		fs, opts := serveFlags(stderr, getenv("PORT"))
+		if err := fs.Parse(args); err != nil {
+			return usageError{"serve: " + err.Error()}
+		}
+		if fs.NArg() > 0 {
+			return usageError{fmt.Sprintf("serve: unexpected argument %q", fs.Arg(0))}
+		}
+		serveOpts = opts
+	case "migrate":
+		if help {
+			fmt.Fprint(stdout, migrateUsage)
+			return nil
+		}
+		if len(args) != 1 || (args[0] != "up" && args[0] != "down") {
+			fmt.Fprint(stderr, migrateUsage)
+			return usageError{"usage: expodesk migrate up|down"}
+		}
+	case "demo":
+		if help {
+			fmt.Fprint(stdout, demoUsage)
+			return nil
+		}
+	case "organizer":
+		if len(args) == 0 || args[0] != "create" {
+			if help {
+				fmt.Fprint(stdout, organizerUsage)
+				return nil
+			}
+			fmt.Fprint(stderr, organizerUsage)
+			return usageError{"usage: expodesk organizer create --email ADDRESS --family-name NAME [--given-name NAME] [--lang en|zh|es] [--pavilion EXPO/PAVILION] [--password-stdin]"}
+		}
+		if help {
+			fs, _ := organizerFlags(stdout)
+			fmt.Fprintln(stdout, organizerUsage+"\nFlags:")
+			fs.PrintDefaults()
+			return nil
+		}
+		fs, opts := organizerFlags(stderr)
+		if err := fs.Parse(args[1:]); err != nil {
+			return usageError{"organizer create: " + err.Error()}
+		}
+		if fs.NArg() > 0 {
+			return usageError{fmt.Sprintf("organizer create: unexpected argument %q", fs.Arg(0))}
+		}
+		organizerOpts = opts
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError{fmt.Sprintf("unknown command %q (want serve, migrate, demo, organizer or help)", cmd)}
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)
 	slog.SetDefault(log)
-	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
 	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
+		return errors.New("DATABASE_URL is not set (expodesk help lists the commands; make run and make organizer set it for the project-local cluster)")
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, args, getenv, stdout)
+		return serve(ctx, cfg, log, *serveOpts, getenv, stdout)
 	case "migrate":
-		if len(args) != 1 || (args[0] != "up" && args[0] != "down") {
-			return errors.New("usage: expodesk migrate up|down")
-		}
 		if args[0] == "down" {
 			return postgres.MigrateDown(cfg.DatabaseURL)
 		}
 		return postgres.MigrateUp(cfg.DatabaseURL)
 	case "demo":
 		return loadDemo(ctx, cfg, stdout)
-	case "organizer":
-		if len(args) == 0 || args[0] != "create" {
-			return errors.New("usage: expodesk organizer create --email ADDRESS --family-name NAME [--given-name NAME] [--lang en|zh|es] [--pavilion EXPO/PAVILION] [--password-stdin]")
-		}
-		return createOrganizer(ctx, cfg, args[1:], stdin, stdout)
+	default: // organizer create
+		return createOrganizer(ctx, cfg, *organizerOpts, stdin, stdout)
 	}
-	return fmt.Errorf("unknown command %q (want serve, migrate, demo or organizer)", cmd)
 }
 
-func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	withDemo := fs.Bool("demo", false, "load the demo data (once) and print its logins")
-	addr := fs.String("addr", ":"+cfg.Port, "address to listen on")
-	if err := fs.Parse(args); err != nil {
-		return err
+// serveOptions are serve's flags.
+type serveOptions struct {
+	demo bool
+	addr string
+}
+
+// serveFlags defines serve's flags, writing errors and help to out; port is
+// PORT, shown in the help.
+func serveFlags(out io.Writer, port string) (*flag.FlagSet, *serveOptions) {
+	if port == "" {
+		port = "8080"
 	}
+	o := &serveOptions{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.BoolVar(&o.demo, "demo", false, "load the demo data (once), print its logins, and listen on 127.0.0.1 unless told otherwise")
+	fs.StringVar(&o.addr, "addr", "", "address to listen on, host:port (default: ADDR, else HOST:PORT; HOST is 127.0.0.1 with --demo, all interfaces without; PORT is "+port+")")
+	return fs, o
+}
+
+// listenAddr is where serve listens: --addr, else ADDR, else HOST and PORT.
+// The demo is for trying expodesk on one's own machine, with well-known
+// passwords, so without HOST it listens on the loopback interface only, as
+// the banner's localhost URL says; a deployment listens on every interface.
+func listenAddr(cfg config, flagAddr string, demo bool) string {
+	switch {
+	case flagAddr != "":
+		return flagAddr
+	case cfg.Addr != "":
+		return cfg.Addr
+	}
+	host := cfg.Host
+	if host == "" && demo {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, cfg.Port)
+}
+
+func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions, getenv func(string) string, stdout io.Writer) error {
+	withDemo := opts.demo
+	addr := listenAddr(cfg, opts.addr, opts.demo)
 	// Mail links (invitations, password resets) are built from BASE_URL. Taking
 	// them from the request's Host header would let anyone have a victim's reset
 	// link point at their own site, so a real deployment must say where it lives.
 	if cfg.BaseURL == "" {
-		if !*withDemo {
+		if !withDemo {
 			return errors.New("BASE_URL is not set: the public address (https://expo.example.org) is needed for links in mail")
 		}
-		_, port, err := net.SplitHostPort(*addr)
+		_, port, err := net.SplitHostPort(addr)
 		if err != nil || port == "0" {
 			port = cfg.Port
 		}
@@ -156,7 +311,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 	if err := postgres.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
 	}
-	if *withDemo {
+	if withDemo {
 		if err := loadDemo(ctx, cfg, stdout); err != nil {
 			return err
 		}
@@ -176,12 +331,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 	}
 	store := postgres.New(pool, time.Now)
 	srv := server.New(server.Config{
-		Addr:          *addr,
+		Addr:          addr,
 		BaseURL:       cfg.BaseURL,
 		SecureCookies: cfg.SecureCookies,
 		TrustProxy:    cfg.TrustProxy,
 		SMTP:          smtp != nil,
-		LogMailLinks:  smtp == nil && *withDemo,
+		LogMailLinks:  smtp == nil && withDemo,
 		PageCache:     cfg.PageCache,
 	}, server.Deps{
 		Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
@@ -211,7 +366,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, get
 	background(srv.ListenForChanges)
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
-		if *withDemo {
+		if withDemo {
 			// The demo listens where it was asked to, which may be a port chosen at random.
 			if _, port, err := net.SplitHostPort(bound); err == nil {
 				url = "http://localhost:" + port
@@ -245,7 +400,21 @@ func loadDemo(ctx context.Context, cfg config, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %-12s %-40s password: %s\n", l.Role, l.Email, l.Password)
 	}
 	fmt.Fprintf(stdout, "Organizer and coordinator sign in with a second factor: add the key %s\n", demo.DemoTOTPSecret)
-	fmt.Fprintf(stdout, "to an authenticator app (or: oathtool --totp -b %s), or use a one-time recovery code:\n", demo.DemoTOTPSecret)
-	fmt.Fprintf(stdout, "  %s\n", strings.Join(demo.RecoveryCodes(), "  "))
+	fmt.Fprintf(stdout, "to an authenticator app (or: oathtool --totp -b %s), or use a one-time recovery code.\n", demo.DemoTOTPSecret)
+	// Only the codes that still work: a spent one would only be refused.
+	accounts, err := demo.UnusedRecoveryCodes(ctx, postgres.New(pool, time.Now))
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if len(a.Unused) == 0 {
+			fmt.Fprintf(stdout, "  %s: no demo recovery codes left (the authenticator key above still works)\n", a.Login.Email)
+			continue
+		}
+		fmt.Fprintf(stdout, "  %s, %d of %d left:\n", a.Login.Email, len(a.Unused), len(demo.RecoveryCodes()))
+		for i := 0; i < len(a.Unused); i += 5 {
+			fmt.Fprintf(stdout, "    %s\n", strings.Join(a.Unused[i:min(i+5, len(a.Unused))], "  "))
+		}
+	}
 	return nil
 }

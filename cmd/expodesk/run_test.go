@@ -15,10 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"expodesk/internal/demo"
 	"expodesk/internal/expodesk"
 	"expodesk/internal/pgcluster"
 	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
+	"expodesk/internal/totp"
 )
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
@@ -80,6 +82,170 @@ func TestRunRequiresDatabaseURL(t *testing.T) {
 	}
 }
 
+// TestHelpNeedsNoDatabase: a newcomer without DATABASE_URL can read what
+// the commands are; help goes to stdout with status 0.
+func TestHelpNeedsNoDatabase(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}, {"serve", "--demo", "-h"},
+		{"organizer", "create", "--help"}, {"organizer", "--help"}, {"migrate", "--help"}, {"demo", "--help"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), args, env(nil), strings.NewReader(""), &stdout, &stderr)
+			if err != nil || exitCode(err) != 0 {
+				t.Fatalf("err = %v (exit %d), want usage and exit 0", err, exitCode(err))
+			}
+			if !strings.Contains(stdout.String(), "Usage") || stderr.Len() != 0 {
+				t.Errorf("stdout %q, stderr %q; want usage on stdout only", stdout.String(), stderr.String())
+			}
+		})
+	}
+	t.Run("FlagsOfTheCommand", func(t *testing.T) {
+		var stdout bytes.Buffer
+		if err := run(context.Background(), []string{"organizer", "create", "--help"}, env(nil), strings.NewReader(""), &stdout, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"-email", "-family-name", "-pavilion", "-password-stdin"} {
+			if !strings.Contains(stdout.String(), f) {
+				t.Errorf("organizer create --help does not describe %s:\n%s", f, stdout.String())
+			}
+		}
+	})
+}
+
+// TestBadCommandLineExits2: an unknown command or flag prints the usage on
+// stderr and exits with status 2, before asking for a database.
+func TestBadCommandLineExits2(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"frobnicate"}, {"serve", "--bogus"}, {"migrate", "sideways"}, {"organizer", "delete"}, {"organizer", "create", "--nope"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), args, env(nil), strings.NewReader(""), &stdout, &stderr)
+			if exitCode(err) != 2 {
+				t.Fatalf("err = %v (exit %d), want exit 2", err, exitCode(err))
+			}
+			if stdout.Len() != 0 || !strings.Contains(strings.ToLower(stderr.String()), "usage") {
+				t.Errorf("stdout %q, stderr %q; want usage on stderr only", stdout.String(), stderr.String())
+			}
+		})
+	}
+	if c := exitCode(fmt.Errorf("connect: %w", io.EOF)); c != 1 {
+		t.Errorf("exit code of an ordinary error = %d, want 1", c)
+	}
+}
+
+func TestListenAddr(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		cfg  config
+		flag string
+		demo bool
+		want string
+	}{
+		{"DemoLoopbackOnly", config{Port: "8080"}, "", true, "127.0.0.1:8080"},
+		{"DeploymentAllInterfaces", config{Port: "8080"}, "", false, ":8080"},
+		{"HostChosen", config{Port: "9000", Host: "0.0.0.0"}, "", true, "0.0.0.0:9000"},
+		{"HostIPv6", config{Port: "9000", Host: "::1"}, "", true, "[::1]:9000"},
+		{"AddrVariable", config{Port: "9000", Host: "10.0.0.1", Addr: "192.0.2.7:7000"}, "", true, "192.0.2.7:7000"},
+		{"FlagWins", config{Port: "9000", Addr: "192.0.2.7:7000"}, ":8443", true, ":8443"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := listenAddr(tc.cfg, tc.flag, tc.demo); got != tc.want {
+				t.Errorf("listenAddr = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDemoServesOnLoopback runs `serve --demo` as make run does (PORT only)
+// and checks that it listens on 127.0.0.1, not every interface: the demo's
+// passwords are printed on the terminal and in the README.
+func TestDemoServesOnLoopback(t *testing.T) {
+	t.Parallel()
+	port, err := pgcluster.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs, out syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	vars := env(map[string]string{"DATABASE_URL": testdb.URL(t), "PORT": fmt.Sprint(port)})
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--demo"}, vars, strings.NewReader(""), &out, &logs) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(out.String(), "expodesk is serving") {
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended: %v\n%s", err, logs.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve --demo did not start in 60s")
+		}
+	}
+	want := fmt.Sprintf(`"addr":"127.0.0.1:%d"`, port)
+	if !strings.Contains(logs.String(), want) {
+		t.Errorf("serve --demo did not log %s; it listens elsewhere:\n%s", want, logs.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run = %v", err)
+	}
+}
+
+// TestDemoPrintsOnlyUnusedRecoveryCodes: a second `expodesk demo` (a second
+// make run) lists the codes each demo login can still use, not spent ones.
+func TestDemoPrintsOnlyUnusedRecoveryCodes(t *testing.T) {
+	t.Parallel()
+	url := testdb.URL(t)
+	vars := env(map[string]string{"DATABASE_URL": url})
+	var first bytes.Buffer
+	if err := run(context.Background(), []string{"demo"}, vars, strings.NewReader(""), &first, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	codes := demo.RecoveryCodes()
+	if !strings.Contains(first.String(), codes[0]) || !strings.Contains(first.String(), "10 of 10") {
+		t.Fatalf("first load does not print the ten codes:\n%s", first.String())
+	}
+	pool, err := postgres.Open(context.Background(), url, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	s := postgres.New(pool, time.Now)
+	org, err := s.UserGetByEmail(context.Background(), demo.Logins()[0].Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.RecoveryCodeUse(context.Background(), org.ID, totp.HashRecoveryCode(codes[0])); err != nil || !ok {
+		t.Fatalf("spend a code: %v %v", ok, err)
+	}
+	var second bytes.Buffer
+	if err := run(context.Background(), []string{"demo"}, vars, strings.NewReader(""), &second, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var orgLine string
+	lines := strings.Split(second.String(), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, org.Email) && i+2 < len(lines) {
+			orgLine = strings.Join(lines[i:i+3], "\n")
+		}
+	}
+	if !strings.Contains(orgLine, "9 of 10") || strings.Contains(orgLine, codes[0]) || !strings.Contains(orgLine, codes[1]) {
+		t.Errorf("organizer's codes after spending %s:\n%s", codes[0], second.String())
+	}
+	// The spent code still works for the coordinator, who has not used it.
+	if !strings.Contains(second.String(), "10 of 10") {
+		t.Errorf("the coordinator's codes are not all listed:\n%s", second.String())
+	}
+	// Listing them spent nothing.
+	if n, err := s.RecoveryCodesLeft(context.Background(), org.ID); err != nil || n != 9 {
+		t.Errorf("recovery codes left = %d (%v), want 9", n, err)
+	}
+}
+
 func TestOrganizerCreate(t *testing.T) {
 	t.Parallel()
 	url := testdb.URL(t)
@@ -120,8 +286,23 @@ func TestOrganizerCreate(t *testing.T) {
 	})
 	t.Run("ErrShortPassword", func(t *testing.T) {
 		err := create("short\n", "--email", "c@example.org", "--family-name", "C", "--password-stdin")
-		if err == nil || !strings.Contains(err.Error(), "too_short") {
-			t.Fatalf("err = %v", err)
+		// A sentence, as the sign-up form says it, not the policy's key.
+		if err == nil || !strings.Contains(err.Error(), "Use at least 8 characters") || strings.Contains(err.Error(), "too_short") {
+			t.Fatalf("err = %v, want the English sentence for password.too_short", err)
+		}
+	})
+	t.Run("PavilionCoordinator", func(t *testing.T) {
+		if err := run(context.Background(), []string{"demo"}, vars, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"organizer", "create", "--email", "li@example.org", "--family-name", "Li",
+			"--pavilion", "iotswc-2027/wuxi-pavilion", "--password-stdin"}, vars, strings.NewReader("Barcelona sensors in May\n"), &out, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out.String(), "Pavilion coordinator li@example.org of ") || !strings.Contains(out.String(), "(iotswc-2027/wuxi-pavilion) created") {
+			t.Errorf("stdout = %q, want it to say a pavilion coordinator was created", out.String())
 		}
 	})
 	t.Run("ErrBadEmail", func(t *testing.T) {

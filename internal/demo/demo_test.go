@@ -551,3 +551,40 @@ func checkLogins(t *testing.T, s *postgres.Store, logins []demo.Login) {
 		}
 	}
 }
+
+// TestUnusedRecoveryCodes: what make run prints after the first load is the
+// codes each demo login can still spend, found without spending any.
+func TestUnusedRecoveryCodes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, pool := testdb.Store(t, time.Now)
+	if _, err := demo.Load(ctx, s, now); err != nil {
+		t.Fatal(err)
+	}
+	codes := demo.RecoveryCodes()
+	org, err := s.UserGetByEmail(ctx, "organizer@expodesk.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range codes[:3] {
+		if ok, err := s.RecoveryCodeUse(ctx, org.ID, totp.HashRecoveryCode(c)); err != nil || !ok {
+			t.Fatalf("spend %s: %v %v", c, ok, err)
+		}
+	}
+	got, err := demo.UnusedRecoveryCodes(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"organizer@expodesk.example": codes[3:], "wuxi-pavilion@expodesk.example": codes}
+	if len(got) != len(want) {
+		t.Fatalf("codes for %d logins, want %d: %+v", len(got), len(want), got)
+	}
+	for _, a := range got {
+		if strings.Join(a.Unused, " ") != strings.Join(want[a.Login.Email], " ") {
+			t.Errorf("%s: unused %v, want %v", a.Login.Email, a.Unused, want[a.Login.Email])
+		}
+	}
+	if n := count(t, pool, "SELECT count(*) FROM recovery_code WHERE used_at IS NULL"); n != 7+len(codes) {
+		t.Errorf("%d unused recovery codes stored after listing them, want %d: listing spent some", n, 7+len(codes))
+	}
+}

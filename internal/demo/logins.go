@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,8 +58,58 @@ func Logins() []Login {
 	return out
 }
 
-// RecoveryCodes lists the demo accounts' one-time recovery codes.
+// RecoveryCodes lists the demo accounts' one-time recovery codes, as loaded
+// (used or not).
 func RecoveryCodes() []string { return append([]string(nil), demoRecoveryCodes...) }
+
+// AccountCodes are the recovery codes one demo login can still use.
+type AccountCodes struct {
+	Login  Login
+	Unused []string
+}
+
+// errProbeDone rolls back the transaction in which UnusedRecoveryCodes spends codes.
+var errProbeDone = errors.New("recovery code probe done")
+
+// UnusedRecoveryCodes returns, for each demo login with a second factor, the
+// demo recovery codes it has not spent, so that `make run` prints only codes
+// that still work. The store keeps only hashes and says whether a code is
+// spent only by spending it, so each code is spent in a transaction that is
+// then rolled back: nothing changes. A login that replaced its codes (or no
+// longer exists) has none of the demo codes left.
+func UnusedRecoveryCodes(ctx context.Context, s *postgres.Store) ([]AccountCodes, error) {
+	var out []AccountCodes
+	for _, a := range demoAccounts {
+		if !a.withTOTP {
+			continue
+		}
+		ac := AccountCodes{Login: a.login}
+		u, err := s.UserGetByEmail(ctx, a.login.Email)
+		if expodesk.ErrorCode(err) == expodesk.ENOTFOUND {
+			out = append(out, ac)
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		err = s.Tx(ctx, func(tx *postgres.Store) error {
+			for _, c := range demoRecoveryCodes {
+				ok, err := tx.RecoveryCodeUse(ctx, u.ID, totp.HashRecoveryCode(c))
+				if err != nil {
+					return err
+				}
+				if ok {
+					ac.Unused = append(ac.Unused, c)
+				}
+			}
+			return errProbeDone
+		})
+		if !errors.Is(err, errProbeDone) {
+			return nil, fmt.Errorf("recovery codes of %s: %w", a.login.Email, err)
+		}
+		out = append(out, ac)
+	}
+	return out, nil
+}
 
 // loadAccounts creates the demo logins. Hashing uses the production
 // parameters, so signing in to the demo exercises the real path.

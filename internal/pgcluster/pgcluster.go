@@ -5,13 +5,18 @@
 //
 // PostgreSQL refuses to run as root, so when the caller is root the cluster
 // belongs to the postgres system user and every server command runs through
-// runuser.
+// runuser. That user must reach the cluster's folder; when a parent folder
+// of the one asked for is closed to it (a home directory of mode 0700), the
+// data goes to a folder of the postgres user's own instead, and the folder
+// asked for becomes a symbolic link to it. No folder outside the cluster's
+// own is ever changed.
 package pgcluster
 
 import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -41,6 +46,7 @@ type Cluster struct {
 
 	bin      string // folder of initdb, pg_ctl, postgres
 	password string
+	root     string // where the cluster's files are: Dir, or where its symbolic link points
 }
 
 // User is the cluster's superuser.
@@ -61,6 +67,9 @@ func (c *Cluster) Ensure(ctx context.Context) error {
 	if c.Dir, err = filepath.Abs(c.Dir); err != nil {
 		return fmt.Errorf("resolve data directory: %w", err)
 	}
+	if err := c.place(ctx); err != nil {
+		return err
+	}
 	if err := c.initdb(ctx); err != nil {
 		return err
 	}
@@ -69,6 +78,9 @@ func (c *Cluster) Ensure(ctx context.Context) error {
 		return fmt.Errorf("read cluster password: %w", err)
 	}
 	c.password = strings.TrimSpace(string(pw))
+	if err := c.writePassfile(); err != nil {
+		return err
+	}
 	if c.running(ctx) {
 		// A running server keeps the port it was started with.
 		port, err := c.runningPort()
@@ -103,6 +115,107 @@ func (c *Cluster) runningPort() (int, error) {
 	return port, nil
 }
 
+// Location is the folder that holds the cluster's files once Ensure or Stop
+// has run: Dir, or the postgres user's folder that Dir links to.
+func (c *Cluster) Location() string {
+	if c.root == "" {
+		return c.Dir
+	}
+	return c.root
+}
+
+// Relocated reports whether the cluster's files are not under Dir itself
+// but in a folder of the postgres user's that Dir links to.
+func (c *Cluster) Relocated() bool { return c.root != "" && c.root != c.Dir }
+
+// place decides where the cluster's files live (c.root). As a user other
+// than root, or when the postgres user can reach Dir, they live in Dir. As
+// root, when a parent of Dir is closed to the postgres user, they live in
+// RelocatedDir(Dir), and Dir becomes a symbolic link to it, so that the
+// next run finds them without changing any folder's permissions.
+func (c *Cluster) place(ctx context.Context) error {
+	c.root = c.Dir
+	fi, err := os.Lstat(c.Dir)
+	switch {
+	case err == nil && fi.Mode()&os.ModeSymlink != 0:
+		target, err := filepath.EvalSymlinks(c.Dir)
+		if err != nil {
+			return fmt.Errorf("follow %s: %w", c.Dir, err)
+		}
+		c.root = target
+		fmt.Fprintf(c.Log, "pgcluster: the cluster's data is in %s (%s links to it), where the postgres user can reach it\n", c.root, c.Dir)
+		return nil
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("check cluster folder: %w", err)
+	}
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	parent := filepath.Dir(c.Dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", parent, err)
+	}
+	if c.postgresCanReach(ctx, parent) {
+		return nil
+	}
+	if err == nil { // Dir exists as a real folder the postgres user cannot reach
+		if _, serr := os.Stat(filepath.Join(c.Dir, "data", "PG_VERSION")); serr == nil {
+			return fmt.Errorf("the postgres user cannot reach the cluster in %s (a parent folder is not traversable): move it, or make the parents traversable yourself", c.Dir)
+		}
+		if rerr := os.Remove(c.Dir); rerr != nil {
+			return fmt.Errorf("the postgres user cannot reach %s, which is not empty: %w", c.Dir, rerr)
+		}
+	}
+	target, err := RelocatedDir(c.Dir)
+	if err != nil {
+		return err
+	}
+	if err := os.Mkdir(target, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("create %s: %w", target, err)
+	}
+	if err := os.Symlink(target, c.Dir); err != nil {
+		return fmt.Errorf("link %s to %s: %w", c.Dir, target, err)
+	}
+	c.root = target
+	fmt.Fprintf(c.Log, "pgcluster: the postgres user cannot reach %s (a parent folder is not traversable, and pgcluster changes no folder outside its own); the cluster's data goes to %s, and %s links to it\n", parent, target, c.Dir)
+	return nil
+}
+
+// RelocatedDir is where the files of a cluster asked for in dir go when the
+// postgres user cannot reach dir: a folder in that user's home
+// (/var/lib/postgresql on Debian), or in the temporary folder when the home
+// is unusable, named after a hash of dir so that two checkouts never share
+// one.
+func RelocatedDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", dir, err)
+	}
+	sum := sha256.Sum256([]byte(abs))
+	name := "expodesk-" + hex.EncodeToString(sum[:8])
+	base := os.TempDir()
+	if pg, err := user.Lookup("postgres"); err == nil && pg.HomeDir != "" {
+		if fi, err := os.Stat(pg.HomeDir); err == nil && fi.IsDir() && owner(fi) == pg.Uid {
+			base = pg.HomeDir
+		}
+	}
+	return filepath.Join(base, name), nil
+}
+
+// owner is the uid owning fi's file, as a string like user.User.Uid.
+func owner(fi os.FileInfo) string {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return strconv.FormatUint(uint64(st.Uid), 10)
+	}
+	return ""
+}
+
+// postgresCanReach reports whether the postgres user can traverse to dir,
+// asking the kernel (so ACLs and group membership count), not the mode bits.
+func (c *Cluster) postgresCanReach(ctx context.Context, dir string) bool {
+	return exec.CommandContext(ctx, "runuser", "-u", "postgres", "--", "test", "-x", dir).Run() == nil
+}
+
 // URL returns a connection URL for database db over the local TCP port.
 func (c *Cluster) URL(db string) string {
 	u := url.URL{
@@ -115,8 +228,42 @@ func (c *Cluster) URL(db string) string {
 	return u.String()
 }
 
+// PassfileURL is URL without the password in it: the client reads it from
+// a password file in the cluster's folder (passfile, as libpq and pgx
+// understand it), so that the URL can be printed and copied.
+func (c *Cluster) PassfileURL(db string) string {
+	u := url.URL{
+		Scheme: "postgres",
+		User:   url.User(User),
+		Host:   net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Port)),
+		Path:   "/" + db,
+		// A path reads better with its slashes; they need no escaping in a query.
+		RawQuery: "passfile=" + strings.ReplaceAll(url.QueryEscape(c.passfile()), "%2F", "/") + "&sslmode=disable",
+	}
+	return u.String()
+}
+
+// writePassfile writes the password in the .pgpass format PassfileURL
+// points at, readable by the caller alone.
+func (c *Cluster) writePassfile() error {
+	line := "*:*:*:" + User + ":" + c.password + "\n"
+	if b, err := os.ReadFile(c.passfile()); err == nil && string(b) == line {
+		return nil
+	}
+	if err := os.WriteFile(c.passfile(), []byte(line), 0o600); err != nil {
+		return fmt.Errorf("write password file: %w", err)
+	}
+	return nil
+}
+
 // Stop stops the server, waiting for connections to finish briefly.
 func (c *Cluster) Stop(ctx context.Context) error {
+	if c.root == "" {
+		c.root = c.Dir
+		if target, err := filepath.EvalSymlinks(c.Dir); err == nil {
+			c.root = target
+		}
+	}
 	if c.bin == "" {
 		bin, err := FindBinaries(ctx, io.Discard)
 		if err != nil {
@@ -152,16 +299,17 @@ func (c *Cluster) CreateDatabase(ctx context.Context, db string) error {
 
 // The data lives one level down so that the folder the caller names can hold
 // the password file and log beside it, all owned by the server's user.
-func (c *Cluster) dataDir() string      { return filepath.Join(c.Dir, "data") }
-func (c *Cluster) passwordFile() string { return filepath.Join(c.Dir, "password") }
-func (c *Cluster) logFile() string      { return filepath.Join(c.Dir, "server.log") }
+func (c *Cluster) dataDir() string      { return filepath.Join(c.Location(), "data") }
+func (c *Cluster) passwordFile() string { return filepath.Join(c.Location(), "password") }
+func (c *Cluster) passfile() string     { return filepath.Join(c.Location(), "pgpass") }
+func (c *Cluster) logFile() string      { return filepath.Join(c.Location(), "server.log") }
 
 func (c *Cluster) initdb(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); err == nil {
 		return nil
 	}
-	fmt.Fprintf(c.Log, "pgcluster: creating a PostgreSQL cluster in %s\n", c.Dir)
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+	fmt.Fprintf(c.Log, "pgcluster: creating a PostgreSQL cluster in %s\n", c.Location())
+	if err := os.MkdirAll(c.Location(), 0o700); err != nil {
 		return fmt.Errorf("create cluster folder: %w", err)
 	}
 	pw := make([]byte, 16)
@@ -179,7 +327,7 @@ func (c *Cluster) initdb(ctx context.Context) error {
 }
 
 // handOver gives the cluster folder to the postgres user when running as
-// root, and makes sure that user can reach it through every parent folder.
+// root. place has made sure that user can reach it; no other folder changes.
 func (c *Cluster) handOver() error {
 	if os.Geteuid() != 0 {
 		return nil
@@ -190,7 +338,7 @@ func (c *Cluster) handOver() error {
 	}
 	uid, _ := strconv.Atoi(pg.Uid)
 	gid, _ := strconv.Atoi(pg.Gid)
-	err = filepath.Walk(c.Dir, func(p string, _ os.FileInfo, err error) error {
+	err = filepath.Walk(c.Location(), func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
@@ -199,29 +347,14 @@ func (c *Cluster) handOver() error {
 	if err != nil {
 		return fmt.Errorf("give cluster folder to postgres: %w", err)
 	}
-	for dir := filepath.Dir(c.Dir); ; dir = filepath.Dir(dir) {
-		fi, err := os.Stat(dir)
-		if err != nil {
-			return fmt.Errorf("check %s: %w", dir, err)
-		}
-		if fi.Mode().Perm()&0o001 == 0 {
-			// Traverse only (no listing), so the postgres user can reach its own folder.
-			fmt.Fprintf(c.Log, "pgcluster: letting the postgres user traverse %s (chmod o+x)\n", dir)
-			if err := os.Chmod(dir, fi.Mode().Perm()|0o001); err != nil {
-				return fmt.Errorf("make %s traversable: %w", dir, err)
-			}
-		}
-		if dir == "/" || dir == "." {
-			return nil
-		}
-	}
+	return nil
 }
 
 func (c *Cluster) start(ctx context.Context) error {
 	opts := []string{
 		"-p", strconv.Itoa(c.Port),
 		"-c", "listen_addresses=127.0.0.1",
-		"-k", c.Dir,
+		"-k", c.Location(),
 		"-c", "max_connections=200",
 	}
 	if c.Fast {

@@ -1,9 +1,11 @@
 package pgcluster_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ func TestClusterLifecycle(t *testing.T) {
 	if err := c.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Stop(context.Background()) })
+	t.Cleanup(func() { _ = c.Stop(context.Background()); _ = os.RemoveAll(c.Location()) })
 	if c.Port == 0 {
 		t.Fatal("no port chosen")
 	}
@@ -77,4 +79,88 @@ func TestClusterLifecycle(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	})
+}
+
+// TestClosedParentIsLeftAlone: a checkout under a folder closed to others
+// (a home directory of mode 0700) gets a working cluster, and that folder's
+// mode is not changed. As root, the postgres user cannot reach the checkout,
+// so the data goes to a folder of its own, which the checkout links to.
+func TestClosedParentIsLeftAlone(t *testing.T) {
+	ctx := context.Background()
+	home := filepath.Join(t.TempDir(), "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(home, 0o700); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	checkout := filepath.Join(home, "expodesk")
+	if err := os.Mkdir(checkout, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	c := &pgcluster.Cluster{Dir: filepath.Join(checkout, ".local", "pg"), Fast: true, Log: &log}
+	err := c.Ensure(ctx)
+	t.Cleanup(func() { _ = c.Stop(context.Background()); _ = os.RemoveAll(c.Location()) })
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if fi, err := os.Stat(home); err != nil {
+		t.Fatal(err)
+	} else if fi.Mode().Perm() != 0o700 {
+		t.Errorf("%s: mode %o, want 0700 as it was: pgcluster changed a folder outside its own", home, fi.Mode().Perm())
+	}
+	if err := c.CreateDatabase(ctx, "app"); err != nil {
+		t.Fatal(err)
+	}
+	// The URL make run prints carries no password, and works.
+	u := c.PassfileURL("app")
+	if strings.Contains(u, pgcluster.User+":") {
+		t.Errorf("PassfileURL %s carries a password", u)
+	}
+	pool, err := postgres.Open(ctx, u, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := pool.Ping(ctx); err != nil {
+		t.Fatalf("PassfileURL %s: %v", u, err)
+	}
+	if os.Geteuid() != 0 {
+		if c.Relocated() {
+			t.Errorf("not root, yet the data went to %s", c.Location())
+		}
+		return
+	}
+	want, err := pgcluster.RelocatedDir(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Relocated() || c.Location() != want {
+		t.Fatalf("as root under a closed folder: data in %s, want %s", c.Location(), want)
+	}
+	if target, err := os.Readlink(c.Dir); err != nil || target != want {
+		t.Errorf("%s links to %q (%v), want %s", c.Dir, target, err, want)
+	}
+	if !strings.Contains(log.String(), want) {
+		t.Errorf("the log does not say where the data went:\n%s", log.String())
+	}
+	// Another checkout gets another folder.
+	if other, _ := pgcluster.RelocatedDir(filepath.Join(home, "other", ".local", "pg")); other == want {
+		t.Errorf("two checkouts share %s", want)
+	}
+	// The next run finds the same cluster through the link, and stops it.
+	again := &pgcluster.Cluster{Dir: c.Dir, Fast: true}
+	if err := again.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again.Location() != want || again.Port != c.Port {
+		t.Errorf("second Ensure: %s port %d, want %s port %d", again.Location(), again.Port, want, c.Port)
+	}
+	if err := (&pgcluster.Cluster{Dir: c.Dir}).Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.Ping(ctx); err == nil {
+		t.Error("Stop through the link left the server running")
+	}
 }

@@ -335,6 +335,12 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderRecoveryCodes(w http.ResponseWriter, r *http.Request, codes []string, next string) {
 	w.Header().Set("Cache-Control", "no-store")
+	// The session may have started in this very request: the header must say so.
+	r, err := s.withSessionPrincipal(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, web.RecoveryCodesPage(web.Page{Title: web.T(r.Context(), "auth.recovery_title")},
 		web.RecoveryCodesView{Codes: codes, Continue: next}))
 }

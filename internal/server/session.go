@@ -52,27 +52,46 @@ func newSessions(pool *pgxpool.Pool, cfg Config) *scs.SessionManager {
 // session is destroyed.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		id := s.sessions.GetInt64(ctx, sessUserID)
-		if id == 0 {
-			next.ServeHTTP(w, r)
-			return
-		}
-		user, p, err := s.store.UserPrincipal(ctx, id)
-		switch {
-		case expodesk.ErrorCode(err) == expodesk.ENOTFOUND:
-			s.endSession(ctx)
-		case err != nil:
+		r, err := s.withSessionPrincipal(r)
+		if err != nil {
 			s.renderError(w, r, err)
 			return
-		case user.SessionVersion != s.sessions.GetInt(ctx, sessVersion):
-			s.endSession(ctx)
-		default:
-			ctx = context.WithValue(ctx, principalKey{}, p)
-			ctx = context.WithValue(ctx, userKey{}, user)
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
+}
+
+// withSessionPrincipal returns r carrying the principal of its session as
+// the session is now. The middleware calls it before the handler; a handler
+// that starts a session and renders a page in the same request (the
+// recovery codes after enrolling TOTP at first sign-in) calls it again, so
+// that the page's header shows the person signed in rather than "Sign in".
+func (s *Server) withSessionPrincipal(r *http.Request) (*http.Request, error) {
+	ctx := r.Context()
+	id := s.sessions.GetInt64(ctx, sessUserID)
+	if id == 0 {
+		return r, nil
+	}
+	user, p, err := s.store.UserPrincipal(ctx, id)
+	switch {
+	case expodesk.ErrorCode(err) == expodesk.ENOTFOUND:
+		s.endSession(ctx)
+		return r, nil
+	case err != nil:
+		return r, err
+	case user.SessionVersion != s.sessions.GetInt(ctx, sessVersion):
+		s.endSession(ctx)
+		return r, nil
+	}
+	ctx = context.WithValue(ctx, principalKey{}, p)
+	ctx = context.WithValue(ctx, userKey{}, user)
+	if req, ok := web.RequestOf(ctx); ok {
+		// Pages read the principal from web.Request, set by the language
+		// middleware from an earlier context.
+		req.Principal = p
+		ctx = web.WithRequest(ctx, req)
+	}
+	return r.WithContext(ctx), nil
 }
 
 type userKey struct{}
