@@ -18,17 +18,16 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
-	"expodesk/internal/password"
 	"expodesk/internal/totp"
 )
 
 // testPassword is every fixture account's password. Its argon2id hash is
-// computed once per test binary: hashing costs ~50 ms (more under -race).
+// computed once per test binary (see testHasher for its cost).
 const testPassword = "lantern harbour quietly 7"
 
-// testPasswordHash is the PHC string of testPassword with the production parameters.
+// testPasswordHash is the PHC string of testPassword with testHasher's parameters.
 var testPasswordHash = sync.OnceValue(func() string {
-	h, err := password.NewHasher(password.Config{}).Hash(context.Background(), testPassword)
+	h, err := testHasher().Hash(context.Background(), testPassword)
 	if err != nil {
 		panic(err)
 	}
