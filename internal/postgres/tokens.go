@@ -31,11 +31,13 @@ func (s *Store) TokenPeek(ctx context.Context, kind expodesk.TokenKind, hash []b
 
 // TokenRedeem spends a valid token and returns its user. The update is one
 // statement guarded by used_at IS NULL, so of two redemptions at the same
-// moment exactly one succeeds. Call it in the transaction that acts on it.
+// moment exactly one succeeds; a disabled account's token is gone, as at
+// TokenPeek. Call it in the transaction that acts on it.
 func (s *Store) TokenRedeem(ctx context.Context, kind expodesk.TokenKind, hash []byte) (int64, error) {
 	var userID int64
 	err := s.db.QueryRow(ctx,
-		`UPDATE user_token SET used_at = $3 WHERE kind = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > $3
+		`UPDATE user_token t SET used_at = $3 WHERE kind = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > $3
+			AND EXISTS (SELECT 1 FROM app_user u WHERE u.id = t.user_id AND u.disabled_at IS NULL)
 		RETURNING user_id`, kind, hash, s.now()).Scan(&userID)
 	if err != nil {
 		if expodesk.ErrorCode(translate(err, "")) == expodesk.ENOTFOUND {

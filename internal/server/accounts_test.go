@@ -18,17 +18,16 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
-	"expodesk/internal/password"
 	"expodesk/internal/totp"
 )
 
 // testPassword is every fixture account's password. Its argon2id hash is
-// computed once per test binary: hashing costs ~50 ms (more under -race).
+// computed once per test binary (see testHasher for its cost).
 const testPassword = "lantern harbour quietly 7"
 
-// testPasswordHash is the PHC string of testPassword with the production parameters.
+// testPasswordHash is the PHC string of testPassword with testHasher's parameters.
 var testPasswordHash = sync.OnceValue(func() string {
-	h, err := password.NewHasher(password.Config{}).Hash(context.Background(), testPassword)
+	h, err := testHasher().Hash(context.Background(), testPassword)
 	if err != nil {
 		panic(err)
 	}
@@ -352,76 +351,6 @@ func (e *testEnv) count(query string, args ...any) int {
 		e.t.Fatalf("%s: %v", query, err)
 	}
 	return n
-}
-
-// unsnapshotted are the tables whose rows may change when a request is
-// refused or only reads: sessions and throttling counters are how the server
-// works, and the audit log records refusals and sign-ins.
-var unsnapshotted = map[string]bool{"sessions": true, "rate_counter": true, "audit_entry": true, "schema_migrations": true}
-
-// snapshot returns a digest of every state table's rows, by table, read
-// in one statement so that it is cheap enough to take around every request.
-func (e *testEnv) snapshot() map[string]string {
-	e.t.Helper()
-	ctx := context.Background()
-	rows, err := e.pool.Query(ctx, `SELECT table_name::text FROM information_schema.tables
-		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var parts []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			e.t.Fatal(err)
-		}
-		if !unsnapshotted[name] {
-			parts = append(parts, fmt.Sprintf(`SELECT %s AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM %q x`,
-				quoteLiteral(name), name))
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		e.t.Fatal(err)
-	}
-	if len(parts) < 10 {
-		e.t.Fatalf("snapshot found only %d state tables", len(parts))
-	}
-	rows, err = e.pool.Query(ctx, strings.Join(parts, " UNION ALL "))
-	if err != nil {
-		e.t.Fatalf("snapshot: %v", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, digest string
-		if err := rows.Scan(&name, &digest); err != nil {
-			e.t.Fatal(err)
-		}
-		out[name] = digest
-	}
-	if err := rows.Err(); err != nil {
-		e.t.Fatal(err)
-	}
-	return out
-}
-
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// changedTables lists the tables whose digests differ.
-func changedTables(before, after map[string]string) []string {
-	var out []string
-	for name, d := range before {
-		if after[name] != d {
-			out = append(out, name)
-		}
-	}
-	for name := range after {
-		if _, ok := before[name]; !ok {
-			out = append(out, name)
-		}
-	}
-	return out
 }
 
 // excerpt shortens a body for a failure message: the page's main text.

@@ -17,7 +17,6 @@ import (
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
 	"expodesk/internal/mail"
-	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
 )
@@ -79,7 +78,7 @@ func newEnvWith(t *testing.T, opts envOptions) *testEnv {
 	cfg := opts.Config
 	cfg.Addr = "127.0.0.1:0"
 	deps := Deps{Store: store, Pool: pool, Catalog: catalog, Log: log, Now: now,
-		Passwords: password.NewHasher(password.Config{}), Mail: mail.NewComposer(catalog)}
+		Passwords: testHasher(), Mail: mail.NewComposer(catalog)}
 	// Links in mail come from BASE_URL, never from a request's Host: the
 	// test server's own address is the public origin here.
 	ts := httptest.NewUnstartedServer(nil)
