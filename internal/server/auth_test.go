@@ -501,7 +501,9 @@ func TestAuthNextRedirect(t *testing.T) {
 	w := e.world()
 	for _, next := range []string{"//evil.example", "https://evil.example", `/\evil.example`, `/\/evil.example`,
 		"http:evil.example", "javascript:alert(1)", " //evil.example", "\t//evil.example", "/\t/evil.example",
-		"//evil.example/%2e%2e", "/\r\nSet-Cookie: x=y", "evil.example"} {
+		"//evil.example/%2e%2e", "/\r\nSet-Cookie: x=y", "evil.example",
+		// Cleaned by http.Redirect into /\evil.example, which browsers read as //evil.example.
+		`/./\evil.example/x`, "/.//evil.example", "/a/..//evil.example", "/%5Cevil.example"} {
 		t.Run(url.QueryEscape(next), func(t *testing.T) {
 			c := e.newClient(t)
 			_, body := c.get("/signin?next=" + url.QueryEscape(next))

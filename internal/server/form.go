@@ -103,17 +103,3 @@ func (f *form) lang(name string) expodesk.Lang {
 
 // err returns the collected problems as an EINVALID error, or nil.
 func (f *form) err() error { return f.Problems.Err() }
-
-// localPath returns next when it is a path on this site (not //host or a
-// scheme), so that a sign-in link cannot send people elsewhere.
-func localPath(next, fallback string) string {
-	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\x00") {
-		return fallback
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return fallback
-	}
-	return next
-}
