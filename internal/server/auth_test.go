@@ -152,6 +152,9 @@ func TestAuthSessions(t *testing.T) {
 		if ck == nil {
 			t.Fatalf("sign-in set no session cookie; Set-Cookie: %q", resp.Header.Values("Set-Cookie"))
 		}
+		if c := setCookie(resp, "__Host-expodesk_session"); c != nil {
+			t.Errorf("session cookie %q has the __Host- prefix without SecureCookies: browsers would drop it over HTTP", c.Raw)
+		}
 		if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" {
 			t.Errorf("session cookie %q: want HttpOnly, SameSite=Lax, Path=/", ck.Raw)
 		}
@@ -285,12 +288,19 @@ func TestAuthSecureCookies(t *testing.T) {
 	w := e.world()
 	c := e.newClient(t)
 	resp, _ := c.signInStep(w.ExhibitorA.Email, testPassword)
-	ck := setCookie(resp, "expodesk_session")
+	if ck := setCookie(resp, "expodesk_session"); ck != nil {
+		t.Errorf("session cookie %q without the __Host- prefix over TLS", ck.Raw)
+	}
+	ck := setCookie(resp, "__Host-expodesk_session")
 	if ck == nil {
-		t.Fatal("sign-in set no session cookie")
+		t.Fatalf("sign-in set no __Host-expodesk_session cookie; Set-Cookie: %q", resp.Header.Values("Set-Cookie"))
 	}
 	if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
 		t.Errorf("session cookie %q: want Secure, HttpOnly, SameSite=Lax", ck.Raw)
+	}
+	// What browsers require of a __Host- cookie, or they drop it.
+	if ck.Path != "/" || strings.Contains(strings.ToLower(ck.Raw), "domain=") {
+		t.Errorf("session cookie %q: a __Host- cookie needs Path=/ and no Domain", ck.Raw)
 	}
 	for _, path := range []string{"/", "/signin", "/livez"} {
 		resp, _ := c.get(path)
