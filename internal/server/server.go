@@ -73,6 +73,8 @@ type Server struct {
 	sessions  *scs.SessionManager
 	passwords *password.Hasher
 	mail      *mail.Composer
+	// deviceKeys caches the key device cookies are signed with (device.go).
+	deviceKeys deviceKeyCache
 	// access is each route's declared rule, keyed by "METHOD pattern".
 	access map[string]Access
 	router http.Handler
