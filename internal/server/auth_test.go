@@ -302,6 +302,11 @@ func TestAuthSecureCookies(t *testing.T) {
 	if ck.Path != "/" || strings.Contains(strings.ToLower(ck.Raw), "domain=") {
 		t.Errorf("session cookie %q: a __Host- cookie needs Path=/ and no Domain", ck.Raw)
 	}
+	dev := setCookie(resp, "__Host-expodesk_device")
+	if dev == nil || !dev.Secure || !dev.HttpOnly || dev.Path != "/" || strings.Contains(strings.ToLower(dev.Raw), "domain=") {
+		t.Errorf("device cookie %v: want __Host-expodesk_device, Secure, HttpOnly, Path=/, no Domain; Set-Cookie: %q",
+			dev, resp.Header.Values("Set-Cookie"))
+	}
 	for _, path := range []string{"/", "/signin", "/livez"} {
 		resp, _ := c.get(path)
 		if h := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=") {
