@@ -63,3 +63,27 @@ func CanReadMail(p *Principal, pavilionID *int64) bool {
 	}
 	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
 }
+
+// CanReadMailBody reports whether p may read the body of m, an outbox
+// message p may read (CanReadMail), sent to an account of the given role
+// ("" when no account has the address any more). A body holding a link that
+// signs in as its recipient is shown only to someone who could hand out such
+// an account anyway, and only while it still has to be passed on by hand:
+//   - a password reset link: to nobody but the recipient, so never here;
+//   - an invitation once it was sent: the recipient has it, so no more;
+//   - an invitation to an organizer account (a pavilion coordinator's too):
+//     to expo-wide organizers only. A coordinator may see it listed in
+//     their pavilion's outbox, but reading the link would let them sign in
+//     as a fellow coordinator. An unknown recipient counts as an organizer.
+func CanReadMailBody(p *Principal, m MailMessage, recipient Role) bool {
+	if !CanReadMail(p, m.PavilionID) || m.Private() {
+		return false
+	}
+	if m.Kind != MailInvitation {
+		return true
+	}
+	if m.SentAt != nil {
+		return false
+	}
+	return recipient == RoleExhibitor || p.IsExpoOrganizer()
+}

@@ -1,6 +1,9 @@
 package expodesk
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // The actors every rule is checked against.
 var (
@@ -130,4 +133,37 @@ func TestCanReadMail(t *testing.T) {
 		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}})
 	checkRule(t, "CanReadMail(unscoped)", func(p *Principal) bool { return CanReadMail(p, nil) },
 		[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}})
+}
+
+func TestCanReadMailBody(t *testing.T) {
+	own, other := int64(10), int64(11)
+	sent := time.Date(2027, 5, 1, 9, 0, 0, 0, time.UTC)
+	invitation := MailMessage{Kind: MailInvitation, PavilionID: &own}
+	for _, tc := range []struct {
+		name      string
+		m         MailMessage
+		recipient Role
+		cases     []actorCase
+	}{
+		{"unsent team-member invitation in own pavilion", invitation, RoleExhibitor,
+			[]actorCase{{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, true}, {"ExhibitorA", exhibitorA, false}}},
+		{"unsent coordinator invitation in own pavilion", invitation, RoleOrganizer,
+			[]actorCase{{"Visitor", visitor, false}, {"Organizer", organizer, true}, {"Coordinator", coordinator, false}, {"ExhibitorA", exhibitorA, false}}},
+		{"unsent invitation to an address without an account", invitation, "",
+			[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}}},
+		{"unsent expo-wide organizer invitation", MailMessage{Kind: MailInvitation}, RoleOrganizer,
+			[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}}},
+		{"unsent team-member invitation in another pavilion", MailMessage{Kind: MailInvitation, PavilionID: &other}, RoleExhibitor,
+			[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, false}}},
+		{"sent team-member invitation", MailMessage{Kind: MailInvitation, PavilionID: &own, SentAt: &sent}, RoleExhibitor,
+			[]actorCase{{"Organizer", organizer, false}, {"Coordinator", coordinator, false}}},
+		{"sent coordinator invitation", MailMessage{Kind: MailInvitation, PavilionID: &own, SentAt: &sent}, RoleOrganizer,
+			[]actorCase{{"Organizer", organizer, false}, {"Coordinator", coordinator, false}}},
+		{"password reset", MailMessage{Kind: MailPasswordReset, PavilionID: &own}, RoleOrganizer,
+			[]actorCase{{"Organizer", organizer, false}, {"Coordinator", coordinator, false}}},
+		{"password changed notice to a coordinator", MailMessage{Kind: MailPasswordChanged, PavilionID: &own}, RoleOrganizer,
+			[]actorCase{{"Organizer", organizer, true}, {"Coordinator", coordinator, true}, {"ExhibitorA", exhibitorA, false}}},
+	} {
+		checkRule(t, "CanReadMailBody("+tc.name+")", func(p *Principal) bool { return CanReadMailBody(p, tc.m, tc.recipient) }, tc.cases)
+	}
 }

@@ -32,6 +32,12 @@ func TestDirectoryTwoCharacterTerms(t *testing.T) {
 		{"Ær", []string{"aero-sense"}}, // folds to "aer", three characters
 		{"锡网", []string{"wuxi-gateway"}},
 		{"xx", nil},
+		// Full-width wildcards fold to % and _ but stay literal: no name here holds them.
+		{"％", nil},
+		{"＿", nil},
+		{"％％", nil},
+		{"＿＿", nil},
+		{"a＿", nil},
 	} {
 		t.Run(tc.term, func(t *testing.T) {
 			page, err := v.s.Directory(v.ctx, expodesk.DirectoryQuery{ExpoID: e.ID, Text: tc.term, Lang: expodesk.EN})

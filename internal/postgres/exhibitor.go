@@ -160,6 +160,18 @@ func likePattern(term string) string {
 	return "%" + escapeLike(term) + "%"
 }
 
+// searchCondition is the directory's test that one search term, the
+// parameter param, occurs in an exhibitor's folded search text. The term is
+// folded first and escaped after: search_fold turns full-width ％ ＿ ＼ into
+// % _ \, so escaping before folding would hand LIKE live wildcards (q=％
+// matched everything). The pattern is built from immutable functions of the
+// parameter, so a plan made for its value (exec mode) folds it to a constant
+// and the trigram index exhibitor_search_trgm still serves it.
+func searchCondition(param string) string {
+	folded := "search_fold(" + param + ")"
+	return `e.search LIKE ('%' || replace(replace(replace(` + folded + `, '\', '\\'), '%', '\%'), '_', '\_') || '%')`
+}
+
 // likeEscaper makes LIKE's metacharacters literal.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
@@ -210,7 +222,7 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 		if i == maxSearchTerms {
 			break
 		}
-		where = append(where, "e.search LIKE search_fold("+arg(likePattern(term))+")")
+		where = append(where, searchCondition(arg(term)))
 		if utf8.RuneCountInString(term) == 2 {
 			// No trigram in two characters: the bigram index narrows the
 			// rows. Folding can lengthen a term (Æ → ae), when the bigram test

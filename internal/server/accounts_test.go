@@ -239,7 +239,7 @@ func (c *client) do(req *http.Request, headers ...string) (*http.Response, strin
 func (c *client) session() string {
 	u, _ := url.Parse(c.base)
 	for _, ck := range c.http.Jar.Cookies(u) {
-		if ck.Name == "expodesk_session" {
+		if ck.Name == sessionCookieName(c.e.cfg.SecureCookies) {
 			return ck.Value
 		}
 	}
@@ -250,7 +250,7 @@ func (c *client) session() string {
 // victim's browser would (or to replay a cookie from another client).
 func (c *client) setSession(value string) {
 	u, _ := url.Parse(c.base)
-	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "expodesk_session", Value: value, Path: "/"}})
+	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookieName(c.e.cfg.SecureCookies), Value: value, Path: "/"}})
 }
 
 // signInStep submits the sign-in form and returns the answer.

@@ -63,8 +63,15 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Counted before the check, so that guesses sent in parallel cannot all
-	// pass a limit none of them has been counted against yet.
-	if err := s.hit(ctx, signInAccountLimit(email)); err != nil {
+	// pass a limit none of them has been counted against yet: against the
+	// device's own limit for a browser that signed in to the account before,
+	// else the account's limit for untrusted clients (device.go).
+	failures, err := s.signInLimitFor(r, email)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.hit(ctx, failures); err != nil {
 		s.renderThrottled(w, r, err)
 		return
 	}
@@ -78,7 +85,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.store.RateReset(ctx, signInAccountLimit(email).key); err != nil {
+	if err := s.store.RateReset(ctx, failures.key); err != nil {
 		s.log.WarnContext(ctx, "reset sign-in counter", "err", err)
 	}
 	s.afterPassword(w, r, user, v.Next)
@@ -122,6 +129,11 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, user exp
 	}
 	if err := s.svc.RecordSignIn(ctx, s.caller(r), user); err != nil {
 		s.log.WarnContext(ctx, "record sign-in", "err", err)
+	}
+	// This browser is now trusted for the account: a stranger's guesses no
+	// longer lock it out.
+	if err := s.issueDeviceCookie(w, r, user.Email); err != nil {
+		s.log.WarnContext(ctx, "issue device cookie", "err", err)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -324,6 +336,9 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 		next = localPath(s.sessions.PopString(ctx, "next"), homeFor(fresh))
 		if err := s.svc.RecordSignIn(ctx, s.caller(r), fresh); err != nil {
 			s.log.WarnContext(ctx, "record sign-in", "err", err)
+		}
+		if err := s.issueDeviceCookie(w, r, fresh.Email); err != nil {
+			s.log.WarnContext(ctx, "issue device cookie", "err", err)
 		}
 	}
 	if err := s.startSession(ctx, fresh); err != nil {

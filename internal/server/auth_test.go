@@ -152,6 +152,9 @@ func TestAuthSessions(t *testing.T) {
 		if ck == nil {
 			t.Fatalf("sign-in set no session cookie; Set-Cookie: %q", resp.Header.Values("Set-Cookie"))
 		}
+		if c := setCookie(resp, "__Host-expodesk_session"); c != nil {
+			t.Errorf("session cookie %q has the __Host- prefix without SecureCookies: browsers would drop it over HTTP", c.Raw)
+		}
 		if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" {
 			t.Errorf("session cookie %q: want HttpOnly, SameSite=Lax, Path=/", ck.Raw)
 		}
@@ -285,12 +288,24 @@ func TestAuthSecureCookies(t *testing.T) {
 	w := e.world()
 	c := e.newClient(t)
 	resp, _ := c.signInStep(w.ExhibitorA.Email, testPassword)
-	ck := setCookie(resp, "expodesk_session")
+	if ck := setCookie(resp, "expodesk_session"); ck != nil {
+		t.Errorf("session cookie %q without the __Host- prefix over TLS", ck.Raw)
+	}
+	ck := setCookie(resp, "__Host-expodesk_session")
 	if ck == nil {
-		t.Fatal("sign-in set no session cookie")
+		t.Fatalf("sign-in set no __Host-expodesk_session cookie; Set-Cookie: %q", resp.Header.Values("Set-Cookie"))
 	}
 	if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
 		t.Errorf("session cookie %q: want Secure, HttpOnly, SameSite=Lax", ck.Raw)
+	}
+	// What browsers require of a __Host- cookie, or they drop it.
+	if ck.Path != "/" || strings.Contains(strings.ToLower(ck.Raw), "domain=") {
+		t.Errorf("session cookie %q: a __Host- cookie needs Path=/ and no Domain", ck.Raw)
+	}
+	dev := setCookie(resp, "__Host-expodesk_device")
+	if dev == nil || !dev.Secure || !dev.HttpOnly || dev.Path != "/" || strings.Contains(strings.ToLower(dev.Raw), "domain=") {
+		t.Errorf("device cookie %v: want __Host-expodesk_device, Secure, HttpOnly, Path=/, no Domain; Set-Cookie: %q",
+			dev, resp.Header.Values("Set-Cookie"))
 	}
 	for _, path := range []string{"/", "/signin", "/livez"} {
 		resp, _ := c.get(path)
@@ -511,7 +526,9 @@ func TestAuthNextRedirect(t *testing.T) {
 	w := e.world()
 	for _, next := range []string{"//evil.example", "https://evil.example", `/\evil.example`, `/\/evil.example`,
 		"http:evil.example", "javascript:alert(1)", " //evil.example", "\t//evil.example", "/\t/evil.example",
-		"//evil.example/%2e%2e", "/\r\nSet-Cookie: x=y", "evil.example"} {
+		"//evil.example/%2e%2e", "/\r\nSet-Cookie: x=y", "evil.example",
+		// Cleaned by http.Redirect into /\evil.example, which browsers read as //evil.example.
+		`/./\evil.example/x`, "/.//evil.example", "/a/..//evil.example", "/%5Cevil.example"} {
 		t.Run(url.QueryEscape(next), func(t *testing.T) {
 			c := e.newClient(t)
 			_, body := c.get("/signin?next=" + url.QueryEscape(next))

@@ -360,17 +360,3 @@ func (f *form) absorb(err error) bool {
 	}
 	return len(f.Problems) > 0
 }
-
-// localPath returns next when it is a path on this site (not //host or a
-// scheme), so that a sign-in link cannot send people elsewhere.
-func localPath(next, fallback string) string {
-	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\x00") {
-		return fallback
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return fallback
-	}
-	return next
-}

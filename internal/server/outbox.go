@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"expodesk/internal/expodesk"
 	"expodesk/web"
 	"net/http"
@@ -31,8 +32,9 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxMessage shows one message. A password-reset mail's body is for its
-// recipient alone, and a sent invitation's too: showing them would let the
-// reader take over the account.
+// recipient alone, a sent invitation's too, and an organizer account's
+// invitation for expo-wide organizers (expodesk.CanReadMailBody): showing
+// them would let the reader take over the account.
 func (s *Server) outboxMessage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principal(r)
@@ -52,11 +54,40 @@ func (s *Server) outboxMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// An invitation's link signs in as the invitee: readable while it waits
-	// to be passed on by hand (no SMTP), hidden once the mail went out.
-	if m.Private() {
-		m.BodyText = web.T(ctx, "outbox.private")
-	} else if m.Kind == expodesk.MailInvitation && m.SentAt != nil {
-		m.BodyText = web.T(ctx, "outbox.private_sent")
+	// to be passed on by hand (no SMTP), hidden once the mail went out, and
+	// one to an organizer account only for expo-wide organizers.
+	recipient, err := s.mailRecipientRole(ctx, m)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !expodesk.CanReadMailBody(p, m, recipient) {
+		m.BodyText = web.T(ctx, hiddenMailBody(m))
 	}
 	s.render(w, r, http.StatusOK, web.OutboxMessagePage(web.Page{Title: m.Subject}, web.OutboxMessageView{Message: m}))
+}
+
+// mailRecipientRole is the role of the account m was sent to, "" when no
+// account has the address (any more).
+func (s *Server) mailRecipientRole(ctx context.Context, m expodesk.MailMessage) (expodesk.Role, error) {
+	if m.Kind != expodesk.MailInvitation {
+		return "", nil
+	}
+	u, err := s.store.UserGetByEmail(ctx, m.ToAddr)
+	if expodesk.ErrorCode(err) == expodesk.ENOTFOUND {
+		return "", nil
+	}
+	return u.Role, err
+}
+
+// hiddenMailBody is the catalog key of what the outbox shows instead of a
+// body the reader may not see, saying why.
+func hiddenMailBody(m expodesk.MailMessage) string {
+	switch {
+	case m.Private():
+		return "outbox.private"
+	case m.Kind == expodesk.MailInvitation && m.SentAt != nil:
+		return "outbox.private_sent"
+	}
+	return "outbox.private_organizer"
 }

@@ -69,3 +69,49 @@ func TestOutboxShowsGivenUpMail(t *testing.T) {
 		}
 	}
 }
+
+// TestOutboxHidesOrganizerInvitationsFromCoordinators: an unsent invitation
+// to a coordinator account is listed in the pavilion's outbox, but its link
+// (which signs in as the new coordinator) is for expo-wide organizers only;
+// a team member's invitation stays readable to the coordinator who passes
+// it on by hand.
+func TestOutboxHidesOrganizerInvitationsFromCoordinators(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	org := e.signedIn(t, w.Organizer)
+	coord := e.signedIn(t, w.Coordinator)
+	resp, body := org.post("/organizer/users/invite", url.Values{"kind": {"coordinator"}, "pavilion": {itoa(w.WuxiPavilion.ID)},
+		"email": {"second.coord@eupic.example.org"}, "family_name": {"Wang"}, "given_name": {"Lei"}, "lang": {"en"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite a coordinator: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	resp, body = coord.post("/organizer/users/invite", url.Values{"kind": {"exhibitor"}, "exhibitor": {itoa(w.Sensing.ID)},
+		"email": {"new.member@taihu.example.com"}, "family_name": {"Zhou"}, "lang": {"en"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite a team member: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	coordMail := e.mailTo("second.coord@eupic.example.org")[0]
+	memberMail := e.mailTo("new.member@taihu.example.com")[0]
+	coordLink, memberLink := linkIn(t, coordMail, "/invitations/"), linkIn(t, memberMail, "/invitations/")
+
+	if _, body := coord.get("/organizer/outbox"); !strings.Contains(body, "/organizer/outbox/"+itoa(coordMail.ID)) {
+		t.Errorf("the coordinator's outbox does not list the invitation of a coordinator of their pavilion:\n%s", excerpt(body))
+	}
+	resp, body = coord.get("/organizer/outbox/" + itoa(coordMail.ID))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("coordinator opens a fellow coordinator's invitation: %d, want 200 (listed, body hidden)", resp.StatusCode)
+	}
+	if strings.Contains(body, coordLink) {
+		t.Error("a coordinator reads the link of another coordinator's unsent invitation")
+	}
+	if !strings.Contains(body, "shown only to the expo&#39;s organizers") && !strings.Contains(body, "shown only to the expo's organizers") {
+		t.Errorf("the page does not say why the body is hidden:\n%s", excerpt(body))
+	}
+	if _, body := org.get("/organizer/outbox/" + itoa(coordMail.ID)); !strings.Contains(body, coordLink) {
+		t.Error("the expo-wide organizer cannot read the unsent coordinator invitation's link")
+	}
+	if _, body := coord.get("/organizer/outbox/" + itoa(memberMail.ID)); !strings.Contains(body, memberLink) {
+		t.Error("the coordinator cannot read the link of a team member's unsent invitation")
+	}
+}

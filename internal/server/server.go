@@ -75,6 +75,8 @@ type Server struct {
 	passwords *password.Hasher
 	mail      *mail.Composer
 	svc       *service.Service
+	// deviceKeys caches the key device cookies are signed with (device.go).
+	deviceKeys deviceKeyCache
 	// access is each route's declared rule, keyed by "METHOD pattern".
 	access map[string]Access
 	router http.Handler

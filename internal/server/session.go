@@ -28,6 +28,18 @@ const (
 // pendingTTL bounds how long the second step of a sign-in may wait.
 const pendingTTL = 10 * time.Minute
 
+// sessionCookieName is the session cookie's name. Over TLS it carries the
+// __Host- prefix: browsers then accept it only when Secure, for Path=/ and
+// without Domain, so neither a sibling subdomain nor a plain-HTTP response
+// can plant or overwrite it (session fixation from next door). Without TLS
+// the prefix would make browsers drop the cookie, so the plain name stays.
+func sessionCookieName(secure bool) string {
+	if secure {
+		return "__Host-expodesk_session"
+	}
+	return "expodesk_session"
+}
+
 // newSessions configures scs over PostgreSQL: sessions survive restarts and
 // are shared by every instance. Tokens are stored hashed.
 func newSessions(pool *pgxpool.Pool, cfg Config) *scs.SessionManager {
@@ -37,11 +49,12 @@ func newSessions(pool *pgxpool.Pool, cfg Config) *scs.SessionManager {
 	sm.HashTokenInStore = true
 	sm.Lifetime = cfg.SessionLifetime
 	sm.IdleTimeout = cfg.SessionIdleTimeout
-	sm.Cookie.Name = "expodesk_session"
+	sm.Cookie.Name = sessionCookieName(cfg.SecureCookies)
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
-	sm.Cookie.Path = "/"
+	sm.Cookie.Path = "/"  // required by __Host-
+	sm.Cookie.Domain = "" // required by __Host-: the cookie is the host's alone
 	// A browser session cookie: closing the browser signs out as well.
 	sm.Cookie.Persist = false
 	return sm

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -22,21 +23,49 @@ type limit struct {
 
 // Limits for the endpoints people could hammer. Per account they stop
 // guessing one password; per address they stop spraying many accounts.
-func signInAddrLimit(ip string) limit { return limit{"signin:ip:" + ip, 30, 15 * time.Minute} }
+// Sign-in failures are counted per device for a browser holding a device
+// cookie for the account (device.go), and per account for every other
+// client: a stranger's guesses lock out strangers, not the owner.
+func signInAddrLimit(ip string) limit {
+	return limit{"signin:ip:" + addrGroup(ip), 30, 15 * time.Minute}
+}
 func signInAccountLimit(email string) limit {
 	return limit{"signin:acct:" + strings.ToLower(email), 10, 15 * time.Minute}
+}
+func signInDeviceLimit(nonce string) limit {
+	return limit{"signin:device:" + nonce, 10, 15 * time.Minute}
 }
 func totpLimit(userID int64) limit {
 	return limit{"totp:user:" + strconv.FormatInt(userID, 10), 6, 15 * time.Minute}
 }
-func totpAddrLimit(ip string) limit  { return limit{"totp:ip:" + ip, 30, 15 * time.Minute} }
-func resetAddrLimit(ip string) limit { return limit{"reset:ip:" + ip, 10, time.Hour} }
+func totpAddrLimit(ip string) limit  { return limit{"totp:ip:" + addrGroup(ip), 30, 15 * time.Minute} }
+func resetAddrLimit(ip string) limit { return limit{"reset:ip:" + addrGroup(ip), 10, time.Hour} }
 func resetAccountLimit(email string) limit {
 	return limit{"reset:acct:" + strings.ToLower(email), 3, time.Hour}
 }
-func tokenAddrLimit(ip string) limit { return limit{"token:ip:" + ip, 30, 15 * time.Minute} }
+func tokenAddrLimit(ip string) limit { return limit{"token:ip:" + addrGroup(ip), 30, 15 * time.Minute} }
 func inviteActorLimit(userID int64) limit {
 	return limit{"invite:user:" + strconv.FormatInt(userID, 10), 50, time.Hour}
+}
+
+// addrGroup is the part of a client address the per-address limits count:
+// an IPv4 address itself, an IPv6 address's /64. One IPv6 subscriber usually
+// holds a whole /64 and may send from any of its 2^64 addresses, so counting
+// per /128 limited nothing.
+func addrGroup(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // hit counts one request against each limit and returns an ETOOMANY error

@@ -136,6 +136,23 @@ func TestThrottleTwoInstances(t *testing.T) {
 		wantThrottled(t, "right password on the second instance after 10 failures on the first", resp, body, 15*time.Minute)
 	})
 
+	t.Run("SharedDeviceKey", func(t *testing.T) {
+		// A device cookie from the first instance is trusted by the second:
+		// the key lives in the shared database.
+		b := w.ExhibitorB
+		onA := e.newClient(t)
+		onA.signIn(b)
+		stranger := e.newClientOf(t, second.URL)
+		for i := range 12 {
+			stranger.signInStep(b.Email, fmt.Sprintf("wrong %d", i))
+		}
+		onB := e.newClientOf(t, second.URL)
+		onB.setDeviceCookie(onA.deviceCookie())
+		onB.wantSignInPasses("the first instance's device cookie on the second, after a stranger's 12 failures there", b)
+		resp, body := e.newClient(t).signInStep(b.Email, b.Password)
+		wantThrottled(t, "an untrusted client on the first instance after the failures on the second", resp, body, 15*time.Minute)
+	})
+
 	t.Run("SharedSessions", func(t *testing.T) {
 		onA := e.signedIn(t, w.ExhibitorA)
 		onB := e.newClientOf(t, second.URL)
@@ -336,5 +353,153 @@ func TestThrottleParallelGuesses(t *testing.T) {
 	}
 	if limit := totpLimit(o.ID).max + signInAccountLimit(w.ExhibitorB.Email).max; checked > limit {
 		t.Errorf("%d of %d parallel guesses were checked, want at most %d", checked, 2*burst, limit)
+	}
+}
+
+// deviceCookie returns the device cookie the client holds ("" when none).
+func (c *client) deviceCookie() string {
+	u, _ := url.Parse(c.base)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == deviceCookieName(c.e.cfg.SecureCookies) {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// setDeviceCookie plants a device cookie (copied, forged or another account's).
+func (c *client) setDeviceCookie(value string) {
+	u, _ := url.Parse(c.base)
+	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: deviceCookieName(c.e.cfg.SecureCookies), Value: value, Path: "/"}})
+}
+
+// wantSignInPasses fails unless the password step of a's sign-in is accepted.
+func (c *client) wantSignInPasses(what string, a account) {
+	c.t.Helper()
+	resp, body := c.signInStep(a.Email, a.Password)
+	if resp.StatusCode != http.StatusSeeOther || strings.HasPrefix(resp.Header.Get("Location"), "/signin?") {
+		c.t.Errorf("%s: %d to %q, want the password accepted\n%s", what, resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
+	}
+}
+
+// TestThrottleDeviceCookie: a stranger's wrong passwords lock out untrusted
+// clients only; a browser that signed in to the account before (a valid
+// device cookie for it) still signs in, and has a lockout of its own.
+func TestThrottleDeviceCookie(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	a := w.ExhibitorA
+	owner := e.newClient(t)
+	owner.signIn(a)
+	genuine := owner.deviceCookie()
+	if genuine == "" {
+		t.Fatal("signing in set no device cookie")
+	}
+	other := e.newClient(t)
+	other.signIn(w.ExhibitorA2)
+
+	stranger := e.newClient(t)
+	for i := range 20 {
+		resp, body := stranger.signInStep(a.Email, fmt.Sprintf("guess %d", i))
+		if i < 10 && resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("stranger's guess %d: %d, want 401\n%s", i+1, resp.StatusCode, excerpt(body))
+		}
+		if i >= 10 {
+			wantThrottled(t, fmt.Sprintf("stranger's guess %d", i+1), resp, body, 15*time.Minute)
+		}
+	}
+	owner.wantSignInPasses("the owner's browser after a stranger's 20 wrong passwords", a)
+	if owner.deviceCookie() == genuine {
+		t.Error("signing in again kept the old device cookie; want a new one")
+	}
+	resp, body := e.newClient(t).signInStep(a.Email, a.Password)
+	wantThrottled(t, "the right password from a browser without a device cookie", resp, body, 15*time.Minute)
+
+	parts := strings.Split(owner.deviceCookie(), ".")
+	if len(parts) != 4 {
+		t.Fatalf("device cookie %q: want four dot-separated parts", owner.deviceCookie())
+	}
+	issued, _ := strconv.ParseInt(parts[2], 10, 64)
+	for _, tc := range []struct{ name, value string }{
+		{"ForgedMAC", strings.Join([]string{parts[0], parts[1], parts[2], strings.Repeat("A", len(parts[3]))}, ".")},
+		{"ForgedIssueTime", strings.Join([]string{parts[0], parts[1], strconv.FormatInt(issued+1, 10), parts[3]}, ".")},
+		{"Garbage", "v1.not-a-cookie"},
+		{"OtherAccount", other.deviceCookie()},
+	} {
+		c := e.newClient(t)
+		c.setDeviceCookie(tc.value)
+		resp, body := c.signInStep(a.Email, a.Password)
+		wantThrottled(t, tc.name+" device cookie counts as untrusted", resp, body, 15*time.Minute)
+	}
+
+	t.Run("OwnDeviceLockout", func(t *testing.T) {
+		b := w.ExhibitorB
+		mine := e.newClient(t)
+		mine.signIn(b)
+		for i := range 10 {
+			if resp, body := mine.signInStep(b.Email, fmt.Sprintf("typo %d", i)); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("wrong password %d from the trusted browser: %d, want 401\n%s", i+1, resp.StatusCode, excerpt(body))
+			}
+		}
+		resp, body := mine.signInStep(b.Email, b.Password)
+		wantThrottled(t, "the trusted browser after its own 10 wrong passwords", resp, body, 15*time.Minute)
+		// The device's failures are its own: other clients are not locked out.
+		e.newClient(t).wantSignInPasses("an untrusted browser after the trusted one locked itself out", b)
+	})
+
+	t.Run("Expired", func(t *testing.T) {
+		c := w.ExhibitorB2
+		mine := e.newClient(t)
+		mine.signIn(c)
+		e.clock.Advance(deviceCookieTTL + time.Hour)
+		attacker := e.newClient(t)
+		for i := range 10 {
+			attacker.signInStep(c.Email, fmt.Sprintf("late guess %d", i))
+		}
+		resp, body := mine.signInStep(c.Email, c.Password)
+		wantThrottled(t, "an expired device cookie counts as untrusted", resp, body, 15*time.Minute)
+	})
+}
+
+// TestThrottleIPv6: per-address limits count an IPv6 client's /64, which a
+// single subscriber usually holds whole; other /64s are counted apart.
+func TestThrottleIPv6(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	at := func(ip string) *client {
+		c := e.newClient(t)
+		c.ip = ip
+		return c
+	}
+	for i, ip := range []string{"2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe"} {
+		c := at(ip)
+		for j := range 15 {
+			if resp, body := c.signInStep(fmt.Sprintf("v6.%d.%d@nube.example.es", i, j), "Summer2025!"); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("attempt %d from %s: %d, want 401\n%s", j+1, ip, resp.StatusCode, excerpt(body))
+			}
+		}
+	}
+	resp, body := at("2001:db8:1:2::abcd").signInStep("v6.last@nube.example.es", "Summer2025!")
+	wantThrottled(t, "31st attempt from the same /64", resp, body, 15*time.Minute)
+	if resp, body := at("2001:db8:1:3::1").signInStep("v6.next@nube.example.es", "Summer2025!"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an attempt from the next /64: %d, want 401 (not throttled)\n%s", resp.StatusCode, excerpt(body))
+	}
+}
+
+func TestAddrGroup(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ ip, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"fe80::1%eth0", "fe80::/64"},
+		{"not an address", "not an address"},
+	} {
+		if got := addrGroup(tc.ip); got != tc.want {
+			t.Errorf("addrGroup(%q) = %q, want %q", tc.ip, got, tc.want)
+		}
 	}
 }
