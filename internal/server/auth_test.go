@@ -459,7 +459,8 @@ func TestAuthSecondFactor(t *testing.T) {
 			t.Fatalf("enable TOTP without the password: %d, want 422 with a problem on current_password\n%s", resp.StatusCode, excerpt(body))
 		}
 		resp, body = c.post("/account/totp", url.Values{"code": {codeAt(t, secret, e.clock.Now().Unix()/30)}, "current_password": {"not the password"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || e.user(a.ID).TOTPEnabledAt != nil {
+		if resp.StatusCode != http.StatusUnprocessableEntity || e.user(a.ID).TOTPEnabledAt != nil ||
+			doc(t, body).Find("#current_password-error").Length() != 1 {
 			t.Fatalf("enable TOTP with a wrong password: %d, want 422 and TOTP still off", resp.StatusCode)
 		}
 		resp, body = c.post("/account/totp", url.Values{"code": {codeAt(t, secret, e.clock.Now().Unix()/30)}, "current_password": {a.Password}})

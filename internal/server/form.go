@@ -92,24 +92,6 @@ func (f *form) text(name string, max int, required bool) string {
 	return v
 }
 
-// paragraphs returns a trimmed multi-line field of at most max characters,
-// with line ends made \n.
-func (f *form) paragraphs(name string, max int, required bool) string {
-	v := strings.TrimSpace(strings.ReplaceAll(f.raw(name), "\r\n", "\n"))
-	switch {
-	case !utf8.ValidString(v):
-		f.Problems.Add(name, "validation.encoding", nil)
-		return ""
-	case strings.ContainsRune(v, 0):
-		f.Problems.Add(name, "validation.encoding", nil)
-	case required && v == "":
-		f.Problems.Add(name, "validation.required", nil)
-	case utf8.RuneCountInString(v) > max:
-		f.Problems.Add(name, "validation.too_long", map[string]any{"Max": max})
-	}
-	return v
-}
-
 // texts reads a text in the three languages from the fields base_en,
 // base_zh and base_es; required asks for at least one of them.
 func (f *form) texts(base string, max int, required bool) expodesk.Text {
