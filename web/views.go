@@ -87,7 +87,9 @@ type AgendaView struct {
 	Viewer   *time.Location
 	ViewerTZ string
 	Zones    []string
-	ICS      string
+	// UnknownTZ is a ?tz= that names no zone, which the page says it ignored.
+	UnknownTZ string
+	ICS       string
 }
 
 // AgendaDay is one day of an agenda, stage by stage.
@@ -100,7 +102,7 @@ type AgendaDay struct {
 type AgendaStage struct {
 	StageID      int64
 	Name         expodesk.Text
-	Location     string
+	Location     expodesk.Text
 	PavilionName expodesk.Text
 	Items        []expodesk.AgendaItem
 }
