@@ -152,7 +152,13 @@ func (s *Server) withoutSlash(r *http.Request) (string, bool) {
 		return "", false
 	}
 	path, err := url.PathUnescape(p)
-	if err != nil || !s.router.(chi.Routes).Match(chi.NewRouteContext(), r.Method, path) {
+	if err != nil {
+		return "", false
+	}
+	// Only a page's own path: under a wildcard (/static/*) the path without
+	// its slash is no more there than with it.
+	rc := chi.NewRouteContext()
+	if !s.router.(chi.Routes).Match(rc, r.Method, path) || strings.HasSuffix(rc.RoutePattern(), "*") {
 		return "", false
 	}
 	if r.URL.RawQuery != "" {

@@ -142,7 +142,18 @@ func TestVisitorLanguage(t *testing.T) {
 		{"QuerySetsCookie", "es", "", "", expodesk.ES, "es"},
 		{"UnknownQueryIgnored", "xx", "es", "zh-CN", expodesk.ES, ""},
 		{"UnknownQueryFallsToAccept", "xx", "", "zh-CN", expodesk.ZH, ""},
-		{"UpperCaseQueryIgnored", "ZH", "", "", expodesk.EN, ""},
+		// Tags as BCP 47 writes them, the pages' own hreflang (zh-Hans) first.
+		{"UpperCaseQuery", "ZH", "", "", expodesk.ZH, "zh"},
+		{"QueryHreflangTag", "zh-Hans", "", "", expodesk.ZH, "zh"},
+		{"QueryLowerCaseScript", "zh-hans", "", "en", expodesk.ZH, "zh"},
+		{"QueryChinaTag", "zh-CN", "", "", expodesk.ZH, "zh"},
+		{"QueryScriptAndRegion", "zh-Hans-CN", "", "", expodesk.ZH, "zh"},
+		{"QueryUnderscore", "zh_CN", "", "", expodesk.ZH, "zh"},
+		{"QuerySpainTag", "es-ES", "", "", expodesk.ES, "es"},
+		{"QueryBritishTag", "en-GB", "es", "", expodesk.EN, "en"},
+		{"CookieTag", "", "zh-Hans", "es", expodesk.ZH, ""},
+		{"QueryUnsupportedTag", "fr-FR", "", "es", expodesk.ES, ""},
+		{"QueryNearMiss", "zhx", "", "es", expodesk.ES, ""},
 		{"InvalidUTF8Query", "%ff", "", "es", expodesk.ES, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -523,7 +534,7 @@ func TestVisitorAgendaTimes(t *testing.T) {
 		if !strings.Contains(body, "Europe/Madrid") || d.Find(".alt-time").Length() != 0 {
 			t.Error("the expo's zone is not named, or a viewer zone is shown unasked")
 		}
-		if d.Find(`a[href="/expos/iotswc-test/agenda.ics"]`).Length() == 0 {
+		if d.Find(`a[href="/expos/iotswc-test/agenda.ics?lang=en"]`).Length() == 0 {
 			t.Error("no link to the calendar feed")
 		}
 	})
