@@ -14,6 +14,15 @@ type Page struct {
 	Crumbs      []Crumb
 	// AltICS, when set, is advertised as the page's calendar feed.
 	AltICS string
+	// htmx loads htmx, for the pages that use it (the directory's search as
+	// one types): elsewhere its start-up scan of the page is wasted work.
+	htmx bool
+}
+
+// withHTMX returns p for a page that uses htmx.
+func (p Page) withHTMX() Page {
+	p.htmx = true
+	return p
 }
 
 // Crumb is one step of the breadcrumb trail; the last one has no link.

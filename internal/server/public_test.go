@@ -492,3 +492,19 @@ func TestPublicAgendaUnknownZone(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicHTMXOnlyWhereUsed: htmx is loaded by the pages that use it, not
+// by every page (its start-up scan is main-thread time the agenda wasted).
+func TestPublicHTMXOnlyWhereUsed(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	for _, path := range publicPages {
+		_, body := e.get(path)
+		d := doc(t, body)
+		uses := d.Find("[data-hx-get], [data-hx-post], [data-hx-boost]").Length() > 0
+		loads := d.Find(`script[src*="htmx.min.js"]`).Length() > 0
+		if uses != loads {
+			t.Errorf("%s: uses htmx %v, loads it %v", path, uses, loads)
+		}
+	}
+}
