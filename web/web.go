@@ -44,7 +44,7 @@ var assetVersions = func() map[string]string {
 
 // Asset returns the versioned URL of a static file, e.g. Asset("app.css").
 func Asset(name string) string {
-	return "/static/" + name + "?v=" + assetVersions[name]
+	return urls.Static(name, assetVersions[name])
 }
 
 // AssetVersion returns the content version of a static file ("" if unknown).
