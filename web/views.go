@@ -14,6 +14,15 @@ type Page struct {
 	Crumbs      []Crumb
 	// AltICS, when set, is advertised as the page's calendar feed.
 	AltICS string
+	// htmx loads htmx, for the pages that use it (the directory's search as
+	// one types): elsewhere its start-up scan of the page is wasted work.
+	htmx bool
+}
+
+// withHTMX returns p for a page that uses htmx.
+func (p Page) withHTMX() Page {
+	p.htmx = true
+	return p
 }
 
 // Crumb is one step of the breadcrumb trail; the last one has no link.
@@ -87,7 +96,9 @@ type AgendaView struct {
 	Viewer   *time.Location
 	ViewerTZ string
 	Zones    []string
-	ICS      string
+	// UnknownTZ is a ?tz= that names no zone, which the page says it ignored.
+	UnknownTZ string
+	ICS       string
 }
 
 // AgendaDay is one day of an agenda, stage by stage.
@@ -100,7 +111,7 @@ type AgendaDay struct {
 type AgendaStage struct {
 	StageID      int64
 	Name         expodesk.Text
-	Location     string
+	Location     expodesk.Text
 	PavilionName expodesk.Text
 	Items        []expodesk.AgendaItem
 }

@@ -8,11 +8,14 @@ import (
 	"embed"
 	"encoding/hex"
 	"io/fs"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
+	"expodesk/internal/urls"
 )
 
 // Static holds the files served under /static/.
@@ -41,7 +44,7 @@ var assetVersions = func() map[string]string {
 
 // Asset returns the versioned URL of a static file, e.g. Asset("app.css").
 func Asset(name string) string {
-	return "/static/" + name + "?v=" + assetVersions[name]
+	return urls.Static(name, assetVersions[name])
 }
 
 // AssetVersion returns the content version of a static file ("" if unknown).
@@ -54,6 +57,9 @@ type Request struct {
 	URL       *url.URL
 	Principal *expodesk.Principal
 	RequestID string
+	// BaseURL is the configured public origin (BASE_URL), for the absolute
+	// links search engines ask for (hreflang); never the request's Host.
+	BaseURL string
 }
 
 type requestKey struct{}
@@ -120,6 +126,13 @@ func LangURL(ctx context.Context, l expodesk.Lang) string {
 	return localURL(ctx, q)
 }
 
+// AlternateURL is LangURL as an absolute URL on the configured origin, as
+// hreflang alternates must be; relative only when no origin is configured
+// (tests serving on a random port).
+func AlternateURL(ctx context.Context, l expodesk.Lang) string {
+	return urls.Absolute(RequestFrom(ctx).BaseURL, LangURL(ctx, l))
+}
+
 // WithQuery returns the current URL with one query parameter replaced (removed when v is empty).
 func WithQuery(ctx context.Context, key, v string) string {
 	q := RequestFrom(ctx).URL.Query()
@@ -132,6 +145,16 @@ func WithQuery(ctx context.Context, key, v string) string {
 	return localURL(ctx, q)
 }
 
+// Echoed parameters are capped: the language switch, the hreflang links and
+// pagination repeat the current query up to seven times, so a 10 KB ?q=
+// would make a 70 KB page. No public page reads more than 100 characters of
+// a value (the directory cuts q there) or more than a handful of parameters,
+// so the links lose nothing a page uses.
+const (
+	maxEchoedValue  = 100 // characters
+	maxEchoedParams = 8
+)
+
 // localURL is the current path with query q, always a path on this site:
 // a request for //evil.example/x must not turn into a link to another host.
 func localURL(ctx context.Context, q url.Values) string {
@@ -139,7 +162,30 @@ func localURL(ctx context.Context, q url.Values) string {
 	if len(q) == 0 {
 		return p
 	}
-	return p + "?" + q.Encode()
+	keys := slices.Sorted(maps.Keys(q))
+	if len(keys) > maxEchoedParams {
+		// lang is the one a language link must keep.
+		keys = slices.DeleteFunc(keys[:maxEchoedParams], func(k string) bool { return k == "lang" })
+		if q.Has("lang") {
+			keys = append(keys, "lang")
+		}
+	}
+	kept := url.Values{}
+	for _, k := range keys {
+		if len(k) > maxEchoedValue || len(q[k]) == 0 {
+			continue
+		}
+		// Pages read a parameter's first value only.
+		v := q[k][0]
+		if r := []rune(v); len(r) > maxEchoedValue {
+			v = string(r[:maxEchoedValue])
+		}
+		kept.Set(k, v)
+	}
+	if len(kept) == 0 {
+		return p
+	}
+	return p + "?" + kept.Encode()
 }
 
 // CurrentPath returns the path of the current URL.

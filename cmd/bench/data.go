@@ -466,6 +466,10 @@ func generate(ctx context.Context, url string, n int) (dataset, error) {
 			pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy exhibitors: %w", err)
 		}
+		// COPY writes no Chinese sort key; the store computes them as on any write.
+		if err := store.ExhibitorSortKeysFill(ctx); err != nil {
+			return fmt.Errorf("sort keys: %w", err)
+		}
 		ids := map[string]int64{}
 		idRows, err := tx.Query(ctx, `SELECT id, slug FROM exhibitor`)
 		if err != nil {

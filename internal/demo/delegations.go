@@ -86,7 +86,7 @@ func loadWuxiDelegation(ctx context.Context, s *postgres.Store, w *world, now ti
 	if sl, b, ok := w.bookedSlot(wuxiStage, 0, 11); ok {
 		items = append(items, expodesk.ItineraryItem{Kind: expodesk.ItineraryRoadshow,
 			StartsAt: sl.StartsAt, EndsAt: sl.EndsAt, PavilionID: &wuxiPavilion, ExhibitorID: &b.ExhibitorID, SlotID: &sl.ID,
-			Title: "无锡馆路演：" + b.Title, Location: w.stages[wuxiStage].Location})
+			Title: "无锡馆路演：" + b.Title, Location: w.stages[wuxiStage].Location.In(expodesk.ZH)})
 	}
 	if err := addItems(ctx, s, d.ID, items); err != nil {
 		return err
@@ -145,7 +145,7 @@ func loadBarcelonaMission(ctx context.Context, s *postgres.Store, w *world, now 
 	if sl, b, ok := w.bookedSlot(europeStage, 0, 14); ok {
 		items = append(items, expodesk.ItineraryItem{Kind: expodesk.ItineraryRoadshow,
 			StartsAt: sl.StartsAt, EndsAt: sl.EndsAt, PavilionID: &europe, ExhibitorID: &b.ExhibitorID, SlotID: &sl.ID,
-			Title: "Roadshow: " + b.Title, Location: w.stages[europeStage].Location})
+			Title: "Roadshow: " + b.Title, Location: w.stages[europeStage].Location.In(expodesk.ES)})
 	}
 	if err := addItems(ctx, s, d.ID, items); err != nil {
 		return err

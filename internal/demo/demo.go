@@ -259,13 +259,13 @@ func loadStages(ctx context.Context, s *postgres.Store, w *world, _ time.Time) e
 		// blocked is the slot held back from booking: day (0 = first) and local start time.
 		blockedDay, blockedH, blockedM int
 	}{
-		{bcn, "wuxi-pavilion", expodesk.Stage{Slug: wuxiStage, Position: 1, Location: "Hall 2, 2-E01",
+		{bcn, "wuxi-pavilion", expodesk.Stage{Slug: wuxiStage, Position: 1, Location: expodesk.Text{EN: "Hall 2, 2-E01", ZH: "2号馆，2-E01", ES: "Pabellón 2, 2-E01"},
 			Name: expodesk.Text{EN: "Wuxi Pavilion Stage", ZH: "无锡馆路演台", ES: "Escenario del Pabellón de Wuxi"}},
 			0, 10, 0}, // the pavilion's opening ceremony
-		{bcn, "", expodesk.Stage{Slug: mainStage, Position: 2, Location: "Hall 3",
+		{bcn, "", expodesk.Stage{Slug: mainStage, Position: 2, Location: expodesk.Text{EN: "Hall 3", ZH: "3号馆", ES: "Pabellón 3"},
 			Name: expodesk.Text{EN: "Main Stage", ZH: "主舞台", ES: "Escenario principal"}},
 			1, 13, 0}, // the sister expos' joint announcement
-		{wx, "european-pavilion", expodesk.Stage{Slug: europeStage, Position: 1, Location: "Hall A3",
+		{wx, "european-pavilion", expodesk.Stage{Slug: europeStage, Position: 1, Location: expodesk.Text{EN: "Hall A3", ZH: "A3馆", ES: "Pabellón A3"},
 			Name: expodesk.Text{EN: "European Pavilion Stage", ZH: "欧洲馆路演台", ES: "Escenario del Pabellón Europeo"}},
 			0, 10, 0}, // the pavilion's opening ceremony
 	} {

@@ -105,7 +105,7 @@ func TestStageAndBookingValidate(t *testing.T) {
 	}{
 		{"StageOK", expodesk.Stage{Slug: "wuxi-stage", Name: expodesk.Text{ZH: "无锡路演台"}}.Validate(), nil},
 		{"StageErrName", expodesk.Stage{Slug: "s"}.Validate(), []string{"name_en"}},
-		{"StageErrLocation", expodesk.Stage{Slug: "s", Name: expodesk.Text{EN: "S"}, Location: strings.Repeat("l", 121)}.Validate(), []string{"location"}},
+		{"StageErrLocation", expodesk.Stage{Slug: "s", Name: expodesk.Text{EN: "S"}, Location: expodesk.Text{ZH: strings.Repeat("l", 121)}}.Validate(), []string{"location_zh"}},
 		{"BookingOK", expodesk.Booking{Title: "传感器赋能智慧城市"}.Validate(), nil},
 		{"BookingErrTitleBlank", expodesk.Booking{Title: " \t "}.Validate(), []string{"title"}},
 		{"BookingErrTitleTooLong", expodesk.Booking{Title: strings.Repeat("题", 201)}.Validate(), []string{"title"}},

@@ -12,8 +12,9 @@ type Stage struct {
 	PavilionID *int64
 	Slug       string
 	Name       Text
-	Location   string
-	Position   int
+	// Location is where the stage is ("Hall 3"), in each language.
+	Location Text
+	Position int
 }
 
 // Validate reports what is wrong with s.
@@ -21,7 +22,7 @@ func (s Stage) Validate() error {
 	p := Problems{}
 	checkSlug(p, "slug", s.Slug)
 	checkText(p, "name", s.Name, 120, true)
-	checkLen(p, "location", s.Location, 120)
+	checkText(p, "location", s.Location, 120, false)
 	return p.Err()
 }
 
@@ -76,7 +77,7 @@ type AgendaItem struct {
 	StageID            int64
 	StageSlug          string
 	StageName          Text
-	StageLocation      string
+	StageLocation      Text
 	PavilionID         *int64
 	PavilionSlug       string
 	PavilionName       Text

@@ -152,6 +152,29 @@ func (c *Catalog) Match(acceptLanguage string) expodesk.Lang {
 	return expodesk.Langs[idx]
 }
 
+// ParseLang reads a language a URL or cookie names, as BCP 47 tags are
+// written: case-insensitively and with any script or region, so that the
+// zh-Hans the pages' own hreflang links say works as well as zh ("ZH",
+// "zh-CN", "zh-Hans-CN", "es-ES", "en_GB"). Chinese in any script is the
+// Simplified Chinese there is. It reports false for anything else.
+func ParseLang(s string) (expodesk.Lang, bool) {
+	if s == "" || len(s) > 35 { // the longest tag anyone writes by hand is far shorter
+		return expodesk.EN, false
+	}
+	if l, ok := expodesk.ParseLang(s); ok {
+		return l, true
+	}
+	t, err := language.Parse(strings.ReplaceAll(s, "_", "-"))
+	if err != nil {
+		return expodesk.EN, false
+	}
+	base, conf := t.Base()
+	if conf != language.Exact {
+		return expodesk.EN, false
+	}
+	return expodesk.ParseLang(base.String())
+}
+
 // Localizer translates message ids into one language.
 type Localizer struct {
 	Lang  expodesk.Lang

@@ -401,3 +401,25 @@ func TestLocalizer(t *testing.T) {
 		}
 	})
 }
+
+func TestParseLang(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want expodesk.Lang
+		ok   bool
+	}{
+		{"zh", expodesk.ZH, true}, {"ZH", expodesk.ZH, true}, {"zh-Hans", expodesk.ZH, true},
+		{"zh-hans", expodesk.ZH, true}, {"zh-CN", expodesk.ZH, true}, {"zh-Hans-CN", expodesk.ZH, true},
+		{"zh_CN", expodesk.ZH, true}, {"zh-Hant-TW", expodesk.ZH, true},
+		{"es", expodesk.ES, true}, {"es-ES", expodesk.ES, true}, {"ES-419", expodesk.ES, true},
+		{"en", expodesk.EN, true}, {"en-GB", expodesk.EN, true}, {"EN-us", expodesk.EN, true},
+		{"", expodesk.EN, false}, {"fr", expodesk.EN, false}, {"fr-FR", expodesk.EN, false},
+		{"zhx", expodesk.EN, false}, {"xx", expodesk.EN, false}, {"und", expodesk.EN, false},
+		{"zh-" + strings.Repeat("a", 40), expodesk.EN, false}, {"\xff", expodesk.EN, false},
+	} {
+		got, ok := ParseLang(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseLang(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/mozillazg/go-pinyin"
 
 	"expodesk/internal/expodesk"
 )
@@ -50,10 +52,11 @@ func (s *Store) ExhibitorCreate(ctx context.Context, e expodesk.Exhibitor, known
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx,
-			`INSERT INTO exhibitor (slug, legal_name, name, description, country, city, website, email, phone, registration_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			`INSERT INTO exhibitor (slug, legal_name, name, description, country, city, website, email, phone,
+				registration_id, sort_zh)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			e.Slug, e.LegalName, e.Name, e.Description, e.Country, e.City, e.Website, e.Email, e.Phone,
-			e.RegistrationID).Scan(&id)
+			e.RegistrationID, zhSortKey(e.Slug, e.LegalName, e.Name)).Scan(&id)
 		if err != nil {
 			return translate(err, "create exhibitor")
 		}
@@ -177,20 +180,23 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func escapeLike(s string) string { return likeEscaper.Replace(s) }
 
-// sortName is the SQL expression of a directory card's name in lang, with the
-// same fallback order as expodesk.Text.In, compared in lang's collation so
-// that Chinese names sort by pinyin and Spanish ones by Spanish rules.
-// Migration 000008 indexes exactly these expressions; change both together.
+// sortName is the SQL expression a directory in lang is ordered by: a
+// card's name with the same fallback order as expodesk.Text.In, compared in
+// lang's collation so that Spanish names sort by Spanish rules. Chinese
+// readers' order is the pinyin key zhSortKey computed on write. Migrations
+// 000008 and 000009 index exactly these expressions; change both together.
 func sortName(lang expodesk.Lang) string {
+	if lang == expodesk.ZH {
+		return `e.sort_zh COLLATE "en-x-icu"`
+	}
 	order := map[expodesk.Lang][]string{
 		expodesk.EN: {"en", "es", "zh"},
-		expodesk.ZH: {"zh", "en", "es"},
 		expodesk.ES: {"es", "en", "zh"},
 	}[lang]
 	if order == nil {
 		order = []string{"en", "es", "zh"}
 	}
-	collation := map[expodesk.Lang]string{expodesk.EN: "en-x-icu", expodesk.ZH: "zh-x-icu", expodesk.ES: "es-x-icu"}[lang]
+	collation := map[expodesk.Lang]string{expodesk.EN: "en-x-icu", expodesk.ES: "es-x-icu"}[lang]
 	if collation == "" {
 		collation = "en-x-icu"
 	}
@@ -199,6 +205,115 @@ func sortName(lang expodesk.Lang) string {
 		parts = append(parts, fmt.Sprintf("nullif(e.name->>'%s', '')", l))
 	}
 	return fmt.Sprintf(`coalesce(%s, e.legal_name) COLLATE "%s"`, strings.Join(parts, ", "), collation)
+}
+
+// zhSortKey is the key a Chinese reader's directory sorts a company by: its
+// name as Text.In(ZH) shows it, Chinese characters as pinyin with tone
+// numbers ("泊川物流" → "0bo2 chuan1 wu4 liu2"), other text lower-cased.
+// Names that start with a Chinese character come first ("0"), the others
+// after ("1"), as the zh collation orders them.
+//
+// A character with several readings (泊: pō, bó) takes the one the company's
+// own romanization spells — its slug, English or Spanish name ("Bochuan") —
+// and its most common one otherwise. A collation cannot know this: ICU reads
+// every 泊 as pō and would file 泊川 between 暖巢 (nuǎn) and 青鹭 (qīng).
+func zhSortKey(slug, legal string, name expodesk.Text) string {
+	shown := name.In(expodesk.ZH)
+	if shown == "" {
+		shown = legal
+	}
+	var spellings []string
+	for _, s := range []string{slug, name.EN, name.ES} {
+		if f := asciiLetters(s); f != "" {
+			spellings = append(spellings, f)
+		}
+	}
+	tone := pinyin.NewArgs()
+	tone.Style = pinyin.Tone3
+	tone.Heteronym = true
+	var b strings.Builder
+	group := "1"
+	// pos is how far each spelling has been matched; -1 once it has not.
+	pos := make([]int, len(spellings))
+	for i, r := range []rune(shown) {
+		if !unicode.Is(unicode.Han, r) {
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		readings := pinyin.SinglePinyin(r, tone)
+		if len(readings) == 0 {
+			b.WriteRune(r)
+			continue
+		}
+		if i == 0 {
+			group = "0"
+		}
+		chosen := readings[0]
+		found := false
+		for si, sp := range spellings {
+			if pos[si] < 0 {
+				continue
+			}
+			matched := false
+			for _, rd := range readings {
+				if plain := strings.TrimRight(rd, "012345"); strings.HasPrefix(sp[pos[si]:], plain) {
+					if !found {
+						chosen, found = rd, true
+					}
+					pos[si] += len(plain)
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				pos[si] = -1
+			}
+		}
+		b.WriteString(" " + chosen + " ")
+	}
+	key := group + strings.Join(strings.Fields(b.String()), " ")
+	if len(key) > 2000 { // the column's check; names are at most 200 characters
+		key = key[:2000]
+	}
+	return key
+}
+
+// asciiLetters keeps the lower-cased ASCII letters of s ("Bochuan Smart" →
+// "bochuansmart"), to match pinyin against.
+func asciiLetters(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// ExhibitorSortKeysFill computes the Chinese sort key of every exhibitor that
+// has none: rows written before migration 000009 and rows loaded by COPY.
+func (s *Store) ExhibitorSortKeysFill(ctx context.Context) error {
+	type row struct {
+		ID        int64
+		Slug      string
+		LegalName string
+		Name      expodesk.Text
+	}
+	rows, err := collect[row](ctx, s.db, "list unsorted exhibitors",
+		`SELECT id, slug, legal_name, name FROM exhibitor WHERE sort_zh = ''`)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	ids, keys := make([]int64, len(rows)), make([]string, len(rows))
+	for i, r := range rows {
+		ids[i], keys[i] = r.ID, zhSortKey(r.Slug, r.LegalName, r.Name)
+	}
+	_, err = s.db.Exec(ctx, `UPDATE exhibitor e SET sort_zh = k.key
+		FROM unnest($1::bigint[], $2::text[]) AS k(id, key) WHERE e.id = k.id`, ids, keys)
+	return translate(err, "fill sort keys")
 }
 
 // Directory returns one page of an expo's (or a pavilion's) approved

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // the pgx5:// driver
 	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
 
 	"expodesk/migrations"
 )
@@ -35,7 +37,8 @@ func pgx5URL(url string) string {
 	return url
 }
 
-// MigrateUp applies every pending migration.
+// MigrateUp applies every pending migration, then computes what SQL cannot:
+// the Chinese sort key of exhibitors that have none (see migration 000009).
 func MigrateUp(url string) error {
 	m, err := migrator(url)
 	if err != nil {
@@ -43,6 +46,15 @@ func MigrateUp(url string) error {
 	}
 	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect to fill sort keys: %w", err)
+	}
+	defer conn.Close(ctx)
+	if err := New(conn, nil).ExhibitorSortKeysFill(ctx); err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
 	"expodesk/internal/ical"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -53,11 +54,13 @@ func (s *Server) agenda(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	lang := web.Lang(ctx)
 	var pavilionID int64
-	base := "/expos/" + expo.Slug
+	// The feed link carries the language: a calendar app sends no cookie.
+	ics := urls.InLang(urls.ExpoAgendaICS(expo.Slug), string(lang))
 	if pv != nil {
 		pavilionID = pv.ID
-		base += "/pavilions/" + pv.Slug
+		ics = urls.InLang(urls.PavilionAgendaICS(expo.Slug, pv.Slug), string(lang))
 	}
 	items, err := s.store.Agenda(ctx, expo.ID, pavilionID)
 	if err != nil {
@@ -65,13 +68,17 @@ func (s *Server) agenda(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := web.AgendaView{Expo: expo, Pavilion: pv, Days: web.GroupAgenda(items, expo.Location()),
-		Zones: viewerZones, ICS: base + "/agenda.ics"}
-	if tz := r.URL.Query().Get("tz"); tz != "" && tz != expo.TimeZone && len(tz) < 64 {
-		if z, err := time.LoadLocation(tz); err == nil && tz != "Local" {
+		Zones: viewerZones, ICS: ics}
+	if tz := r.URL.Query().Get("tz"); tz != "" && tz != expo.TimeZone {
+		if z, ok := viewerZone(tz); ok {
 			v.Viewer, v.ViewerTZ = z, tz
 			if !slices.Contains(v.Zones, tz) {
 				v.Zones = append([]string{tz}, v.Zones...)
 			}
+		} else {
+			// Said on the page rather than ignored, so that a mistyped zone
+			// is not read as the expo's times being the visitor's.
+			v.UnknownTZ = clip(tz, 64)
 		}
 	}
 	if pv == nil {
@@ -80,12 +87,11 @@ func (s *Server) agenda(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	lang := web.Lang(ctx)
 	loc := web.RequestFrom(ctx).Loc
-	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: "/"}, {Label: expo.Name.In(lang), Href: "/expos/" + expo.Slug}}
+	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: urls.Home()}, {Label: expo.Name.In(lang), Href: urls.Expo(expo.Slug)}}
 	title := loc.T("agenda.title") + " · " + expo.Name.In(lang)
 	if pv != nil {
-		crumbs = append(crumbs, web.Crumb{Label: pv.Name.In(lang), Href: base})
+		crumbs = append(crumbs, web.Crumb{Label: pv.Name.In(lang), Href: urls.Pavilion(expo.Slug, pv.Slug)})
 		title = loc.T("agenda.title") + " · " + pv.Name.In(lang)
 	}
 	crumbs = append(crumbs, web.Crumb{Label: loc.T("agenda.title")})
@@ -108,9 +114,12 @@ func (s *Server) agendaICS(w http.ResponseWriter, r *http.Request) {
 	var pavilionID int64
 	lang := web.Lang(ctx)
 	name := expo.Name.In(lang)
+	file := expo.Slug
 	if pv != nil {
 		pavilionID = pv.ID
 		name = pv.Name.In(lang) + " · " + name
+		// Saved beside the expo's feed, the pavilion's must not overwrite it.
+		file = expo.Slug + "-" + pv.Slug
 	}
 	items, err := s.store.Agenda(ctx, expo.ID, pavilionID)
 	if err != nil {
@@ -118,7 +127,7 @@ func (s *Server) agendaICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := web.RequestFrom(ctx).Loc
-	s.writeFeed(w, r, loc.T("agenda.title")+" · "+name, expo.Slug, expo.Location(), items)
+	s.writeFeed(w, r, loc.T("agenda.title")+" · "+name, file, expo.Location(), items)
 }
 
 // exhibitorICS is one exhibitor's roadshow sessions as an iCalendar feed.
@@ -135,10 +144,20 @@ func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A feed has one zone; sessions at other expos still convert correctly
-	// because every event carries its instant.
+	// because every event carries its instant. Without sessions it is the
+	// zone of the expo the exhibitor takes part in next (or last did).
 	zone := time.UTC
 	if len(items) > 0 {
 		zone = expodesk.LoadLocation(items[0].ExpoTimeZone)
+	} else {
+		parts, err := s.store.ExhibitorParticipations(ctx, e.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if x, ok := currentExpo(parts, s.now()); ok {
+			zone = x.Location()
+		}
 	}
 	s.writeFeed(w, r, e.DisplayName(web.Lang(ctx)), e.Slug, zone, items)
 }
@@ -159,8 +178,8 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 			who = it.ExhibitorLegalName
 		}
 		place := it.StageName.In(lang)
-		if it.StageLocation != "" {
-			place += ", " + it.StageLocation
+		if where := it.StageLocation.In(lang); where != "" {
+			place += ", " + where
 		}
 		desc := who
 		if it.Abstract != "" {
@@ -173,7 +192,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 			Summary:     it.Title + " — " + who,
 			Description: desc + "\n\n" + loc.T("agenda.ics_footer", map[string]any{"Expo": it.ExpoName.In(lang)}),
 			Location:    place,
-			URL:         base + "/exhibitors/" + it.ExhibitorSlug,
+			URL:         urls.Absolute(base, urls.Exhibitor(it.ExhibitorSlug)),
 		})
 	}
 	var buf bytes.Buffer
@@ -186,4 +205,29 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 	h.Set("Content-Disposition", `inline; filename="`+file+`.ics"`)
 	h.Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(buf.Bytes())
+}
+
+// viewerZone loads a ?tz= zone name. "Local" is the server's own zone, which
+// means nothing to a visitor.
+func viewerZone(tz string) (*time.Location, bool) {
+	if len(tz) >= 64 || tz == "Local" {
+		return nil, false
+	}
+	z, err := time.LoadLocation(tz)
+	return z, err == nil
+}
+
+// currentExpo picks, among an exhibitor's approved participations (soonest
+// first), the expo it takes part in next, or the last one when all are past.
+func currentExpo(parts []expodesk.ExhibitorParticipation, now time.Time) (expodesk.Expo, bool) {
+	if len(parts) == 0 {
+		return expodesk.Expo{}, false
+	}
+	for _, p := range parts {
+		end := p.Expo.LastDay.AddDate(0, 0, 1)
+		if now.Before(time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, p.Expo.Location())) {
+			return p.Expo, true
+		}
+	}
+	return parts[len(parts)-1].Expo, true
 }

@@ -46,6 +46,30 @@ func TestBrowser(t *testing.T) {
 	t.Run("Keyboard", func(t *testing.T) { testBrowserKeyboard(t, b) })
 	t.Run("PhoneWidth", func(t *testing.T) { testBrowserPhoneWidth(t, b) })
 	t.Run("SignInPages", func(t *testing.T) { testBrowserSignInPages(t, b) })
+	t.Run("AgendaOwnZone", func(t *testing.T) { testBrowserAgendaOwnZone(t, b) })
+}
+
+// testBrowserAgendaOwnZone: the agenda offers the browser's own zone, but
+// reads it only when the visitor reaches for the list. Reading it at load
+// (Intl.DateTimeFormat's first use) was 1.7 s of Lighthouse's blocking time.
+func testBrowserAgendaOwnZone(t *testing.T, b *browser) {
+	tb := b.newTab(t, chromedp.WithNewBrowserContext())
+	const zone = "Pacific/Chatham" // not among the zones the page lists
+	if _, err := chromedp.Call(tb.ctx, emulation.SetTimezoneOverride,
+		emulation.SetTimezoneOverrideParams{TimezoneID: zone}); err != nil {
+		t.Fatalf("set the browser's zone: %v", err)
+	}
+	tb.load("open the agenda", chromedp.Navigate(b.base+"/expos/iotswc-test/agenda?lang=en"))
+	has := fmt.Sprintf(`[...document.querySelectorAll("#tz option")].some(o => o.value === %q)`, zone)
+	tb.do("let the page settle", chromedp.Sleep(300*time.Millisecond))
+	if run(tb, "look for the browser's zone", chromedp.Evaluate[bool](has)) {
+		t.Error("the browser's zone was read at load; want it read when the zone list is used")
+	}
+	tb.do("focus the zone list", chromedp.Focus(chromedp.ID("tz")))
+	second := run(tb, "read the second option", chromedp.Evaluate[string](`document.querySelectorAll("#tz option")[1].value`))
+	if second != zone {
+		t.Errorf("second option after focusing the list = %q, want the browser's zone %q", second, zone)
+	}
 }
 
 // testBrowserVisitorFlow browses home → expo → pavilion → exhibitor by

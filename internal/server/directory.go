@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -23,8 +24,8 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := web.Lang(ctx)
 	loc := web.RequestFrom(ctx).Loc
-	v := web.DirectoryView{Expo: expo, Path: "/expos/" + expo.Slug + "/exhibitors"}
-	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: "/"}, {Label: expo.Name.In(lang), Href: "/expos/" + expo.Slug}}
+	v := web.DirectoryView{Expo: expo, Path: urls.ExpoDirectory(expo.Slug)}
+	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: urls.Home()}, {Label: expo.Name.In(lang), Href: urls.Expo(expo.Slug)}}
 	title := loc.T("directory.title") + " · " + expo.Name.In(lang)
 	if slug := chi.URLParam(r, "pavilion"); slug != "" {
 		pv, err := s.store.PavilionGet(ctx, expo.ID, slug)
@@ -33,7 +34,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Pavilion = &pv
-		v.Path = "/expos/" + expo.Slug + "/pavilions/" + pv.Slug
+		v.Path = urls.Pavilion(expo.Slug, pv.Slug)
 		crumbs = append(crumbs, web.Crumb{Label: pv.Name.In(lang)})
 		title = pv.Name.In(lang) + " · " + expo.Name.In(lang)
 	} else {
@@ -59,7 +60,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Add("Vary", "HX-Request")
+	addVary(w.Header(), "HX-Request")
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
 		s.render(w, r, http.StatusOK, web.DirectoryResults(v))
 		return

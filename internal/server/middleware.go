@@ -14,8 +14,10 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
+	"github.com/klauspost/compress/gzhttp"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/i18n"
 	"expodesk/web"
 )
 
@@ -29,13 +31,16 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		// Middleware and handlers each add what their answer varies on
+		// (language, htmx, compression); clients and caches get one header.
+		mergeVary(w.Header())
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
@@ -84,6 +89,44 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
+// addVary adds request headers the response depends on to its Vary header,
+// keeping one header line.
+func addVary(h http.Header, names ...string) {
+	h["Vary"] = append(h["Vary"], names...)
+	mergeVary(h)
+}
+
+// mergeVary folds every Vary line into one, each name once.
+func mergeVary(h http.Header) {
+	lines := h["Vary"]
+	if len(lines) == 0 {
+		return
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, line := range lines {
+		for _, n := range strings.Split(line, ",") {
+			n = strings.TrimSpace(n)
+			if k := strings.ToLower(n); n != "" && !seen[k] {
+				seen[k] = true
+				names = append(names, n)
+			}
+		}
+	}
+	h["Vary"] = []string{strings.Join(names, ", ")}
+}
+
+// compress gzip- or zstd-encodes responses for clients that accept it:
+// pages, feeds and static files alike (images already compressed are left
+// alone). Cached pages are stored compressed and bypass it (see cached).
+func compress() func(http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return func(next http.Handler) http.Handler { return wrap(next) }
+}
+
 // securityHeaders sets the headers every response carries, including a
 // Content-Security-Policy whose script nonce is new for each request.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
@@ -118,7 +161,7 @@ func (s *Server) locale(next http.Handler) http.Handler {
 			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/",
 				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
 		}
-		w.Header().Add("Vary", "Accept-Language, Cookie")
+		addVary(w.Header(), "Accept-Language", "Cookie")
 		next.ServeHTTP(w, r.WithContext(s.withLang(r, lang)))
 	})
 }
@@ -126,11 +169,11 @@ func (s *Server) locale(next http.Handler) http.Handler {
 // requestLang is the language a request asks for: ?lang= (reported, so that
 // it can be remembered), then the cookie, then Accept-Language.
 func (s *Server) requestLang(r *http.Request) (lang expodesk.Lang, fromQuery bool) {
-	if l, ok := expodesk.ParseLang(r.URL.Query().Get("lang")); ok {
+	if l, ok := i18n.ParseLang(r.URL.Query().Get("lang")); ok {
 		return l, true
 	}
 	if c, err := r.Cookie(langCookie); err == nil {
-		if l, ok := expodesk.ParseLang(c.Value); ok {
+		if l, ok := i18n.ParseLang(c.Value); ok {
 			return l, false
 		}
 	}
@@ -145,6 +188,7 @@ func (s *Server) withLang(r *http.Request, lang expodesk.Lang) context.Context {
 		URL:       r.URL,
 		Principal: principal(r),
 		RequestID: RequestID(r.Context()),
+		BaseURL:   s.cfg.BaseURL,
 	})
 }
 

@@ -6,11 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 
 	"expodesk/internal/postgres"
 	"expodesk/web"
@@ -23,6 +26,7 @@ import (
 // could otherwise read, give or take the notification's few milliseconds.
 // While the listener is down the cache is bypassed.
 type PageCache struct {
+	zstd      *zstd.Encoder // safe for concurrent EncodeAll
 	gen       atomic.Uint64
 	listening atomic.Bool
 	bytes     atomic.Int64 // total size of the cached bodies
@@ -38,10 +42,17 @@ type cachedPage struct {
 	cacheCtl    string
 	vary        []string
 	body        []byte
+	// gzip and zstd are body compressed once when stored, so that a hit
+	// costs no compression; nil for a page holding the placeholder nonce,
+	// which must be swapped in the clear (and is compressed on the way out).
+	gzip, zstd []byte
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
 }
+
+// size is what a page costs the cache's byte budget.
+func (p cachedPage) size() int64 { return int64(len(p.body) + len(p.gzip) + len(p.zstd)) }
 
 // Sizes: a directory page is ~16 KB; the cache holds at most 64 MB of pages.
 // The TTL is only a safety net; notifications are what keep pages fresh.
@@ -60,9 +71,13 @@ var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "pa
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	c := &PageCache{facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL)}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		panic(err) // only for invalid options
+	}
+	c := &PageCache{zstd: enc, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL)}
 	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
-		c.bytes.Add(-int64(len(p.body)))
+		c.bytes.Add(-p.size())
 	}, pageCacheTTL)
 	return c
 }
@@ -124,6 +139,15 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			hdr.Set("Cache-Control", p.cacheCtl)
 			hdr["Vary"] = p.vary
 			hdr.Set("X-Cache", "hit")
+			if enc, body := p.encoded(r.Header.Get("Accept-Encoding")); enc != "" {
+				// Already compressed: the compression middleware lets a
+				// response with a Content-Encoding through as it is.
+				hdr.Set("Content-Encoding", enc)
+				hdr.Set("Content-Length", strconv.Itoa(len(body)))
+				w.WriteHeader(p.status)
+				_, _ = w.Write(body)
+				return
+			}
 			w.WriteHeader(p.status)
 			if p.hasNonce {
 				_, _ = w.Write(bytes.ReplaceAll(p.body, []byte(cacheNonce), []byte(templ.GetNonce(r.Context()))))
@@ -140,15 +164,70 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
 		// Two misses for one page may race here; the second is not stored
 		// (replacing an entry would not take the first one's bytes off).
-		if rec.status == http.StatusOK && len(rec.body) <= pageCacheMaxBody && c.gen.Load() == gen &&
-			c.bytes.Load()+int64(len(rec.body)) <= pageCacheBytes && !c.pages.Contains(key) {
-			c.bytes.Add(int64(len(rec.body)))
-			hdr := w.Header()
-			c.pages.Add(key, cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-				cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
-				hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))})
+		if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.gen.Load() != gen || c.pages.Contains(key) {
+			return
+		}
+		hdr := w.Header()
+		p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
+			cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
+			hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
+		if !p.hasNonce {
+			p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
+		}
+		if c.bytes.Load()+p.size() <= pageCacheBytes {
+			c.bytes.Add(p.size())
+			c.pages.Add(key, p)
 		}
 	}
+}
+
+// encoded returns the stored compressed body the client accepts, chosen as
+// the compression middleware chooses (zstd over gzip at equal quality), or
+// "" when the identity body must be sent.
+func (p cachedPage) encoded(acceptEncoding string) (string, []byte) {
+	if p.gzip == nil || acceptEncoding == "" {
+		return "", nil
+	}
+	gz, zs := codingQuality(acceptEncoding, "gzip"), codingQuality(acceptEncoding, "zstd")
+	switch {
+	case zs > 0 && zs >= gz:
+		return "zstd", p.zstd
+	case gz > 0:
+		return "gzip", p.gzip
+	}
+	return "", nil
+}
+
+// codingQuality is the q-value Accept-Encoding gives a coding (0 when absent).
+func codingQuality(header, coding string) float64 {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
+					q = f
+				} else {
+					q = 0
+				}
+			}
+		}
+		return q
+	}
+	return 0
+}
+
+// gzipBytes compresses b at the best level: it is done once per page and
+// generation, and every hit after sends fewer bytes.
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 // pageKey names a visitor's page: language, whether htmx asked for the

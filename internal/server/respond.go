@@ -5,9 +5,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
@@ -120,12 +124,69 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
-// notFound is the router's answer for unknown URLs.
+// notFound is the router's answer for unknown URLs. A known URL with a
+// trailing slash (/expos/iotswc-2027/) is sent to the URL without it.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if to, ok := s.withoutSlash(r); ok {
+		status := http.StatusPermanentRedirect // keeps the method and body
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			status = http.StatusMovedPermanently
+		}
+		http.Redirect(w, r, to, status)
+		return
+	}
 	s.renderError(w, r, expodesk.ErrNotFound)
 }
 
-// methodNotAllowed answers a known URL called with the wrong method.
+// withoutSlash returns r's URL without its trailing slashes when the router
+// serves that path. The target is always a path on this site: leading
+// slashes and backslashes collapse to one slash, so //evil.example/ cannot
+// become a redirect to another host.
+func (s *Server) withoutSlash(r *http.Request) (string, bool) {
+	p := r.URL.EscapedPath()
+	if len(p) < 2 || !strings.HasSuffix(p, "/") {
+		return "", false
+	}
+	p = "/" + strings.TrimLeft(strings.TrimRight(p, "/"), "/\\")
+	if p == "/" {
+		return "", false
+	}
+	path, err := url.PathUnescape(p)
+	if err != nil {
+		return "", false
+	}
+	// Only a page's own path: under a wildcard (/static/*) the path without
+	// its slash is no more there than with it.
+	rc := chi.NewRouteContext()
+	if !s.router.(chi.Routes).Match(rc, r.Method, path) || strings.HasSuffix(rc.RoutePattern(), "*") {
+		return "", false
+	}
+	if r.URL.RawQuery != "" {
+		p += "?" + r.URL.RawQuery
+	}
+	return p, true
+}
+
+// routeMethods are the methods a route may serve, in the order Allow lists them.
+var routeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// methodNotAllowed answers a known URL called with the wrong method, with
+// the methods it does serve in Allow (RFC 9110, 15.5.6).
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	routes := s.router.(chi.Routes)
+	path := r.URL.Path
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePath != "" {
+		path = rc.RoutePath
+	}
+	var allow []string
+	for _, m := range routeMethods {
+		// HEAD is answered wherever GET is (middleware.GetHead).
+		if routes.Match(chi.NewRouteContext(), m, path) || (m == http.MethodHead && slices.Contains(allow, http.MethodGet)) {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+	}
 	s.renderError(w, r, &expodesk.Error{Code: eMethod, Message: "error.method"})
 }

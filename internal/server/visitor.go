@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -64,7 +65,7 @@ func (s *Server) expoShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.ExpoPage(web.Page{
 		Title:       expo.Name.In(lang),
 		Description: loc.T("expo.description", map[string]any{"Name": expo.Name.In(lang), "City": expo.City.In(lang)}),
-		Crumbs:      []web.Crumb{{Label: loc.T("nav.expos"), Href: "/"}, {Label: expo.Name.In(lang)}},
+		Crumbs:      []web.Crumb{{Label: loc.T("nav.expos"), Href: urls.Home()}, {Label: expo.Name.In(lang)}},
 	}, v))
 }
 
@@ -92,12 +93,12 @@ func (s *Server) exhibitorShow(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := web.Lang(ctx)
 	loc := web.RequestFrom(ctx).Loc
-	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: "/"}}
+	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: urls.Home()}}
 	if len(v.Participations) > 0 {
 		p := v.Participations[0]
-		crumbs = append(crumbs, web.Crumb{Label: p.Expo.Name.In(lang), Href: "/expos/" + p.Expo.Slug})
+		crumbs = append(crumbs, web.Crumb{Label: p.Expo.Name.In(lang), Href: urls.Expo(p.Expo.Slug)})
 		if p.Pavilion != nil {
-			crumbs = append(crumbs, web.Crumb{Label: p.Pavilion.Name.In(lang), Href: "/expos/" + p.Expo.Slug + "/pavilions/" + p.Pavilion.Slug})
+			crumbs = append(crumbs, web.Crumb{Label: p.Pavilion.Name.In(lang), Href: urls.Pavilion(p.Expo.Slug, p.Pavilion.Slug)})
 		}
 	}
 	crumbs = append(crumbs, web.Crumb{Label: e.DisplayName(lang)})
@@ -109,7 +110,7 @@ func (s *Server) exhibitorShow(w http.ResponseWriter, r *http.Request) {
 		Title:       e.DisplayName(lang),
 		Description: desc,
 		Crumbs:      crumbs,
-		AltICS:      "/exhibitors/" + e.Slug + "/agenda.ics",
+		AltICS:      urls.InLang(urls.ExhibitorAgendaICS(e.Slug), string(lang)),
 	}, v))
 }
 

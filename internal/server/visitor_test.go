@@ -142,7 +142,18 @@ func TestVisitorLanguage(t *testing.T) {
 		{"QuerySetsCookie", "es", "", "", expodesk.ES, "es"},
 		{"UnknownQueryIgnored", "xx", "es", "zh-CN", expodesk.ES, ""},
 		{"UnknownQueryFallsToAccept", "xx", "", "zh-CN", expodesk.ZH, ""},
-		{"UpperCaseQueryIgnored", "ZH", "", "", expodesk.EN, ""},
+		// Tags as BCP 47 writes them, the pages' own hreflang (zh-Hans) first.
+		{"UpperCaseQuery", "ZH", "", "", expodesk.ZH, "zh"},
+		{"QueryHreflangTag", "zh-Hans", "", "", expodesk.ZH, "zh"},
+		{"QueryLowerCaseScript", "zh-hans", "", "en", expodesk.ZH, "zh"},
+		{"QueryChinaTag", "zh-CN", "", "", expodesk.ZH, "zh"},
+		{"QueryScriptAndRegion", "zh-Hans-CN", "", "", expodesk.ZH, "zh"},
+		{"QueryUnderscore", "zh_CN", "", "", expodesk.ZH, "zh"},
+		{"QuerySpainTag", "es-ES", "", "", expodesk.ES, "es"},
+		{"QueryBritishTag", "en-GB", "es", "", expodesk.EN, "en"},
+		{"CookieTag", "", "zh-Hans", "es", expodesk.ZH, ""},
+		{"QueryUnsupportedTag", "fr-FR", "", "es", expodesk.ES, ""},
+		{"QueryNearMiss", "zhx", "", "es", expodesk.ES, ""},
 		{"InvalidUTF8Query", "%ff", "", "es", expodesk.ES, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -523,7 +534,7 @@ func TestVisitorAgendaTimes(t *testing.T) {
 		if !strings.Contains(body, "Europe/Madrid") || d.Find(".alt-time").Length() != 0 {
 			t.Error("the expo's zone is not named, or a viewer zone is shown unasked")
 		}
-		if d.Find(`a[href="/expos/iotswc-test/agenda.ics"]`).Length() == 0 {
+		if d.Find(`a[href="/expos/iotswc-test/agenda.ics?lang=en"]`).Length() == 0 {
 			t.Error("no link to the calendar feed")
 		}
 	})
@@ -617,10 +628,16 @@ func TestVisitorHeaders(t *testing.T) {
 	t.Run("NoThirdPartyHosts", func(t *testing.T) {
 		_, body := e.get("/exhibitors/nube-catalana")
 		d := doc(t, body)
-		d.Find("script[src], link[href], img[src]").Each(func(_ int, s *goquery.Selection) {
+		d.Find("script[src], link[href]:not([rel=alternate]), img[src]").Each(func(_ int, s *goquery.Selection) {
 			ref := s.AttrOr("src", s.AttrOr("href", ""))
 			if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
 				t.Errorf("loads %q from elsewhere", ref)
+			}
+		})
+		// Alternate-language links are absolute (as search engines want), on the site's own origin.
+		d.Find("link[rel=alternate][hreflang]").Each(func(_ int, s *goquery.Selection) {
+			if ref := s.AttrOr("href", ""); !strings.HasPrefix(ref, e.cfg.BaseURL+"/") {
+				t.Errorf("alternate link %q is not on %s", ref, e.cfg.BaseURL)
 			}
 		})
 		// The company's own website is a link, never a loaded resource, and leaks no referrer.
@@ -693,11 +710,14 @@ func TestVisitorMethodsAndOperations(t *testing.T) {
 func TestVisitorStatic(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	e.seed()
 	_, home := e.get("/")
 	d := doc(t, home)
 	css := d.Find(`link[rel="stylesheet"]`).AttrOr("href", "")
 	htmx := ""
-	d.Find("script[src]").Each(func(_ int, s *goquery.Selection) {
+	// htmx is loaded by the pages that use it: the directory.
+	_, directory := e.get("/expos/iotswc-test/exhibitors")
+	doc(t, directory).Find("script[src]").Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(s.AttrOr("src", ""), "htmx") {
 			htmx = s.AttrOr("src", "")
 		}

@@ -7,6 +7,7 @@ package urls
 import (
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
@@ -150,6 +151,16 @@ func Static(name, version string) string {
 		p += "?v=" + version
 	}
 	return p
+}
+
+// InLang returns path with ?lang= set, for links whose answer must come in
+// a language though no cookie goes with them: a calendar app fetching a feed.
+func InLang(path, lang string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "lang=" + url.QueryEscape(lang)
 }
 
 // Absolute joins the public origin (BASE_URL, no trailing slash) and a path,

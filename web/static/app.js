@@ -2,11 +2,15 @@
 (function () {
   "use strict";
   // On an agenda, offer the visitor's own time zone (from the browser) first.
-  document.addEventListener("DOMContentLoaded", function () {
-    var select = document.querySelector("select[data-detect-zone]");
-    if (!select || !window.Intl) return;
+  // Reading it is not free: the first Intl.DateTimeFormat of a page makes
+  // ICU build its date formatter, 200 ms of main thread on a desktop and
+  // well over a second on a slow phone, which Lighthouse counted as the
+  // agenda's blocking time. So it is read when the visitor reaches for the
+  // list (pointer down or focus come before the list opens), not at load.
+  function offerOwnZone(select) {
+    if (select.value) return;
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!zone || select.value) return;
+    if (!zone) return;
     for (var i = 0; i < select.options.length; i++) {
       if (select.options[i].value === zone) return;
     }
@@ -14,7 +18,17 @@
     opt.value = zone;
     opt.textContent = zone;
     select.insertBefore(opt, select.options[1] || null);
-  });
+  }
+  var select = document.querySelector("select[data-detect-zone]");
+  if (select && window.Intl) {
+    var once = function () {
+      select.removeEventListener("pointerdown", once);
+      select.removeEventListener("focus", once);
+      offerOwnZone(select);
+    };
+    select.addEventListener("pointerdown", once);
+    select.addEventListener("focus", once);
+  }
 
   // After a search as you type, tell screen readers how many exhibitors
   // were found (see #results-status in directory.templ).
