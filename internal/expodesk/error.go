@@ -93,6 +93,9 @@ var (
 	ErrTOTPRequired = Errorf(EFORBIDDEN, "account.totp_required_organizer")
 	// ErrWrongPassword: the current password typed to confirm a change is wrong.
 	ErrWrongPassword = &Error{Code: EINVALID, Message: "account.wrong_password", Field: "current_password"}
+	// ErrPasswordChangedMeanwhile: the password changed between checking the
+	// current one and writing the new one (another session changed it).
+	ErrPasswordChangedMeanwhile = Errorf(ECONFLICT, "account.password_changed_meanwhile")
 	// ErrWrongCode: a TOTP code that does not match (or was used before).
 	ErrWrongCode = &Error{Code: EINVALID, Message: "auth.totp_wrong_code", Field: "code"}
 )

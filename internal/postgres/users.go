@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"expodesk/internal/expodesk"
 )
@@ -69,6 +70,21 @@ func (s *Store) UserSetPassword(ctx context.Context, id int64, hash string) (exp
 		`UPDATE app_user u SET password_hash = $2, password_changed_at = $3,
 			session_version = session_version + 1, updated_at = $3
 		WHERE u.id = $1 RETURNING `+userColumns, id, hash, s.now())
+}
+
+// UserChangePassword is UserSetPassword for a change confirmed with the
+// current password: it writes only while the hash is still the one that
+// password was checked against, so that of two changes at the same moment
+// the second is refused (ErrPasswordChangedMeanwhile), not silently last.
+func (s *Store) UserChangePassword(ctx context.Context, id int64, checkedHash, hash string) (expodesk.User, error) {
+	u, err := one[expodesk.User](ctx, s.db, "change password",
+		`UPDATE app_user u SET password_hash = $3, password_changed_at = $4,
+			session_version = session_version + 1, updated_at = $4
+		WHERE u.id = $1 AND u.password_hash = $2 RETURNING `+userColumns, id, checkedHash, hash, s.now())
+	if errors.Is(err, expodesk.ErrNotFound) {
+		return u, expodesk.ErrPasswordChangedMeanwhile
+	}
+	return u, err
 }
 
 // UserUpgradeHash replaces a hash made with weaker parameters after a

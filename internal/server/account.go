@@ -59,29 +59,37 @@ func (s *Server) accountProfile(w http.ResponseWriter, r *http.Request) {
 		_, err = s.svc.UpdateProfile(r.Context(), s.caller(r), name, lang)
 	}
 	s.finish(w, r, submission{f: f, err: err, flash: flashSaved,
-		done: urls.Account() + "?" + url.Values{"lang": {string(lang)}}.Encode(),
+		done: urls.InLang(urls.Account(), string(lang)),
 		page: s.accountPage(r, func(v *web.AccountView, fs web.FormState) { v.Profile = fs })})
 }
 
-// confirmingPassword counts a password typed to confirm a change against the
-// account's sign-in limit before the service checks it: it is a password
-// guess like any other. The counter starts again once it was right.
+// confirmingPassword counts a password typed to confirm a change against
+// the account's confirmation limit before the service checks it: it is a
+// password guess like any other. The counter starts again once it was right.
 func (s *Server) confirmingPassword(r *http.Request, f *form, op func(current string) error) error {
 	u := currentUser(r)
 	current := f.secret("current_password")
 	if current == "" {
 		delete(f.Problems, "current_password")
 	}
-	if err := s.hit(r.Context(), signInAccountLimit(u.Email)); err != nil {
+	if err := s.hit(r.Context(), confirmLimit(u.ID)); err != nil {
 		return err
 	}
 	err := op(current)
-	if e := expodesk.ErrorOf(err); err == nil || (e != nil && e.Problems["current_password"].Key == "") {
-		if rerr := s.store.RateReset(r.Context(), signInAccountLimit(u.Email).key); rerr != nil {
-			s.log.WarnContext(r.Context(), "reset sign-in counter", "err", rerr)
-		}
-	}
+	s.resetConfirmLimit(r, err)
 	return err
+}
+
+// resetConfirmLimit clears the confirmation counter when the operation's
+// error (nil or not) says nothing against the current password.
+func (s *Server) resetConfirmLimit(r *http.Request, err error) {
+	e := expodesk.ErrorOf(err)
+	if err != nil && (e == nil || e.Problems["current_password"].Key != "" || e.Field == "current_password") {
+		return
+	}
+	if rerr := s.store.RateReset(r.Context(), confirmLimit(currentUser(r).ID).key); rerr != nil {
+		s.log.WarnContext(r.Context(), "reset confirmation counter", "err", rerr)
+	}
 }
 
 // accountPassword changes one's password: every other session of the user

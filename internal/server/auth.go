@@ -104,6 +104,9 @@ func (s *Server) afterPassword(w http.ResponseWriter, r *http.Request, user expo
 		s.sessions.Remove(ctx, k)
 	}
 	s.sessions.Put(ctx, sessPendingAt, s.now().Unix())
+	// A password reset or a disabled account while the second step waits
+	// moves the version on, and the wait is over.
+	s.sessions.Put(ctx, sessVersion, user.SessionVersion)
 	if next != "" {
 		s.sessions.Put(ctx, "next", next)
 	}
@@ -147,7 +150,7 @@ func (s *Server) pendingUser(ctx context.Context, key string) (expodesk.User, bo
 		return expodesk.User{}, false
 	}
 	u, err := s.store.UserGet(ctx, id)
-	if err != nil || u.DisabledAt != nil {
+	if err != nil || u.DisabledAt != nil || u.SessionVersion != s.sessions.GetInt(ctx, sessVersion) {
 		return expodesk.User{}, false
 	}
 	return u, true
@@ -255,7 +258,10 @@ func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, status 
 	v.QRDataURL = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	v.Required = principal(r) == nil && user.Role == expodesk.RoleOrganizer
 	v.ConfirmPassword = principal(r) != nil
-	v.Action = r.URL.Path
+	v.Action = urls.SignInTOTPSetup()
+	if principal(r) != nil {
+		v.Action = urls.AccountTOTP()
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, web.TOTPSetupPage(web.Page{Title: web.T(r.Context(), "auth.totp_setup_title")}, v))
 }
@@ -297,13 +303,16 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 		// From a signed-in session the password confirms it, counted as a guess.
 		enrol.CurrentPassword = f.secret("current_password")
 		delete(f.Problems, "current_password")
-		if err := s.hit(ctx, signInAccountLimit(user.Email)); err != nil {
+		if err := s.hit(ctx, confirmLimit(user.ID)); err != nil {
 			s.renderThrottled(w, r, err)
 			return
 		}
 	}
 	delete(f.Problems, "code")
 	plain, fresh, err := s.svc.EnableTOTP(ctx, s.caller(r), user, enrol)
+	if signedIn {
+		s.resetConfirmLimit(r, err)
+	}
 	if errors.Is(err, expodesk.ErrTOTPAlreadyOn) {
 		http.Redirect(w, r, urls.Account(), http.StatusSeeOther)
 		return
@@ -314,7 +323,7 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if _, wrongCode := f.Problems["code"]; wrongCode {
-			if err := s.hit(ctx, totpLimit(user.ID)); err != nil {
+			if err := s.hit(ctx, totpEnrolLimit(user.ID)); err != nil {
 				s.renderThrottled(w, r, err)
 				return
 			}
@@ -322,11 +331,6 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 		s.renderTOTPSetup(w, r, http.StatusUnprocessableEntity, user, secret, s.sessions.GetString(ctx, sessEnrolURL),
 			web.TOTPSetupView{Form: web.FormState{Values: f.Values, Problems: f.Problems}})
 		return
-	}
-	if signedIn {
-		if err := s.store.RateReset(ctx, signInAccountLimit(user.Email).key); err != nil {
-			s.log.WarnContext(ctx, "reset sign-in counter", "err", err)
-		}
 	}
 	s.sessions.Remove(ctx, sessEnrolSecret)
 	s.sessions.Remove(ctx, sessEnrolURL)

@@ -327,18 +327,21 @@ func (f *form) err() error { return f.Problems.Err() }
 
 // absorb takes the field-level part of an operation's error into the form:
 // the problems of an EINVALID error, or an error about one field (an email
-// already taken). It reports whether the form now has problems to show;
-// any other error is left for the error page.
+// already taken). It reports whether err was of that kind; any other error
+// is left for the error page, whatever the form's own problems.
 func (f *form) absorb(err error) bool {
 	e := expodesk.ErrorOf(err)
 	switch {
 	case e == nil:
+		return false
 	case e.Field != "":
 		f.Problems.Add(e.Field, e.Message, e.Data)
+		return true
 	case e.Code == expodesk.EINVALID && len(e.Problems) > 0:
 		for field, m := range e.Problems {
 			f.Problems.Add(field, m.Key, m.Data)
 		}
+		return true
 	}
-	return len(f.Problems) > 0
+	return false
 }

@@ -15,6 +15,7 @@ func (s *Server) invitationForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	vals := map[string][]string{"family_name": {u.FamilyName}, "given_name": {u.GivenName}, "lang": {string(u.Lang)}}
 	s.render(w, r, http.StatusOK, s.invitationPage(r, web.InvitationView{Token: tok, User: u, Form: web.FormState{Values: vals}}))
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -11,6 +12,11 @@ import (
 	"expodesk/internal/urls"
 	"expodesk/web"
 )
+
+// forgotAnswerDelay is how long after the request a forgotten-password
+// answer goes out, whether the address has an account or not: well above
+// what the work for a known address takes.
+const forgotAnswerDelay = 300 * time.Millisecond
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 	s.renderForgot(w, r, http.StatusOK, web.ForgotView{})
@@ -39,12 +45,21 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 		s.renderThrottled(w, r, err)
 		return
 	}
-	// Past the per-account limit the answer is still "sent": saying otherwise would tell.
+	// Past the per-account limit the answer is still "sent": saying otherwise
+	// would tell. So would the time a known address takes (a token, a mail,
+	// an audit entry) against an unknown one (one lookup): every answer
+	// waits until the same moment after the request came in.
+	answerAt := time.Now().Add(forgotAnswerDelay)
 	if s.hit(ctx, resetAccountLimit(email)) == nil {
 		if err := s.svc.RequestPasswordReset(ctx, s.caller(r), email); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
+	}
+	select {
+	case <-time.After(time.Until(answerAt)):
+	case <-ctx.Done():
+		return
 	}
 	s.renderForgot(w, r, http.StatusOK, web.ForgotView{Sent: true})
 }

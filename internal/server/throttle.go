@@ -35,6 +35,19 @@ func signInAccountLimit(email string) limit {
 func signInDeviceLimit(nonce string) limit {
 	return limit{"signin:device:" + nonce, 10, 15 * time.Minute}
 }
+// confirmLimit counts the passwords a signed-in person types to confirm a
+// change: per account, apart from sign-in, so that strangers' sign-in
+// guesses never stop the owner and the owner's success never clears theirs.
+func confirmLimit(userID int64) limit {
+	return limit{"confirm:user:" + strconv.FormatInt(userID, 10), 10, 15 * time.Minute}
+}
+
+// totpEnrolLimit counts wrong codes while enrolling a second factor, apart
+// from the sign-in step's.
+func totpEnrolLimit(userID int64) limit {
+	return limit{"totp_enrol:user:" + strconv.FormatInt(userID, 10), 10, 15 * time.Minute}
+}
+
 func totpLimit(userID int64) limit {
 	return limit{"totp:user:" + strconv.FormatInt(userID, 10), 6, 15 * time.Minute}
 }

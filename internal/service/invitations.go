@@ -120,7 +120,7 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 		existing, err := t.UserGetByEmail(ctx, u.Email)
 		switch {
 		case err == nil && !expodesk.CanManageExpos(p):
-			return s.tellExisting(ctx, t, existing, content, sc)
+			return s.tellExisting(ctx, t, existing, content)
 		case err == nil:
 			return expodesk.ErrEmailTaken
 		case !errors.Is(err, expodesk.ErrNotFound):
@@ -148,13 +148,16 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 
 // tellExisting mails the holder of an existing account that someone tried
 // to invite them, and records the attempt.
-func (s *Service) tellExisting(ctx context.Context, t *tx, existing expodesk.User, inv mail.Invitation, sc scope) error {
+func (s *Service) tellExisting(ctx context.Context, t *tx, existing expodesk.User, inv mail.Invitation) error {
 	notice := mail.AccountExists{Inviter: inv.Inviter, Company: inv.Company,
 		SignInLink: s.link(urls.SignIn("")), ResetLink: s.link(urls.PasswordForgot())}
 	if err := t.mail(ctx, existing.Email, existing.Lang, notice, scope{}); err != nil {
 		return err
 	}
-	return t.audit(ctx, expodesk.ActionUserInviteExisting, "user", existing.ID, sc, nil, nil)
+	// Unscoped: a coordinator's or a company's audit page must not show it
+	// either, or the answer alike would be for nothing. Expo-wide
+	// organizers see it.
+	return t.audit(ctx, expodesk.ActionUserInviteExisting, "user", existing.ID, scope{}, nil, nil)
 }
 
 // companyInPavilion reports whether the company is in the care of p as a

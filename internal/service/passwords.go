@@ -83,7 +83,7 @@ func (s *Service) ChangePassword(ctx context.Context, c Caller, current string, 
 	}
 	var changed expodesk.User
 	err = s.write(ctx, c, func(t *tx) error {
-		if changed, err = t.UserSetPassword(ctx, u.ID, hash); err != nil {
+		if changed, err = t.UserChangePassword(ctx, u.ID, u.PasswordHash, hash); err != nil {
 			return err
 		}
 		if err := t.audit(ctx, expodesk.ActionUserChangePassword, "user", u.ID, userScope(u), nil, nil); err != nil {

@@ -70,52 +70,66 @@ type SecondFactor struct {
 // expodesk.TOTPMaxFailures the app's codes stop working and the owner is
 // told by mail, until a recovery code unlocks them.
 func (s *Service) CheckSecondFactor(ctx context.Context, c Caller, user expodesk.User, f SecondFactor) error {
-	if f.Recovery {
-		ok, err := s.store.RecoveryCodeUse(ctx, user.ID, totp.HashRecoveryCode(f.Code))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			s.auditUser(ctx, c, user, expodesk.ActionTOTPFailed)
-			return ErrRecoveryFailed
-		}
-		if err := s.store.UserTOTPUnlock(ctx, user.ID); err != nil {
-			return err
-		}
-		s.auditUser(ctx, c, user, expodesk.ActionRecoveryCodeUsed)
-		return nil
-	}
-	if user.TOTPFailures >= expodesk.TOTPMaxFailures {
-		s.auditUser(ctx, c, user, expodesk.ActionTOTPFailed)
-		return ErrTOTPLocked
-	}
-	if step, valid := totp.Validate(user.TOTPSecret, f.Code, s.now(), 0); valid {
-		ok, err := s.store.UserUseTOTPStep(ctx, user.ID, step)
-		if err != nil || ok {
-			return err
-		}
-	}
-	n, err := s.store.UserTOTPFailed(ctx, user.ID)
+	var result error
+	err := s.write(ctx, c, func(t *tx) error {
+		var err error
+		result, err = t.checkSecondFactor(ctx, user, f)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	s.auditUser(ctx, c, user, expodesk.ActionTOTPFailed)
-	if n < expodesk.TOTPMaxFailures {
-		return ErrTOTPFailed
-	}
-	if n == expodesk.TOTPMaxFailures {
-		err := s.write(ctx, c, func(t *tx) error {
-			if err := t.auditAs(ctx, user, expodesk.ActionTOTPLocked, nil); err != nil {
-				return err
-			}
-			return t.mail(ctx, user.Email, user.Lang, mail.TOTPLocked{Failures: n, At: s.now(),
-				ResetLink: s.link(urls.PasswordForgot())}, scope{})
-		})
+	return result
+}
+
+// checkSecondFactor is CheckSecondFactor inside its transaction: it returns
+// the answer for the person (nil when the code passed) and the error that
+// rolls the transaction back. A failure commits its count and audit entry.
+func (t *tx) checkSecondFactor(ctx context.Context, user expodesk.User, f SecondFactor) (answer, err error) {
+	s := t.svc
+	if f.Recovery {
+		ok, err := t.RecoveryCodeUse(ctx, user.ID, totp.HashRecoveryCode(f.Code))
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if !ok {
+			return ErrRecoveryFailed, t.auditAs(ctx, user, expodesk.ActionTOTPFailed, nil)
+		}
+		if err := t.UserTOTPUnlock(ctx, user.ID); err != nil {
+			return nil, err
+		}
+		return nil, t.auditAs(ctx, user, expodesk.ActionRecoveryCodeUsed, nil)
+	}
+	if user.TOTPFailures >= expodesk.TOTPMaxFailures {
+		return ErrTOTPLocked, t.auditAs(ctx, user, expodesk.ActionTOTPFailed, nil)
+	}
+	if step, valid := totp.Validate(user.TOTPSecret, f.Code, s.now(), 0); valid {
+		ok, err := t.UserUseTOTPStep(ctx, user.ID, step)
+		if err != nil || ok {
+			return nil, err
 		}
 	}
-	return ErrTOTPLocked
+	n, err := t.UserTOTPFailed(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.auditAs(ctx, user, expodesk.ActionTOTPFailed, nil); err != nil {
+		return nil, err
+	}
+	if n < expodesk.TOTPMaxFailures {
+		return ErrTOTPFailed, nil
+	}
+	if n == expodesk.TOTPMaxFailures {
+		// The count that locks and the owner's notice commit together.
+		if err := t.auditAs(ctx, user, expodesk.ActionTOTPLocked, nil); err != nil {
+			return nil, err
+		}
+		if err := t.mail(ctx, user.Email, user.Lang, mail.TOTPLocked{Failures: n, At: s.now(),
+			ResetLink: s.link(urls.PasswordForgot())}, scope{}); err != nil {
+			return nil, err
+		}
+	}
+	return ErrTOTPLocked, nil
 }
 
 // RecordSignIn notes a completed sign-in on the account and in the audit log.
