@@ -35,6 +35,7 @@ func signInAccountLimit(email string) limit {
 func signInDeviceLimit(nonce string) limit {
 	return limit{"signin:device:" + nonce, 10, 15 * time.Minute}
 }
+
 // confirmLimit counts the passwords a signed-in person types to confirm a
 // change: per account, apart from sign-in, so that strangers' sign-in
 // guesses never stop the owner and the owner's success never clears theirs.
