@@ -65,7 +65,9 @@ func TestInviteExistingAddress(t *testing.T) {
 			if strings.Contains(m.BodyText, "/invitations/") || strings.Contains(m.BodyText, "/password/reset/") {
 				t.Errorf("the notice holds a link that signs in:\n%s", m.BodyText)
 			}
-			e.lastAudit(t, string(expodesk.ActionUserInviteExisting))
+			if a := e.lastAudit(t, string(expodesk.ActionUserInviteExisting)); a.PavilionID != nil || a.ExhibitorID != nil {
+				t.Errorf("the attempt is audited in a scope (pavilion %v, company %v): a coordinator's or company's log would tell", a.PavilionID, a.ExhibitorID)
+			}
 		})
 	}
 }
@@ -185,4 +187,56 @@ func TestSecurityNotices(t *testing.T) {
 			t.Errorf("%d messages after turning TOTP off, want 1", got-n)
 		}
 	})
+}
+
+// TestConfirmationThrottle: strangers' failed sign-ins for an address do
+// not stop its signed-in owner from confirming a change with the password,
+// and the owner's own wrong confirmations are limited on their own.
+func TestConfirmationThrottle(t *testing.T) {
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	a := w.ExhibitorB
+	owner := e.signedIn(t, a)
+	for i := 0; i < 12; i++ {
+		e.newClient(t).signInStep(a.Email, "a stranger's guess")
+	}
+	if resp, _ := e.newClient(t).signInStep(a.Email, "one more guess"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a stranger's 13th guess: %d, want 429", resp.StatusCode)
+	}
+	resp, body := owner.post("/account/password", url.Values{"current_password": {a.Password}, "password": {newPW}, "password_confirm": {newPW}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the owner changes the password after strangers' guesses: %d, want 303\n%s", resp.StatusCode, excerpt(body))
+	}
+	if resp, _ := e.newClient(t).signInStep(a.Email, "after the owner's change"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the owner's success cleared the strangers' lockout: %d, want 429", resp.StatusCode)
+	}
+	var last int
+	for i := 0; i < 11; i++ {
+		resp, _ := owner.post("/account/password", url.Values{"current_password": {"wrong"}, "password": {newPW + "x"}, "password_confirm": {newPW + "x"}})
+		last = resp.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("the 11th wrong confirmation: %d, want 429", last)
+	}
+}
+
+// TestPendingSecondStepEndsWithReset: someone waiting at the second step
+// with a password is sent back once the owner resets the password.
+func TestPendingSecondStepEndsWithReset(t *testing.T) {
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	a := w.Coordinator
+	thief := e.newClient(t)
+	if resp, _ := thief.signInStep(a.Email, a.Password); resp.Header.Get("Location") != "/signin/totp" {
+		t.Fatalf("sign-in step: %s", resp.Header.Get("Location"))
+	}
+	tok := e.createToken(expodesk.TokenPasswordReset, a.ID, expodesk.ResetTTL)
+	if resp, _ := e.newClient(t).post("/password/reset/"+tok, resetForm()); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d", resp.StatusCode)
+	}
+	resp, _ := thief.post("/signin/totp", url.Values{"code": {e.totpCode(a.ID, a.TOTPSecret)}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
+		t.Errorf("the second step after a reset: %d → %s, want back to /signin", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	thief.wantSignedOut("a second step begun before the reset")
 }

@@ -248,3 +248,19 @@ func TestManageUsers(t *testing.T) {
 		}
 	})
 }
+
+// TestChangePasswordChangedMeanwhile: a change checked against a password
+// that another session has just replaced is refused, not written last.
+func TestChangePasswordChangedMeanwhile(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	stale := w.as(w.exhibitorIn)
+	n := service.NewPassword{Password: "copper kettle evening 42", Confirm: "copper kettle evening 42"}
+	if _, err := w.svc.ChangePassword(ctx, w.as(w.exhibitorIn), "lantern harbour quietly 7", n); err != nil {
+		t.Fatal(err)
+	}
+	other := service.NewPassword{Password: "another river dawn 9", Confirm: "another river dawn 9"}
+	if _, err := w.svc.ChangePassword(ctx, stale, "lantern harbour quietly 7", other); !errors.Is(err, expodesk.ErrPasswordChangedMeanwhile) {
+		t.Errorf("a change checked against the old hash: %v, want ErrPasswordChangedMeanwhile", err)
+	}
+}
