@@ -8,6 +8,8 @@ import (
 type TeamView struct {
 	Company expodesk.Exhibitor
 	Members []UserItem
+	// Invitations are the open ones, whether or not they made an account.
+	Invitations []expodesk.TeamInvitation
 	Invite  FormState
 	Flash   string
 }

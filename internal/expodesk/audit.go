@@ -48,6 +48,7 @@ const (
 	ActionUserChangePassword AuditAction = "user.change_password"
 	ActionUserRecoveryCodes  AuditAction = "user.recovery_codes"
 	ActionUserTOTPDisabled   AuditAction = "user.totp_disabled"
+	ActionInvitationCancel   AuditAction = "user.invitation_cancel"
 )
 
 // AuditFilter selects audit entries.

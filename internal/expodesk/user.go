@@ -179,3 +179,14 @@ type UserRow struct {
 	PavilionName  Text
 	Pending       bool // invited, no password yet
 }
+
+// TeamInvitation is an invitation a company's team sent: to a new account
+// (UserID set) or to an address that already had one (UserID nil).
+type TeamInvitation struct {
+	ID          int64
+	ExhibitorID int64
+	Email       string
+	UserID      *int64
+	InvitedBy   *int64
+	CreatedAt   time.Time
+}

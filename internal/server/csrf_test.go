@@ -137,6 +137,13 @@ func TestCSRF(t *testing.T) {
 		{pattern: "/exhibitor/team/{user}/remove", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/" + itoa(fresh(&w.Sensing.ID).ID) + "/remove", nil
 		}},
+		{pattern: "/exhibitor/team/invitations/{invitation}/cancel", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			inv, err := e.store.TeamInvitationAdd(context.Background(), expodesk.TeamInvitation{ExhibitorID: w.Sensing.ID, Email: "csrf@example.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel", nil
+		}},
 	}
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {

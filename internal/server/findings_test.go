@@ -65,6 +65,30 @@ func TestInviteExistingAddress(t *testing.T) {
 			if strings.Contains(m.BodyText, "/invitations/") || strings.Contains(m.BodyText, "/password/reset/") {
 				t.Errorf("the notice holds a link that signs in:\n%s", m.BodyText)
 			}
+			if tc.name == "Exhibitor" {
+				// The team page lists both invitations alike, and neither as a member.
+				_, page := c.get("/exhibitor")
+				d := doc(t, page)
+				invited := d.Find(`form[action*="/exhibitor/team/invitations/"]`)
+				for _, addr := range []string{fresh.Get("email"), target} {
+					if !strings.Contains(strings.ToLower(invited.Parent().Text()), strings.ToLower(addr)) {
+						t.Errorf("%s is not among the open invitations", addr)
+					}
+				}
+				if d.Find("tbody").Text() != "" && strings.Contains(d.Find("tbody").Text(), fresh.Get("email")) {
+					t.Errorf("the new address is listed as a member")
+				}
+				// Cancelling the new one takes its unused account away.
+				action, _ := invited.Last().Attr("action")
+				if strings.Contains(invited.Last().Parent().Text(), fresh.Get("email")) {
+					if resp, _ := c.post(action, nil); resp.StatusCode != http.StatusSeeOther {
+						t.Errorf("cancel: %d", resp.StatusCode)
+					}
+					if n := e.count(`SELECT count(*) FROM app_user WHERE lower(email) = lower($1)`, fresh.Get("email")); n != 0 {
+						t.Errorf("the cancelled invitation's account is still there")
+					}
+				}
+			}
 			if a := e.lastAudit(t, string(expodesk.ActionUserInviteExisting)); a.PavilionID != nil || a.ExhibitorID != nil {
 				t.Errorf("the attempt is audited in a scope (pavilion %v, company %v): a coordinator's or company's log would tell", a.PavilionID, a.ExhibitorID)
 			}

@@ -14,15 +14,16 @@ type flashKey string
 
 // The one-time messages.
 const (
-	flashSaved           flashKey = "account.saved"
-	flashPasswordChanged flashKey = "account.password_changed"
-	flashTOTPDisabled    flashKey = "account.totp_disabled"
-	flashSignedOut       flashKey = "auth.signed_out"
-	flashInvited         flashKey = "users.invited"
-	flashUserEnabled     flashKey = "user.enabled"
-	flashUserDisabled    flashKey = "user.disabled"
-	flashPasswordReset   flashKey = "auth.password_reset_done"
-	flashTeamRemoved     flashKey = "team.removed"
+	flashSaved               flashKey = "account.saved"
+	flashPasswordChanged     flashKey = "account.password_changed"
+	flashTOTPDisabled        flashKey = "account.totp_disabled"
+	flashSignedOut           flashKey = "auth.signed_out"
+	flashInvited             flashKey = "users.invited"
+	flashUserEnabled         flashKey = "user.enabled"
+	flashUserDisabled        flashKey = "user.disabled"
+	flashPasswordReset       flashKey = "auth.password_reset_done"
+	flashTeamRemoved         flashKey = "team.removed"
+	flashInvitationCancelled flashKey = "team.invitation_cancelled"
 )
 
 // submission is the outcome of a form handed to a service operation.

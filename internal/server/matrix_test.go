@@ -142,6 +142,18 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 	organizers := [roleCount]int{s303, s403, s403, s200, s200}
 	exhibitors := [roleCount]int{s303, s200, s200, s403, s403}
 
+	// invitationPath creates an open invitation of the company for each role
+	// and returns the URL that cancels it.
+	invitationPath := func(company int64) func(role) string {
+		return func(role) string {
+			inv, err := e.store.TeamInvitationAdd(context.Background(), expodesk.TeamInvitation{ExhibitorID: company,
+				Email: "invited." + itoa(company) + "@example.com"})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel"
+		}
+	}
 	return []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
@@ -246,6 +258,12 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			want: [roleCount]int{s401, s403, s403, s403, s403}},
 		{method: "POST", pattern: "/exhibitor/team/{user}/remove", object: "unknown user",
 			path: path("/exhibitor/team/987654321/remove"), want: [roleCount]int{s401, s404, s404, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/invitations/{invitation}/cancel", object: "invitation of Taihu Sensing",
+			path: invitationPath(w.Sensing.ID), want: [roleCount]int{s401, s303, s404, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/invitations/{invitation}/cancel", object: "invitation of Nube Catalana",
+			path: invitationPath(w.Cloud.ID), want: [roleCount]int{s401, s404, s303, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/team/invitations/{invitation}/cancel", object: "unknown invitation",
+			path: path("/exhibitor/team/invitations/987654321/cancel"), want: [roleCount]int{s401, s404, s404, s403, s403}},
 	}
 }
 

@@ -76,6 +76,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)
 	s.handle(r, "POST", "/exhibitor/team/{user}/remove", ExhibitorOnly, s.teamRemove)
+	s.handle(r, "POST", "/exhibitor/team/invitations/{invitation}/cancel", ExhibitorOnly, s.teamInvitationCancel)
 
 	return r
 }

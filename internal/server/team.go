@@ -28,9 +28,17 @@ func (s *Server) teamView(r *http.Request, invite web.FormState) (web.TeamView, 
 		return v, err
 	}
 	for _, u := range rows {
+		if u.Pending {
+			// Listed among the invitations instead, alike with those to
+			// addresses that already had an account.
+			continue
+		}
 		v.Members = append(v.Members, web.UserItem{ID: u.ID, Email: u.Email, Name: u.PersonName.String(), Role: u.Role,
-			Pending: u.Pending, Disabled: u.DisabledAt != nil, TOTP: u.TOTPEnabledAt != nil, LastSignIn: u.LastSignInAt,
+			Disabled: u.DisabledAt != nil, TOTP: u.TOTPEnabledAt != nil, LastSignIn: u.LastSignInAt,
 			IsViewer: u.ID == p.UserID, CanManage: true})
+	}
+	if v.Invitations, err = s.svc.OpenTeamInvitations(ctx, s.caller(r)); err != nil {
+		return v, err
 	}
 	return v, nil
 }
@@ -75,5 +83,16 @@ func (s *Server) teamRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r.Context(), flashTeamRemoved)
+	http.Redirect(w, r, urls.ExhibitorArea(), http.StatusSeeOther)
+}
+
+// teamInvitationCancel takes back an open invitation of the company.
+func (s *Server) teamInvitationCancel(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(chi.URLParam(r, "invitation"), 10, 64)
+	if err := s.svc.CancelTeamInvitation(r.Context(), s.caller(r), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(r.Context(), flashInvitationCancelled)
 	http.Redirect(w, r, urls.ExhibitorArea(), http.StatusSeeOther)
 }

@@ -54,6 +54,7 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 		{"GET", urls.ExhibitorArea()},
 		{"POST", urls.ExhibitorTeamInvite()},
 		{"POST", urls.ExhibitorTeamRemove(7)},
+		{"POST", urls.ExhibitorTeamInvitationCancel(7)},
 		{"GET", urls.Static("app.css", "abc")},
 	}
 	for _, c := range cases {

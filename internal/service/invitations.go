@@ -120,6 +120,9 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 		existing, err := t.UserGetByEmail(ctx, u.Email)
 		switch {
 		case err == nil && !expodesk.CanManageExpos(p):
+			if err := t.listTeamInvitation(ctx, u, nil); err != nil {
+				return err
+			}
 			return s.tellExisting(ctx, t, existing, content)
 		case err == nil:
 			return expodesk.ErrEmailTaken
@@ -127,6 +130,9 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 			return err
 		}
 		if created, err = t.UserCreate(ctx, u); err != nil {
+			return err
+		}
+		if err := t.listTeamInvitation(ctx, created, &created.ID); err != nil {
 			return err
 		}
 		tok, hash, err := NewToken()
@@ -144,6 +150,62 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 			scope{ExhibitorID: created.ExhibitorID, PavilionID: created.PavilionID}, nil, UserAudit(created))
 	})
 	return created, err
+}
+
+// listTeamInvitation puts a team member's invitation on the company's list
+// of open invitations, the same way whether it created an account (userID)
+// or went to an address that had one.
+func (t *tx) listTeamInvitation(ctx context.Context, u expodesk.User, userID *int64) error {
+	if u.ExhibitorID == nil {
+		return nil
+	}
+	_, err := t.TeamInvitationAdd(ctx, expodesk.TeamInvitation{ExhibitorID: *u.ExhibitorID, Email: u.Email,
+		UserID: userID, InvitedBy: &t.c.Principal.UserID})
+	return err
+}
+
+// OpenTeamInvitations lists the invitations of the caller's company that
+// wait for an answer, for its team page.
+func (s *Service) OpenTeamInvitations(ctx context.Context, c Caller) ([]expodesk.TeamInvitation, error) {
+	if !c.Principal.IsExhibitor() {
+		return nil, expodesk.ErrForbidden
+	}
+	return s.store.TeamInvitationsOpen(ctx, c.Principal.ExhibitorID, s.now().Add(-expodesk.InvitationTTL))
+}
+
+// CancelTeamInvitation takes back one of the caller's company's open
+// invitations: the account it created, if still unused, goes with it.
+// Another company's invitation is not found.
+func (s *Service) CancelTeamInvitation(ctx context.Context, c Caller, id int64) error {
+	p := c.Principal
+	if !p.IsExhibitor() {
+		return s.refuse(ctx, c, "team_invitation", id, expodesk.ErrNotFound)
+	}
+	inv, err := s.store.TeamInvitationGet(ctx, p.ExhibitorID, id)
+	if errors.Is(err, expodesk.ErrNotFound) {
+		return s.refuse(ctx, c, "team_invitation", id, err)
+	}
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, c, func(t *tx) error {
+		if inv.UserID != nil {
+			u, err := t.UserGet(ctx, *inv.UserID)
+			if err != nil && !errors.Is(err, expodesk.ErrNotFound) {
+				return err
+			}
+			if err == nil && u.PasswordHash == "" {
+				if err := t.UserDelete(ctx, u.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if err := t.TeamInvitationDelete(ctx, inv.ID); err != nil {
+			return err
+		}
+		return t.audit(ctx, expodesk.ActionInvitationCancel, "team_invitation", inv.ID,
+			scope{ExhibitorID: &inv.ExhibitorID}, nil, nil)
+	})
 }
 
 // tellExisting mails the holder of an existing account that someone tried

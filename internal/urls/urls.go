@@ -142,6 +142,11 @@ func ExhibitorTeamInvite() string { return "/exhibitor/team/invite" }
 // ExhibitorTeamRemove removes a colleague (POST).
 func ExhibitorTeamRemove(user int64) string { return "/exhibitor/team/" + id(user) + "/remove" }
 
+// ExhibitorTeamInvitationCancel takes back an open invitation (POST).
+func ExhibitorTeamInvitationCancel(invitation int64) string {
+	return "/exhibitor/team/invitations/" + id(invitation) + "/cancel"
+}
+
 // Static files.
 
 // Static is a file under /static/ with its content version.
