@@ -10,6 +10,6 @@ type TeamView struct {
 	Members []UserItem
 	// Invitations are the open ones, whether or not they made an account.
 	Invitations []expodesk.TeamInvitation
-	Invite  FormState
-	Flash   string
+	Invite      FormState
+	Flash       string
 }
