@@ -39,7 +39,7 @@
 //
 // A company at two expos has two rows with the same slug; their company
 // columns (slug to registration_id) must agree, since the import could not
-// tell which to keep.
+// tell which to keep. docs/csv.md explains all this to organizers.
 package exhibitorcsv
 
 import "strings"

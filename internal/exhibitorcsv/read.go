@@ -216,13 +216,20 @@ func blank(rec []string) bool {
 }
 
 // cell returns the cleaned value of a column: trimmed, the writer's
-// formula-guarding apostrophe removed.
+// formula-guarding apostrophe removed, line breaks as LF (csv.Reader turns
+// CRLF into LF already; a lone CR, which csv.Writer would drop, becomes LF
+// too) and trimmed again. Every value cell returns is one Write writes and
+// cell reads back unchanged.
 func cell(rec []string, index map[string]int, col string) string {
 	i, ok := index[col]
 	if !ok || i >= len(rec) {
 		return ""
 	}
-	return unguard(strings.TrimSpace(rec[i]))
+	v := unguard(strings.TrimSpace(rec[i]))
+	if strings.IndexByte(v, '\r') >= 0 {
+		v = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")
+	}
+	return strings.TrimSpace(v)
 }
 
 func parseRow(line int, rec []string, width int, index map[string]int, sectors map[string]bool) Row {

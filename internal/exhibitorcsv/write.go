@@ -14,8 +14,9 @@ import (
 // apostrophe (OWASP's advice), so "=HYPERLINK(…)" in a company name stays
 // text when an organizer opens the export. A cell already starting with an
 // apostrophe gets one too, so that unguard can tell the two apart and every
-// value comes back exactly: "+86 510…" is written "'+86 510…", "'+86" is
-// written "''+86", and both read back as they were.
+// value comes back exactly: "+86 510…" is written "'+86 510…", an
+// apostrophe and "+86" is written with two apostrophes, and both read back
+// as they were.
 func guard(v string) string {
 	if v != "" && strings.ContainsRune("=+-@\t\r'", rune(v[0])) {
 		return "'" + v
