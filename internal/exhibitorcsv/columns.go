@@ -74,13 +74,25 @@ const RowProblem = "row"
 // SectorSeparator separates sector codes in the sectors cell.
 const SectorSeparator = "|"
 
-// Columns lists every column in the order the writer writes them.
-var Columns = []string{
+// columnList is Columns as an array, so that a row's values fit in one.
+var columnList = [...]string{
 	ColSlug, ColLegalName, ColNameEN, ColNameZH, ColNameES,
 	ColDescriptionEN, ColDescriptionZH, ColDescriptionES,
 	ColSectors, ColCountry, ColCity, ColWebsite, ColEmail, ColPhone, ColRegistrationID,
 	ColExpo, ColPavilion, ColBooth, ColStatus,
 }
+
+// Columns lists every column in the order the writer writes them.
+var Columns = columnList[:]
+
+// columnIndex maps a column name to its place in Columns.
+var columnIndex = func() map[string]int {
+	m := make(map[string]int, len(columnList))
+	for i, c := range columnList {
+		m[c] = i
+	}
+	return m
+}()
 
 // Required lists the columns a header must name.
 var Required = []string{ColSlug, ColLegalName, ColCountry, ColExpo}
@@ -94,12 +106,8 @@ var multiline = map[string]bool{ColDescriptionEN: true, ColDescriptionZH: true, 
 
 // known reports whether name is a column.
 func known(name string) bool {
-	for _, c := range Columns {
-		if c == name {
-			return true
-		}
-	}
-	return false
+	_, ok := columnIndex[name]
+	return ok
 }
 
 // normalizeHeader is how a header cell is matched: trimmed and lower-cased.

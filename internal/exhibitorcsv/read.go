@@ -112,6 +112,14 @@ func Read(r io.Reader, limits Limits) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// pos[i] is the record index of Columns[i], -1 when the file lacks it.
+	pos := make([]int, len(Columns))
+	for i, c := range Columns {
+		pos[i] = -1
+		if j, ok := index[c]; ok {
+			pos[i] = j
+		}
+	}
 	f.Header = make([]string, len(header))
 	for i, h := range header {
 		f.Header[i] = normalizeHeader(h)
@@ -134,7 +142,7 @@ func Read(r io.Reader, limits Limits) (*File, error) {
 			return nil, fileError("csv.too_many_rows", map[string]any{"Max": maxRows})
 		}
 		line, _ := cr.FieldPos(0)
-		f.Rows = append(f.Rows, parseRow(line, rec, len(header), index, limits.Sectors))
+		f.Rows = append(f.Rows, parseRow(line, rec, len(header), pos, limits.Sectors))
 	}
 	if len(f.Rows) == 0 {
 		return nil, fileError("csv.no_rows", nil)
@@ -220,9 +228,8 @@ func blank(rec []string) bool {
 // CRLF into LF already; a lone CR, which csv.Writer would drop, becomes LF
 // too) and trimmed again. Every value cell returns is one Write writes and
 // cell reads back unchanged.
-func cell(rec []string, index map[string]int, col string) string {
-	i, ok := index[col]
-	if !ok || i >= len(rec) {
+func cell(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
 		return ""
 	}
 	v := unguard(strings.TrimSpace(rec[i]))
@@ -232,7 +239,7 @@ func cell(rec []string, index map[string]int, col string) string {
 	return strings.TrimSpace(v)
 }
 
-func parseRow(line int, rec []string, width int, index map[string]int, sectors map[string]bool) Row {
+func parseRow(line int, rec []string, width int, pos []int, sectors map[string]bool) Row {
 	row := Row{Line: line, Problems: expodesk.Problems{}}
 	if len(rec) != width {
 		// A trailing empty cell beyond the header is harmless (some tools
@@ -241,7 +248,15 @@ func parseRow(line int, rec []string, width int, index map[string]int, sectors m
 			row.Problems.Add(RowProblem, "csv.field_count", map[string]any{"Count": len(rec), "Want": width})
 		}
 	}
-	get := func(col string) string { return cell(rec, index, col) }
+	var values [len(columnList)]string
+	for i, col := range Columns {
+		v := cell(rec, pos[i])
+		values[i] = v
+		if !multiline[col] && strings.ContainsAny(v, "\n") {
+			row.Problems.Add(col, "validation.single_line", nil)
+		}
+	}
+	get := func(col string) string { return values[columnIndex[col]] }
 	e := expodesk.Exhibitor{
 		Slug:      get(ColSlug),
 		LegalName: get(ColLegalName),
@@ -268,11 +283,6 @@ func parseRow(line int, rec []string, width int, index map[string]int, sectors m
 		row.Status = expodesk.StatusInvited
 	}
 
-	for _, col := range Columns {
-		if !multiline[col] && strings.ContainsAny(get(col), "\r\n") {
-			row.Problems.Add(col, "validation.single_line", nil)
-		}
-	}
 	if err := e.Validate(sectors); err != nil {
 		if de := expodesk.ErrorOf(err); de != nil && de.Problems != nil {
 			for field, m := range de.Problems {
