@@ -2,10 +2,11 @@ package exhibitorcsv
 
 import (
 	"bytes"
-	"unicode"
+	stdunicode "unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"expodesk/internal/expodesk"
 )
@@ -13,6 +14,7 @@ import (
 // Encodings a file may be in.
 const (
 	UTF8    = "utf-8"
+	UTF16   = "utf-16"  // with its byte-order mark: Excel's "Unicode text"
 	GB18030 = "gb18030" // also GBK and GB2312, its subsets
 )
 
@@ -36,7 +38,17 @@ var errEncoding = expodesk.Errorf(expodesk.EINVALID, "csv.encoding")
 // decodes without a replacement character, holds at least one Han
 // character, and at least half its multi-byte characters are GB2312 ones.
 // NUL bytes mean a binary file (and PostgreSQL text cannot hold them).
+//
+// UTF-16 is read when it starts with its byte-order mark, as Excel's
+// "Unicode text" (tab-separated) export does.
 func decode(data []byte) (string, string, error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
+		if err != nil || len(data)%2 != 0 || !utf8.Valid(out) || bytes.ContainsRune(out, utf8.RuneError) || bytes.IndexByte(out, 0) >= 0 {
+			return "", "", errEncoding
+		}
+		return string(out), UTF16, nil
+	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if bytes.IndexByte(data, 0) >= 0 {
 		return "", "", errEncoding
@@ -77,7 +89,7 @@ func decode(data []byte) (string, string, error) {
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil || !utf8.Valid(out) || bytes.ContainsRune(out, utf8.RuneError) ||
-		!bytes.ContainsFunc(out, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		!bytes.ContainsFunc(out, func(r rune) bool { return stdunicode.Is(stdunicode.Han, r) }) {
 		return "", "", errEncoding
 	}
 	return string(out), GB18030, nil

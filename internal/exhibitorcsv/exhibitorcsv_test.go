@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"expodesk/internal/expodesk"
 )
@@ -62,6 +63,11 @@ func TestReadFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(
+		"slug\tlegal_name\tname_zh\tcountry\texpo\r\nqingmei\t无锡青梅传感科技有限公司\t青梅传感\tCN\twiot-2027\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name      string
 		data      string
@@ -81,6 +87,8 @@ func TestReadFormats(t *testing.T) {
 			"acme-iot,\"Sensors, \"\"smart\"\"\r\nand\n\nmore\",\"Acme \"\"IoT\"\" Ltd\",Acme,GB,iotswc-2027\n" +
 			"beta-iot,,Beta Ltd,Beta,GB,iotswc-2027\n", UTF8, ',', "Acme \"IoT\" Ltd", "", []int{2, 6}},
 		{"BlankRowsSkipped", header + "\n\n" + valid + "\n,,,,,,\n", UTF8, ',', "Acme IoT Ltd", "", []int{3}},
+		{"UTF16Tab", utf16, UTF16, '\t', "无锡青梅传感科技有限公司", "青梅传感", []int{2}},
+		{"TrailingSeparators", header + ",\r\n" + valid + ",\r\n", UTF8, ',', "Acme IoT Ltd", "", []int{2}},
 		{"GB18030", gb, GB18030, ',', "无锡青梅传感科技有限公司", "青梅传感", []int{2}},
 		{"GBKSemicolon", gbk, GB18030, ';', "无锡惠山智能家居有限公司", "惠山智能", []int{2}},
 		{"UTF8Chinese", "slug,legal_name,name_zh,country,expo\nqingmei,无锡青梅传感科技有限公司,青梅传感,CN,wiot-2027\n", UTF8, ',', "无锡青梅传感科技有限公司", "青梅传感", []int{2}},
@@ -146,6 +154,8 @@ func TestReadRefusesFile(t *testing.T) {
 		{"ShiftJISLooksLikeGBK", sjisPlausible, limits, "csv.encoding"},
 		{"Binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", limits, "csv.encoding"},
 		{"NUL", header + "\n" + valid + "\x00\n", limits, "csv.encoding"},
+		{"UTF16OddLength", "\xff\xfes\x00l\x00u", limits, "csv.encoding"},
+		{"UTF16LoneSurrogate", "\xff\xfea\x00\x00\xd8b\x00", limits, "csv.encoding"},
 		{"TooManyRows", many, Limits{Sectors: sectors, MaxRows: 3}, "csv.too_many_rows"},
 		{"TooManyBytes", many, Limits{Sectors: sectors, MaxBytes: int64(len(many) - 1)}, "csv.too_large"},
 		{"Empty", "", limits, "csv.empty"},
@@ -216,6 +226,7 @@ func TestReadRowProblems(t *testing.T) {
 		{"NewlineInName", "acme,\"Acme\nLtd\",Acme,,GB,,,,iotswc-2027,,,", ColLegalName, "validation.single_line"},
 		{"FiveFields", "acme,Acme,Acme,,GB", RowProblem, "csv.field_count"},
 		{"FourteenFields", "acme,Acme,Acme,,GB,,,,iotswc-2027,,,,x,y", RowProblem, "csv.field_count"},
+		{"OneEmptyCellTooMany", "acme,Acme,Acme,,GB,,,,iotswc-2027,,,,", RowProblem, "csv.field_count"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -253,6 +264,13 @@ func TestReadRowProblems(t *testing.T) {
 		}
 		if d := f.Rows[1].Problems[RowProblem].Data; d["Count"] != 9 || d["Want"] != 7 {
 			t.Errorf("data %v", d)
+		}
+	})
+	t.Run("ValueInUnnamedColumn", func(t *testing.T) {
+		t.Parallel()
+		f := mustRead(t, []byte(header+",\n"+valid+",\n"+"beta-iot,Beta,Beta,,GB,iotswc-2027,A2,forgotten\n"), limits)
+		if len(f.Rows[0].Problems) > 0 || f.Rows[1].Problems[RowProblem].Key != "csv.unnamed_cell" {
+			t.Errorf("problems %v, %v", f.Rows[0].Problems, f.Rows[1].Problems)
 		}
 	})
 	t.Run("StatusDefaultsToInvited", func(t *testing.T) {

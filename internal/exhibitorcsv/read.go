@@ -112,6 +112,10 @@ func Read(r io.Reader, limits Limits) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	unnamed := -1
+	if last := len(header) - 1; last > 0 && normalizeHeader(header[last]) == "" {
+		unnamed = last
+	}
 	// pos[i] is the record index of Columns[i], -1 when the file lacks it.
 	pos := make([]int, len(Columns))
 	for i, c := range Columns {
@@ -142,7 +146,7 @@ func Read(r io.Reader, limits Limits) (*File, error) {
 			return nil, fileError("csv.too_many_rows", map[string]any{"Max": maxRows})
 		}
 		line, _ := cr.FieldPos(0)
-		f.Rows = append(f.Rows, parseRow(line, rec, len(header), pos, limits.Sectors))
+		f.Rows = append(f.Rows, parseRow(line, rec, len(header), pos, unnamed, limits.Sectors))
 	}
 	if len(f.Rows) == 0 {
 		return nil, fileError("csv.no_rows", nil)
@@ -174,7 +178,9 @@ func readHeader(header []string) (map[string]int, error) {
 		name := normalizeHeader(h)
 		switch {
 		case name == "" && i == len(header)-1 && len(header) > 1:
-			// A trailing separator ("slug,name_en,"): an empty last column.
+			// A trailing separator ("slug,name_en,"), which Excel writes
+			// on every line once a cell right of the table was touched:
+			// an unnamed last column, which must stay empty.
 			continue
 		case !known(name):
 			unknown = append(unknown, quote(h))
@@ -239,14 +245,16 @@ func cell(rec []string, i int) string {
 	return strings.TrimSpace(v)
 }
 
-func parseRow(line int, rec []string, width int, pos []int, sectors map[string]bool) Row {
+// parseRow reads one record. width is the header's number of cells, pos the
+// record index of each of Columns, unnamed the index of an unnamed last
+// header cell or -1.
+func parseRow(line int, rec []string, width int, pos []int, unnamed int, sectors map[string]bool) Row {
 	row := Row{Line: line, Problems: expodesk.Problems{}}
 	if len(rec) != width {
-		// A trailing empty cell beyond the header is harmless (some tools
-		// end every line with a separator); anything else is misaligned.
-		if !(len(rec) == width+1 && strings.TrimSpace(rec[width]) == "") {
-			row.Problems.Add(RowProblem, "csv.field_count", map[string]any{"Count": len(rec), "Want": width})
-		}
+		// Misaligned: the values cannot be trusted to be in their columns.
+		row.Problems.Add(RowProblem, "csv.field_count", map[string]any{"Count": len(rec), "Want": width})
+	} else if unnamed >= 0 && strings.TrimSpace(rec[unnamed]) != "" {
+		row.Problems.Add(RowProblem, "csv.unnamed_cell", nil)
 	}
 	var values [len(columnList)]string
 	for i, col := range Columns {
