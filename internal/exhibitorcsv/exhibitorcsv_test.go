@@ -523,6 +523,8 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("\ufeffslug;legal_name;country;expo\r\na;\"x\r\ny\";ES;e\r\n"))
 	gb, _ := simplifiedchinese.GB18030.NewEncoder().String("slug,legal_name,name_zh,country,expo\nq,无锡,青梅,CN,w\n")
 	f.Add([]byte(gb))
+	u16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String("slug\tlegal_name\tname_zh\tcountry\texpo\r\nq\t无锡\t青梅\tCN\tw\r\n")
+	f.Add([]byte(u16))
 	f.Add([]byte("slug,legal_name,country,expo\na,b\nc,d,e,f,g,h,i\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Read(bytes.NewReader(data), Limits{Sectors: sectors, MaxRows: 1000})

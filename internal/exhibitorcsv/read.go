@@ -163,8 +163,7 @@ func fileError(key string, data map[string]any) error {
 func syntaxError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		e := fileError("csv.syntax", map[string]any{"Line": pe.Line})
-		return e
+		return fileError("csv.syntax", map[string]any{"Line": pe.Line})
 	}
 	return fmt.Errorf("exhibitorcsv: parse: %w", err)
 }
