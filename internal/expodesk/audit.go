@@ -48,6 +48,10 @@ const (
 	ActionUserChangePassword AuditAction = "user.change_password"
 	ActionUserRecoveryCodes  AuditAction = "user.recovery_codes"
 	ActionUserTOTPDisabled   AuditAction = "user.totp_disabled"
+
+	ActionExhibitorUpdateProfile AuditAction = "exhibitor.update_profile"
+	ActionExhibitorSetLogo       AuditAction = "exhibitor.set_logo"
+	ActionExhibitorRemoveLogo    AuditAction = "exhibitor.remove_logo"
 )
 
 // AuditFilter selects audit entries.
