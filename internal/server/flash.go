@@ -23,6 +23,9 @@ const (
 	flashUserDisabled    flashKey = "user.disabled"
 	flashPasswordReset   flashKey = "auth.password_reset_done"
 	flashTeamRemoved     flashKey = "team.removed"
+	flashProfileSaved    flashKey = "profile.saved"
+	flashLogoSaved       flashKey = "profile.logo_saved"
+	flashLogoRemoved     flashKey = "profile.logo_removed"
 )
 
 // submission is the outcome of a form handed to a service operation.
