@@ -170,7 +170,7 @@ func TestProfileEdit(t *testing.T) {
 }
 
 // upload posts one file as the logo form does.
-func (c *client) upload(path, filename string, data []byte) (*http.Response, string) {
+func (c *client) upload(path, filename string, data []byte, headers ...string) (*http.Response, string) {
 	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -180,7 +180,7 @@ func (c *client) upload(path, filename string, data []byte) (*http.Response, str
 	}
 	_, _ = fw.Write(data)
 	_ = mw.Close()
-	return c.postRaw(path, mw.FormDataContentType(), body.String())
+	return c.postRaw(path, mw.FormDataContentType(), body.String(), headers...)
 }
 
 func encodePNG(t *testing.T, w, h int) []byte {
