@@ -10,6 +10,7 @@ package logo
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -80,9 +81,15 @@ func Sniff(data []byte) string {
 	return ""
 }
 
+// decoding bounds how many images are decoded at once: a 4096×4096 image
+// takes 64 to 128 MiB while it is decoded and scaled, so a burst of uploads
+// queues here rather than exhausting the instance's memory.
+var decoding = make(chan struct{}, 2)
+
 // Process checks data and returns it re-encoded: JPEG stays JPEG (a photo
 // compresses far better so), PNG and WebP become PNG (keeping transparency).
-func Process(data []byte) (Image, error) {
+// It waits for a decoding slot as long as ctx allows.
+func Process(ctx context.Context, data []byte) (Image, error) {
 	if len(data) > MaxBytes {
 		return Image{}, ErrTooLarge
 	}
@@ -101,6 +108,12 @@ func Process(data []byte) (Image, error) {
 	}
 	if cfg.Width > MaxSide || cfg.Height > MaxSide {
 		return Image{}, ErrDimensions
+	}
+	select {
+	case decoding <- struct{}{}:
+		defer func() { <-decoding }()
+	case <-ctx.Done():
+		return Image{}, ctx.Err()
 	}
 	src, err := guarded(func() (image.Image, error) { return f.decode(data) })
 	if err != nil {

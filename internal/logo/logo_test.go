@@ -2,6 +2,7 @@ package logo
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -77,7 +78,7 @@ func TestProcessGood(t *testing.T) {
 		{"webp becomes png", webpData, "image/png", 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			img, err := Process(tc.data)
+			img, err := Process(t.Context(), tc.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +129,7 @@ func TestProcessRefused(t *testing.T) {
 		{"too many bytes", append(pngOf(t, 8, 8), make([]byte, MaxBytes)...), ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			img, err := Process(tc.data)
+			img, err := Process(t.Context(), tc.data)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
@@ -136,6 +137,22 @@ func TestProcessRefused(t *testing.T) {
 				t.Error("returned data with an error")
 			}
 		})
+	}
+}
+
+func TestProcessWaitsForASlot(t *testing.T) {
+	for range cap(decoding) {
+		decoding <- struct{}{}
+	}
+	defer func() {
+		for range cap(decoding) {
+			<-decoding
+		}
+	}()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Process(ctx, pngOf(t, 4, 4)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the context's while every slot is taken", err)
 	}
 }
 
@@ -157,7 +174,7 @@ func FuzzProcess(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		img, err := Process(data)
+		img, err := Process(t.Context(), data)
 		if err != nil {
 			return
 		}

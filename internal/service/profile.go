@@ -112,7 +112,7 @@ func (s *Service) SetLogo(ctx context.Context, c Caller, id int64, data []byte) 
 	if _, err := s.editableExhibitor(ctx, c, id); err != nil {
 		return postgres.LogoInfo{}, err
 	}
-	img, err := logo.Process(data)
+	img, err := logo.Process(ctx, data)
 	if err != nil {
 		for reason, key := range logoProblems {
 			if errors.Is(err, reason) {
