@@ -49,6 +49,10 @@ const (
 	ActionUserRecoveryCodes  AuditAction = "user.recovery_codes"
 	ActionUserTOTPDisabled   AuditAction = "user.totp_disabled"
 	ActionInvitationCancel   AuditAction = "user.invitation_cancel"
+
+	ActionExhibitorUpdateProfile AuditAction = "exhibitor.update_profile"
+	ActionExhibitorSetLogo       AuditAction = "exhibitor.set_logo"
+	ActionExhibitorRemoveLogo    AuditAction = "exhibitor.remove_logo"
 )
 
 // AuditFilter selects audit entries.

@@ -155,6 +155,66 @@ func (s *Store) LogoPut(ctx context.Context, exhibitorID int64, contentType stri
 	return translate(err, "store logo")
 }
 
+// LogoGetOwn returns an exhibitor's logo whatever the state of its
+// participations, for its own team and organizers (a company not yet
+// approved has no public logo).
+func (s *Store) LogoGetOwn(ctx context.Context, exhibitorID int64) (Logo, error) {
+	return one[Logo](ctx, s.db, "get own logo",
+		`SELECT content_type, data, etag FROM logo WHERE exhibitor_id = $1`, exhibitorID)
+}
+
+// LogoInfo is what is known of a stored logo without its bytes (for the
+// audit log, which never holds images).
+type LogoInfo struct {
+	ContentType string
+	Size        int
+	Width       int
+	Height      int
+	ETag        string
+}
+
+// LogoInfoGet describes an exhibitor's logo; ErrNotFound when it has none.
+func (s *Store) LogoInfoGet(ctx context.Context, exhibitorID int64) (LogoInfo, error) {
+	return one[LogoInfo](ctx, s.db, "describe logo",
+		`SELECT content_type, octet_length(data) AS size, width, height, etag FROM logo WHERE exhibitor_id = $1`, exhibitorID)
+}
+
+// LogoDelete removes an exhibitor's logo; removing none is not an error.
+func (s *Store) LogoDelete(ctx context.Context, exhibitorID int64) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM logo WHERE exhibitor_id = $1`, exhibitorID)
+	return translate(err, "delete logo")
+}
+
+// ExhibitorUpdateProfile writes the fields of e a company's team may edit
+// (names, descriptions, sectors, country, city, website, contact) and
+// returns the exhibitor as stored. Slug, legal name, registration id and
+// everything about participations are not touched, whatever e holds.
+func (s *Store) ExhibitorUpdateProfile(ctx context.Context, e expodesk.Exhibitor) (expodesk.Exhibitor, error) {
+	var out expodesk.Exhibitor
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var slug, legal string
+		err := tx.QueryRow(ctx, `SELECT slug, legal_name FROM exhibitor WHERE id = $1 FOR UPDATE`, e.ID).Scan(&slug, &legal)
+		if err != nil {
+			return translate(err, "lock exhibitor")
+		}
+		_, err = tx.Exec(ctx,
+			`UPDATE exhibitor SET name = $2, description = $3, country = $4, city = $5, website = $6, email = $7,
+				phone = $8, sort_zh = $9, updated_at = now()
+			WHERE id = $1`,
+			e.ID, e.Name, e.Description, e.Country, e.City, e.Website, e.Email, e.Phone, zhSortKey(slug, legal, e.Name))
+		if err != nil {
+			return translate(err, "update exhibitor")
+		}
+		if err := setSectors(ctx, tx, e.ID, e.Sectors); err != nil {
+			return err
+		}
+		out, err = one[expodesk.Exhibitor](ctx, tx, "get exhibitor",
+			`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.id = $1`, e.ID)
+		return err
+	})
+	return out, err
+}
+
 // maxSearchTerms bounds how many words of a search are matched; the rest are ignored.
 const maxSearchTerms = 5
 

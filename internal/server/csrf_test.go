@@ -19,6 +19,17 @@ type csrfCase struct {
 	want  int
 	// sessionOnly marks requests whose success changes only the session (sign-out).
 	sessionOnly bool
+	// upload, when set, is sent as the file of a multipart form instead of the form.
+	upload []byte
+}
+
+// send posts the case's form, or its upload as a multipart form.
+func (tc csrfCase) send(c *client, path string, form url.Values, headers ...string) (*http.Response, string) {
+	c.t.Helper()
+	if tc.upload != nil {
+		return c.upload(path, "logo.png", tc.upload, headers...)
+	}
+	return c.post(path, form, headers...)
 }
 
 // crossSiteHeaders are the ways a forged form arrives from another site.
@@ -144,6 +155,18 @@ func TestCSRF(t *testing.T) {
 			}
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel", nil
 		}},
+		{pattern: "/exhibitor/profile", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.ExhibitorA), "/exhibitor/profile", profileForm()
+		}},
+		{pattern: "/exhibitor/logo", want: s303, upload: encodePNG(t, 16, 16), setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.ExhibitorB), "/exhibitor/logo", nil
+		}},
+		{pattern: "/exhibitor/logo/delete", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			if err := e.store.LogoPut(ctx, w.Cloud.ID, "image/png", []byte("\x89PNG\r\n\x1a\n"), 1, 1, "csrf"); err != nil {
+				t.Fatal(err)
+			}
+			return e.signedIn(t, w.ExhibitorB), "/exhibitor/logo/delete", nil
+		}},
 	}
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
@@ -166,7 +189,7 @@ func TestCSRF(t *testing.T) {
 			signedIn := resp.StatusCode == http.StatusOK
 			for _, cs := range crossSiteHeaders {
 				before := e.snapshot()
-				resp, body := c.post(path, form, cs.headers...)
+				resp, body := tc.send(c, path, form, cs.headers...)
 				if resp.StatusCode != http.StatusForbidden {
 					t.Errorf("%s POST %s: %d, want 403\n%s", cs.name, path, resp.StatusCode, excerpt(body))
 				} else if !strings.Contains(body, "sent from another website") {
@@ -180,7 +203,7 @@ func TestCSRF(t *testing.T) {
 				}
 			}
 			before := e.snapshot()
-			resp, body := c.post(path, form)
+			resp, body := tc.send(c, path, form)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("same-origin POST %s: %d, want %d\n%s", path, resp.StatusCode, tc.want, excerpt(body))
 			}

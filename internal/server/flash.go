@@ -24,6 +24,9 @@ const (
 	flashPasswordReset       flashKey = "auth.password_reset_done"
 	flashTeamRemoved         flashKey = "team.removed"
 	flashInvitationCancelled flashKey = "team.invitation_cancelled"
+	flashProfileSaved        flashKey = "profile.saved"
+	flashLogoSaved           flashKey = "profile.logo_saved"
+	flashLogoRemoved         flashKey = "profile.logo_removed"
 )
 
 // submission is the outcome of a form handed to a service operation.

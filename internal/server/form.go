@@ -92,6 +92,40 @@ func (f *form) text(name string, max int, required bool) string {
 	return v
 }
 
+// paragraphs returns a trimmed multi-line field (a description) of at most
+// max characters, its line ends made LF whatever the browser sent
+// (browsers submit CRLF), so that lengths and what is stored do not depend
+// on the browser. NUL and other invalid text are refused.
+func (f *form) paragraphs(name string, max int, required bool) string {
+	v := f.raw(name)
+	switch {
+	case !utf8.ValidString(v):
+		f.Problems.Add(name, "validation.encoding", nil)
+		return ""
+	case strings.ContainsRune(v, 0):
+		f.Problems.Add(name, "validation.encoding", nil)
+		return ""
+	}
+	v = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n"))
+	switch {
+	case required && v == "":
+		f.Problems.Add(name, "validation.required", nil)
+	case utf8.RuneCountInString(v) > max:
+		f.Problems.Add(name, "validation.too_long", map[string]any{"Max": max})
+	}
+	return v
+}
+
+// paragraphsIn reads multi-line text in the three languages from the fields
+// base_en, base_zh and base_es.
+func (f *form) paragraphsIn(base string, max int) expodesk.Text {
+	var t expodesk.Text
+	for _, l := range expodesk.Langs {
+		t = t.Set(l, f.paragraphs(base+"_"+string(l), max, false))
+	}
+	return t
+}
+
 // texts reads a text in the three languages from the fields base_en,
 // base_zh and base_es; required asks for at least one of them.
 func (f *form) texts(base string, max int, required bool) expodesk.Text {

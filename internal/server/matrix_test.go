@@ -120,6 +120,9 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 	self := map[role]int64{exhibitorA: w.ExhibitorA.ID, exhibitorB: w.ExhibitorB.ID,
 		coordinator: w.Coordinator.ID, organizer: w.Organizer.ID}
 	euroCoordinator := newMember(nil, &w.EuroPavilion.ID, false)
+	if err := e.store.LogoPut(ctx, w.Cloud.ID, "image/png", []byte("\x89PNG\r\n\x1a\n"), 1, 1, "nube-logo"); err != nil {
+		e.t.Fatal(err)
+	}
 
 	// Outbox messages in three scopes: the Wuxi Pavilion, another pavilion, none.
 	mailIn := func(pavilion *int64) string {
@@ -264,6 +267,19 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			path: invitationPath(w.Cloud.ID), want: [roleCount]int{s401, s404, s303, s403, s403}},
 		{method: "POST", pattern: "/exhibitor/team/invitations/{invitation}/cancel", object: "unknown invitation",
 			path: path("/exhibitor/team/invitations/987654321/cancel"), want: [roleCount]int{s401, s404, s404, s403, s403}},
+
+		// Exhibitors: their own company's profile and logo, the company taken
+		// from the session. Nube Catalana has a logo and Taihu Sensing none, so
+		// A's 404 shows it never sees B's.
+		{method: "GET", pattern: "/exhibitor/profile", path: path("/exhibitor/profile"), want: exhibitors},
+		{method: "POST", pattern: "/exhibitor/profile", object: "empty form", path: path("/exhibitor/profile"),
+			want: [roleCount]int{s401, s422, s422, s403, s403}},
+		{method: "GET", pattern: "/exhibitor/logo", object: "Nube Catalana's logo", path: path("/exhibitor/logo"),
+			want: [roleCount]int{s303, s404, s200, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/logo", object: "no file", path: path("/exhibitor/logo"),
+			want: [roleCount]int{s401, s422, s422, s403, s403}},
+		{method: "POST", pattern: "/exhibitor/logo/delete", path: path("/exhibitor/logo/delete"),
+			want: [roleCount]int{s401, s303, s303, s403, s403}},
 	}
 }
 

@@ -78,6 +78,13 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/team/{user}/remove", ExhibitorOnly, s.teamRemove)
 	s.handle(r, "POST", "/exhibitor/team/invitations/{invitation}/cancel", ExhibitorOnly, s.teamInvitationCancel)
 
+	// Exhibitors (E2): the company profile and logo.
+	s.handle(r, "GET", "/exhibitor/profile", ExhibitorOnly, s.profile)
+	s.handle(r, "POST", "/exhibitor/profile", ExhibitorOnly, s.profileSave)
+	s.handle(r, "GET", "/exhibitor/logo", ExhibitorOnly, s.ownLogo)
+	s.handle(r, "POST", "/exhibitor/logo", ExhibitorOnly, s.logoUpload, bodyLimit(logoBodyLimit))
+	s.handle(r, "POST", "/exhibitor/logo/delete", ExhibitorOnly, s.logoDelete)
+
 	return r
 }
 

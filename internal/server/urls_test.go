@@ -55,6 +55,12 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 		{"POST", urls.ExhibitorTeamInvite()},
 		{"POST", urls.ExhibitorTeamRemove(7)},
 		{"POST", urls.ExhibitorTeamInvitationCancel(7)},
+		{"GET", urls.ExhibitorProfile()},
+		{"POST", urls.ExhibitorProfile()},
+		{"GET", urls.ExhibitorOwnLogo("")},
+		{"GET", urls.ExhibitorOwnLogo("abc")},
+		{"POST", urls.ExhibitorOwnLogo("")},
+		{"POST", urls.ExhibitorLogoDelete()},
 		{"GET", urls.Static("app.css", "abc")},
 	}
 	for _, c := range cases {

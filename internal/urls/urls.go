@@ -147,6 +147,22 @@ func ExhibitorTeamInvitationCancel(invitation int64) string {
 	return "/exhibitor/team/invitations/" + id(invitation) + "/cancel"
 }
 
+// ExhibitorProfile is the company's profile form with the preview of its public card.
+func ExhibitorProfile() string { return "/exhibitor/profile" }
+
+// ExhibitorOwnLogo is the company's logo for its own team (also before it
+// is approved and public), and where a new one is uploaded (POST); version
+// changes when the logo does.
+func ExhibitorOwnLogo(version string) string {
+	if version == "" {
+		return "/exhibitor/logo"
+	}
+	return withQuery("/exhibitor/logo", url.Values{"v": {version}})
+}
+
+// ExhibitorLogoDelete removes the company's logo (POST).
+func ExhibitorLogoDelete() string { return "/exhibitor/logo/delete" }
+
 // Static files.
 
 // Static is a file under /static/ with its content version.
