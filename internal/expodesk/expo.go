@@ -29,8 +29,8 @@ type Expo struct {
 	// ArchivedAt is set once organizers archive the expo: it leaves the
 	// public home page and the console's list of current expos.
 	ArchivedAt *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Location returns the expo's time zone; UTC if the stored name is unknown to

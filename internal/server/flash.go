@@ -23,6 +23,7 @@ const (
 	flashUserDisabled    flashKey = "user.disabled"
 	flashPasswordReset   flashKey = "auth.password_reset_done"
 	flashTeamRemoved     flashKey = "team.removed"
+	flashExpoSaved       flashKey = "expos.saved"
 )
 
 // submission is the outcome of a form handed to a service operation.
