@@ -55,6 +55,19 @@ const (
 	ActionExhibitorRemoveLogo    AuditAction = "exhibitor.remove_logo"
 )
 
+// Audit actions of expos, sister links and pavilions (O1).
+const (
+	ActionExpoCreate     AuditAction = "expo.create"
+	ActionExpoUpdate     AuditAction = "expo.update"
+	ActionExpoArchive    AuditAction = "expo.archive"
+	ActionExpoRestore    AuditAction = "expo.restore"
+	ActionExpoLinkSister AuditAction = "expo.link_sister"
+	ActionExpoUnlink     AuditAction = "expo.unlink_sister"
+	ActionPavilionCreate AuditAction = "pavilion.create"
+	ActionPavilionUpdate AuditAction = "pavilion.update"
+	ActionPavilionMove   AuditAction = "pavilion.move"
+)
+
 // AuditFilter selects audit entries.
 type AuditFilter struct {
 	Action     string // prefix, e.g. "auth." or "user.disable"

@@ -82,6 +82,13 @@ var (
 
 	// ErrEmailTaken: another account has this address (the app_user_email index).
 	ErrEmailTaken = &Error{Code: ECONFLICT, Message: "users.email_taken", Field: "email"}
+	// ErrExpoSlugTaken: another expo has this slug (the expo_slug_key index).
+	ErrExpoSlugTaken = &Error{Code: ECONFLICT, Message: "expos.slug_taken", Field: "slug",
+		Data: map[string]any{"Constraint": "expo_slug_key"}}
+	// ErrPavilionSlugTaken: another pavilion of the expo has this slug
+	// (the pavilion_expo_id_slug_key index).
+	ErrPavilionSlugTaken = &Error{Code: ECONFLICT, Message: "expos.pavilion_slug_taken", Field: "slug",
+		Data: map[string]any{"Constraint": "pavilion_expo_id_slug_key"}}
 	// ErrTokenGone: a link that is unknown, used, expired or revoked.
 	ErrTokenGone = Errorf(EGONE, "auth.token_gone")
 	// ErrTOTPAlreadyOn: a second factor is in place; it is never replaced

@@ -26,8 +26,11 @@ type Expo struct {
 	CancelHoursBefore   int
 	ApplicationsOpenAt  *time.Time
 	ApplicationsCloseAt *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// ArchivedAt is set once organizers archive the expo: it leaves the
+	// public home page and the console's list of current expos.
+	ArchivedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Location returns the expo's time zone; UTC if the stored name is unknown to

@@ -8,12 +8,54 @@ import (
 
 const expoColumns = `e.id, e.slug, e.name, e.city, e.country, e.venue, e.time_zone, e.first_day, e.last_day,
 	e.website, e.booking_opens_at, e.booking_closes_at, e.slot_quota, e.cancel_hours_before,
-	e.applications_open_at, e.applications_close_at, e.created_at, e.updated_at`
+	e.applications_open_at, e.applications_close_at, e.archived_at, e.created_at, e.updated_at`
 
-// ExpoList returns every expo, soonest first.
+// ExpoList returns the expos that are not archived, soonest first: the
+// public home page's list.
 func (s *Store) ExpoList(ctx context.Context) ([]expodesk.Expo, error) {
 	return collect[expodesk.Expo](ctx, s.db, "list expos",
-		`SELECT `+expoColumns+` FROM expo e ORDER BY e.first_day, e.id`)
+		`SELECT `+expoColumns+` FROM expo e WHERE e.archived_at IS NULL ORDER BY e.first_day, e.id`)
+}
+
+// ExpoListAll returns every expo, archived ones included, soonest first:
+// the organizer console's list.
+func (s *Store) ExpoListAll(ctx context.Context) ([]expodesk.Expo, error) {
+	return collect[expodesk.Expo](ctx, s.db, "list all expos",
+		`SELECT `+expoColumns+` FROM expo e ORDER BY e.archived_at IS NOT NULL, e.first_day, e.id`)
+}
+
+// ExpoUpdate replaces the editable fields of the expo e.ID and returns it
+// as stored. A slug another expo has is ErrExpoSlugTaken.
+func (s *Store) ExpoUpdate(ctx context.Context, e expodesk.Expo) (expodesk.Expo, error) {
+	if err := e.Validate(); err != nil {
+		return e, err
+	}
+	return one[expodesk.Expo](ctx, s.db, "update expo",
+		`UPDATE expo AS e SET slug = $2, name = $3, city = $4, country = $5, venue = $6, time_zone = $7,
+			first_day = $8, last_day = $9, website = $10, booking_opens_at = $11, booking_closes_at = $12,
+			slot_quota = $13, cancel_hours_before = $14, applications_open_at = $15, applications_close_at = $16,
+			updated_at = now()
+		WHERE e.id = $1 RETURNING `+expoColumns,
+		e.ID, e.Slug, e.Name, e.City, e.Country, e.Venue, e.TimeZone, e.FirstDay, e.LastDay, e.Website,
+		e.BookingOpensAt, e.BookingClosesAt, e.SlotQuota, e.CancelHoursBefore,
+		e.ApplicationsOpenAt, e.ApplicationsCloseAt)
+}
+
+// ExpoSetArchived archives (at now) or restores an expo.
+func (s *Store) ExpoSetArchived(ctx context.Context, id int64, archived bool) (expodesk.Expo, error) {
+	return one[expodesk.Expo](ctx, s.db, "archive expo",
+		`UPDATE expo AS e SET archived_at = CASE WHEN $2 THEN coalesce(e.archived_at, now()) END, updated_at = now()
+		WHERE e.id = $1 RETURNING `+expoColumns, id, archived)
+}
+
+// ExpoUnlinkSisters removes the sister link between two expos; unlinking
+// expos that are not linked changes nothing.
+func (s *Store) ExpoUnlinkSisters(ctx context.Context, a, b int64) error {
+	if a > b {
+		a, b = b, a
+	}
+	_, err := s.db.Exec(ctx, `DELETE FROM expo_sister WHERE expo_id = $1 AND sister_id = $2`, a, b)
+	return translate(err, "unlink sister expos")
 }
 
 // ExpoGet returns the expo with the given slug.

@@ -48,6 +48,36 @@ func (s *Store) PavilionCreate(ctx context.Context, pv expodesk.Pavilion) (expod
 		pv.ExpoID, pv.Slug, pv.Name, pv.Host, pv.Hall, pv.Description, pv.Position)
 }
 
+// PavilionUpdate replaces the editable fields of pavilion pv.ID (its place
+// in the order is PavilionReorder's) and returns it as stored.
+func (s *Store) PavilionUpdate(ctx context.Context, pv expodesk.Pavilion) (expodesk.Pavilion, error) {
+	if err := pv.Validate(); err != nil {
+		return pv, err
+	}
+	return one[expodesk.Pavilion](ctx, s.db, "update pavilion",
+		`UPDATE pavilion AS p SET slug = $2, name = $3, host = $4, hall = $5, description = $6, updated_at = now()
+		WHERE p.id = $1 RETURNING `+pavilionColumns,
+		pv.ID, pv.Slug, pv.Name, pv.Host, pv.Hall, pv.Description)
+}
+
+// PavilionNextPosition is the position that puts a new pavilion last in its expo.
+func (s *Store) PavilionNextPosition(ctx context.Context, expoID int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx,
+		`SELECT coalesce(max(position), 0) + 10 FROM pavilion WHERE expo_id = $1`, expoID).Scan(&n)
+	return n, translate(err, "next pavilion position")
+}
+
+// PavilionReorder numbers the expo's pavilions 10, 20, 30… in the order of
+// ids; ids must be exactly the expo's pavilions.
+func (s *Store) PavilionReorder(ctx context.Context, expoID int64, ids []int64) error {
+	_, err := s.db.Exec(ctx,
+		`UPDATE pavilion p SET position = o.n * 10, updated_at = now()
+		FROM unnest($2::bigint[]) WITH ORDINALITY AS o(id, n)
+		WHERE p.id = o.id AND p.expo_id = $1 AND p.position <> o.n * 10`, expoID, ids)
+	return translate(err, "reorder pavilions")
+}
+
 // SectorList returns the sector list in display order.
 func (s *Store) SectorList(ctx context.Context) ([]expodesk.Sector, error) {
 	return collect[expodesk.Sector](ctx, s.db, "list sectors",

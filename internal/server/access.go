@@ -22,6 +22,8 @@ var (
 	SignedIn      = Access{"signed-in", func(p *expodesk.Principal) bool { return p != nil }}
 	ExhibitorOnly = Access{"exhibitor", (*expodesk.Principal).IsExhibitor}
 	OrganizerOnly = Access{"organizer", (*expodesk.Principal).IsOrganizer}
+	// ExpoManagers may create and change expos (expodesk.CanManageExpos).
+	ExpoManagers = Access{"expos", expodesk.CanManageExpos}
 	// AuditReaders may read the audit log (expodesk.CanSeeAudit).
 	AuditReaders = Access{"audit", expodesk.CanSeeAudit}
 	// MailReaders may read the outbox (expodesk.CanReadOutbox).

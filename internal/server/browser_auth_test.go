@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
 )
 
 // TestBrowserAuth signs in, fails to sign in and accepts an invitation in
@@ -137,6 +138,21 @@ func TestBrowserAuth(t *testing.T) {
 		if p := tb.location().Path; p != "/organizer" {
 			t.Errorf("continue went to %s, want /organizer", p)
 		}
+
+		// The expo console (O1): the list, the new-expo form with its
+		// problems, an expo's edit page and a pavilion's form.
+		tb.load("open the expo list", chromedp.Navigate(b.base+urls.OrganizerExpos()))
+		tb.axe("the expo list")
+		tb.load("open the new-expo form", chromedp.Navigate(b.base+urls.OrganizerExpoNew()))
+		tb.axe("the new-expo form")
+		tb.allow("status of 422 (Unprocessable Content) (" + b.base + urls.OrganizerExpos() + ")") // the empty form, on purpose
+		tb.allow("status of 422 (Unprocessable Entity) (" + b.base + urls.OrganizerExpos() + ")")
+		tb.loadStatus("send it empty", 422, chromedp.Click(`main form button[type=submit]`))
+		tb.axe("the new-expo form with problems")
+		tb.load("open an expo's edit page", chromedp.Navigate(b.base+urls.OrganizerExpo(w.Barcelona.Slug)))
+		tb.axe("an expo's edit page")
+		tb.load("open a pavilion's form", chromedp.Navigate(b.base+urls.OrganizerPavilion(w.Barcelona.Slug, w.WuxiPavilion.ID)))
+		tb.axe("a pavilion's form")
 
 		// The second step of a later sign-in.
 		tb2 := b.newTab(t, chromedp.WithNewBrowserContext())

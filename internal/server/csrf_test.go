@@ -60,6 +60,17 @@ func TestCSRF(t *testing.T) {
 		}
 		return e.createAccount(u)
 	}
+	// csrfExpo creates an expo for a case that changes one.
+	csrfExpo := func(t *testing.T) expodesk.Expo {
+		n++
+		x, err := e.store.ExpoCreate(ctx, expodesk.Expo{Slug: "csrf-" + itoa(int64(n)), Name: expodesk.Text{EN: "CSRF Expo"},
+			City: expodesk.Text{EN: "Madrid"}, Country: "ES", TimeZone: "Europe/Madrid",
+			FirstDay: w.Barcelona.FirstDay, LastDay: w.Barcelona.LastDay, SlotQuota: 2, CancelHoursBefore: 48})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
 	pwForm := func(pw string) url.Values { return url.Values{"current_password": {pw}} }
 	// enrolled returns a signed-in exhibitor who has just turned TOTP on.
 	enrolled := func(t *testing.T) *client {
@@ -140,6 +151,46 @@ func TestCSRF(t *testing.T) {
 				t.Fatal(err)
 			}
 			return e.signedIn(t, w.Organizer), "/organizer/users/" + itoa(a.ID) + "/enable", nil
+		}},
+		// Organizers: expos, sister links, pavilions (O1).
+		{pattern: "/organizer/expos", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Organizer), "/organizer/expos", expoForm("csrf-expo-" + itoa(int64(n)))
+		}},
+		{pattern: "/organizer/expos/{expo}", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + csrfExpo(t).Slug, expoForm("csrf-renamed-" + itoa(int64(n)))
+		}},
+		{pattern: "/organizer/expos/{expo}/archive", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + csrfExpo(t).Slug + "/archive", nil
+		}},
+		{pattern: "/organizer/expos/{expo}/restore", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			x := csrfExpo(t)
+			if _, err := e.store.ExpoSetArchived(ctx, x.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + x.Slug + "/restore", nil
+		}},
+		{pattern: "/organizer/expos/{expo}/sisters", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + csrfExpo(t).Slug + "/sisters", url.Values{"sister": {itoa(w.Barcelona.ID)}}
+		}},
+		{pattern: "/organizer/expos/{expo}/sisters/{sister}/unlink", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			x := csrfExpo(t)
+			if err := e.store.ExpoLinkSisters(ctx, x.ID, w.Barcelona.ID); err != nil {
+				t.Fatal(err)
+			}
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + x.Slug + "/sisters/" + itoa(w.Barcelona.ID) + "/unlink", nil
+		}},
+		{pattern: "/organizer/expos/{expo}/pavilions", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + w.Barcelona.Slug + "/pavilions",
+				url.Values{"slug": {"csrf-pavilion"}, "name_en": {"CSRF Pavilion"}}
+		}},
+		{pattern: "/organizer/expos/{expo}/pavilions/{pavilion}", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Coordinator), "/organizer/expos/" + w.Barcelona.Slug + "/pavilions/" + itoa(w.WuxiPavilion.ID),
+				url.Values{"slug": {"wuxi-pavilion"}, "name_en": {"Wuxi Pavilion"}, "hall": {"CSRF hall"}}
+		}},
+		{pattern: "/organizer/expos/{expo}/pavilions/{pavilion}/move", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), "/organizer/expos/" + w.Barcelona.Slug + "/pavilions/" + itoa(w.WuxiPavilion.ID) + "/move",
+				url.Values{"direction": {"down"}}
 		}},
 		{pattern: "/exhibitor/team/invite", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invite",

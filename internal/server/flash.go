@@ -27,6 +27,7 @@ const (
 	flashProfileSaved        flashKey = "profile.saved"
 	flashLogoSaved           flashKey = "profile.logo_saved"
 	flashLogoRemoved         flashKey = "profile.logo_removed"
+	flashExpoSaved           flashKey = "expos.saved"
 )
 
 // submission is the outcome of a form handed to a service operation.

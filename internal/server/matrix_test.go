@@ -138,6 +138,25 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 	}
 	wuxiMail, euroMail, unscopedMail := mailIn(&w.WuxiPavilion.ID), mailIn(&w.EuroPavilion.ID), mailIn(nil)
 
+	// freshExpo creates an expo for a request that changes one (archive, restore, sisters).
+	freshExpo := func() expodesk.Expo {
+		e.t.Helper()
+		x, err := e.store.ExpoCreate(ctx, expodesk.Expo{Slug: fmt.Sprintf("matrix-expo-%d", n.Add(1)), Name: expodesk.Text{EN: "Matrix Expo"},
+			City: expodesk.Text{EN: "Valencia"}, Country: "ES", TimeZone: "Europe/Madrid",
+			FirstDay: w.Barcelona.FirstDay, LastDay: w.Barcelona.LastDay, SlotQuota: 2, CancelHoursBefore: 48})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return x
+	}
+	expoAction := func(action string) func(role) string {
+		return func(role) string { return "/organizer/expos/" + freshExpo().Slug + "/" + action }
+	}
+	expoManagers := [roleCount]int{s303, s403, s403, s403, s200}
+	expoWrites := func(ok int) [roleCount]int { return [roleCount]int{s401, s403, s403, s403, ok} }
+	wuxiPav := "/organizer/expos/" + w.Barcelona.Slug + "/pavilions/" + itoa(w.WuxiPavilion.ID)
+	euroPav := "/organizer/expos/" + w.Wuxi.Slug + "/pavilions/" + itoa(w.EuroPavilion.ID)
+
 	expo, pavilion, exhibitor := w.Barcelona.Slug, w.WuxiPavilion.Slug, w.Sensing.Slug
 	unknownToken := strings.Repeat("A", 43) // well formed, matches nothing
 	all := func(s int) [roleCount]int { return [roleCount]int{s, s, s, s, s} }
@@ -243,6 +262,38 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			want: [roleCount]int{s303, s403, s403, s404, s200}},
 		{method: "GET", pattern: "/organizer/outbox/{message}", object: "unknown message", path: path("/organizer/outbox/987654321"),
 			want: [roleCount]int{s303, s403, s403, s404, s404}},
+
+		// Organizers: expos, sister links, pavilions (O1). Expo-wide changes
+		// are for expo-wide organizers; a coordinator edits their own pavilion.
+		{method: "GET", pattern: "/organizer/expos", path: path("/organizer/expos"), want: organizers},
+		{method: "POST", pattern: "/organizer/expos", object: "empty form", path: path("/organizer/expos"), want: expoWrites(s422)},
+		{method: "GET", pattern: "/organizer/expos/new", path: path("/organizer/expos/new"), want: expoManagers},
+		{method: "GET", pattern: "/organizer/expos/{expo}", path: path("/organizer/expos/" + expo), want: expoManagers},
+		{method: "GET", pattern: "/organizer/expos/{expo}", object: "unknown expo", path: path("/organizer/expos/no-such-expo"),
+			want: [roleCount]int{s303, s403, s403, s403, s404}},
+		{method: "POST", pattern: "/organizer/expos/{expo}", object: "empty form", path: path("/organizer/expos/" + expo), want: expoWrites(s422)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/archive", path: expoAction("archive"), want: expoWrites(s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/restore", path: expoAction("restore"), want: expoWrites(s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/sisters", object: "no sister chosen", path: expoAction("sisters"), want: expoWrites(s422)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/sisters", object: "a new expo", path: expoAction("sisters"),
+			form: url.Values{"sister": {itoa(w.Barcelona.ID)}}, want: expoWrites(s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/sisters/{sister}/unlink", object: "a new expo",
+			path: func(role) string { return "/organizer/expos/" + expo + "/sisters/" + itoa(freshExpo().ID) + "/unlink" }, want: expoWrites(s303)},
+		{method: "GET", pattern: "/organizer/expos/{expo}/pavilions/new", path: path("/organizer/expos/" + expo + "/pavilions/new"), want: expoManagers},
+		{method: "POST", pattern: "/organizer/expos/{expo}/pavilions", object: "empty form", path: path("/organizer/expos/" + expo + "/pavilions"), want: expoWrites(s422)},
+		{method: "GET", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}", object: "the Wuxi Pavilion", path: path(wuxiPav),
+			want: [roleCount]int{s303, s403, s403, s200, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}", object: "another pavilion", path: path(euroPav),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}", object: "the Wuxi Pavilion under another expo",
+			path: path("/organizer/expos/" + w.Wuxi.Slug + "/pavilions/" + itoa(w.WuxiPavilion.ID)),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}", object: "the Wuxi Pavilion, empty form", path: path(wuxiPav),
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}", object: "another pavilion, empty form", path: path(euroPav),
+			want: [roleCount]int{s401, s403, s403, s404, s422}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}/move", object: "the Wuxi Pavilion", path: path(wuxiPav + "/move"),
+			form: url.Values{"direction": {"down"}}, want: expoWrites(s303)},
 
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},

@@ -72,6 +72,22 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer/outbox", MailReaders, s.outbox)
 	s.handle(r, "GET", "/organizer/outbox/{message}", MailReaders, s.outboxMessage)
 
+	// Organizers: expos, sister links, pavilions (O1)
+	s.handle(r, "GET", "/organizer/expos", OrganizerOnly, s.expos)
+	s.handle(r, "POST", "/organizer/expos", ExpoManagers, s.expoCreate)
+	s.handle(r, "GET", "/organizer/expos/new", ExpoManagers, s.expoNew)
+	s.handle(r, "GET", "/organizer/expos/{expo}", ExpoManagers, s.expoEdit)
+	s.handle(r, "POST", "/organizer/expos/{expo}", ExpoManagers, s.expoUpdate)
+	s.handle(r, "POST", "/organizer/expos/{expo}/archive", ExpoManagers, s.expoSetArchived(true))
+	s.handle(r, "POST", "/organizer/expos/{expo}/restore", ExpoManagers, s.expoSetArchived(false))
+	s.handle(r, "POST", "/organizer/expos/{expo}/sisters", ExpoManagers, s.expoLinkSister)
+	s.handle(r, "POST", "/organizer/expos/{expo}/sisters/{sister}/unlink", ExpoManagers, s.expoUnlinkSister)
+	s.handle(r, "GET", "/organizer/expos/{expo}/pavilions/new", ExpoManagers, s.pavilionNew)
+	s.handle(r, "POST", "/organizer/expos/{expo}/pavilions", ExpoManagers, s.pavilionCreate)
+	s.handle(r, "GET", "/organizer/expos/{expo}/pavilions/{pavilion}", OrganizerOnly, s.pavilionEdit)
+	s.handle(r, "POST", "/organizer/expos/{expo}/pavilions/{pavilion}", OrganizerOnly, s.pavilionUpdate)
+	s.handle(r, "POST", "/organizer/expos/{expo}/pavilions/{pavilion}/move", ExpoManagers, s.pavilionMove)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)

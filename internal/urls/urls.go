@@ -131,6 +131,45 @@ func OrganizerOutbox() string { return "/organizer/outbox" }
 // OrganizerOutboxMessage is one message of the outbox.
 func OrganizerOutboxMessage(message int64) string { return "/organizer/outbox/" + id(message) }
 
+// OrganizerExpos lists expos in the console (GET) and creates one (POST).
+func OrganizerExpos() string { return "/organizer/expos" }
+
+// OrganizerExpoNew is the form for a new expo.
+func OrganizerExpoNew() string { return "/organizer/expos/new" }
+
+// OrganizerExpo is an expo's edit page (GET) and saves it (POST).
+func OrganizerExpo(expo string) string { return "/organizer/expos/" + seg(expo) }
+
+// OrganizerExpoArchive archives an expo (POST).
+func OrganizerExpoArchive(expo string) string { return OrganizerExpo(expo) + "/archive" }
+
+// OrganizerExpoRestore takes an expo out of the archive (POST).
+func OrganizerExpoRestore(expo string) string { return OrganizerExpo(expo) + "/restore" }
+
+// OrganizerExpoSisters links a sister expo (POST).
+func OrganizerExpoSisters(expo string) string { return OrganizerExpo(expo) + "/sisters" }
+
+// OrganizerExpoSisterUnlink unlinks a sister expo (POST).
+func OrganizerExpoSisterUnlink(expo string, sister int64) string {
+	return OrganizerExpo(expo) + "/sisters/" + id(sister) + "/unlink"
+}
+
+// OrganizerPavilions creates a pavilion of an expo (POST).
+func OrganizerPavilions(expo string) string { return OrganizerExpo(expo) + "/pavilions" }
+
+// OrganizerPavilionNew is the form for a new pavilion.
+func OrganizerPavilionNew(expo string) string { return OrganizerExpo(expo) + "/pavilions/new" }
+
+// OrganizerPavilion is a pavilion's edit page (GET) and saves it (POST).
+func OrganizerPavilion(expo string, pavilion int64) string {
+	return OrganizerExpo(expo) + "/pavilions/" + id(pavilion)
+}
+
+// OrganizerPavilionMove moves a pavilion up or down in its expo's order (POST).
+func OrganizerPavilionMove(expo string, pavilion int64) string {
+	return OrganizerPavilion(expo, pavilion) + "/move"
+}
+
 // Exhibitors' area.
 
 // ExhibitorArea is the exhibitor area's start page (the company's team).

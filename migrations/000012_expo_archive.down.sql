@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE expo DROP COLUMN archived_at;
+COMMIT;
