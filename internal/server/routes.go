@@ -88,6 +88,11 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/expos/{expo}/pavilions/{pavilion}", OrganizerOnly, s.pavilionUpdate)
 	s.handle(r, "POST", "/organizer/expos/{expo}/pavilions/{pavilion}/move", ExpoManagers, s.pavilionMove)
 
+	// Organizers: exports (O2, O5). Reads, scoped for a coordinator by the store query.
+	s.handle(r, "GET", "/organizer/exhibitors.csv", OrganizerOnly, s.exhibitorsCSV)
+	s.handle(r, "GET", "/organizer/exhibitors-template.csv", OrganizerOnly, s.exhibitorsTemplateCSV)
+	s.handle(r, "GET", "/organizer/audit.csv", AuditReaders, s.auditCSV)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)

@@ -125,6 +125,25 @@ func OrganizerUserEnable(user int64) string { return "/organizer/users/" + id(us
 // OrganizerAudit is the audit log with its filters.
 func OrganizerAudit(q url.Values) string { return withQuery("/organizer/audit", q) }
 
+// OrganizerAuditCSV is the audit log as a spreadsheet, with the page's filters.
+func OrganizerAuditCSV(q url.Values) string { return withQuery("/organizer/audit.csv", q) }
+
+// OrganizerExhibitorsCSV is the exhibitor export; expo (a slug) and status
+// narrow it when not empty.
+func OrganizerExhibitorsCSV(expo, status string) string {
+	q := url.Values{}
+	if expo != "" {
+		q.Set("expo", expo)
+	}
+	if status != "" {
+		q.Set("status", status)
+	}
+	return withQuery("/organizer/exhibitors.csv", q)
+}
+
+// OrganizerExhibitorsTemplateCSV is the empty spreadsheet with example rows.
+func OrganizerExhibitorsTemplateCSV() string { return "/organizer/exhibitors-template.csv" }
+
 // OrganizerOutbox is the mail outbox, page by page.
 func OrganizerOutbox() string { return "/organizer/outbox" }
 

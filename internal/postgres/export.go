@@ -1,0 +1,69 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"expodesk/internal/exhibitorcsv"
+	"expodesk/internal/expodesk"
+)
+
+// ExportFilter chooses the participations of an exhibitor export.
+type ExportFilter struct {
+	ExpoID int64                        // 0 for every expo
+	Status expodesk.ParticipationStatus // "" for every status
+	// PavilionID limits a coordinator's export to their pavilion. It is part
+	// of the query rather than a filter applied afterwards, so that no row
+	// of another pavilion ever leaves the database for them.
+	PavilionID int64
+}
+
+// ExhibitorExport returns one row per participation, the company's columns
+// on each, in the shape the spreadsheet writer takes: soonest expo first,
+// then by company slug, so that two exports of the same data are the same
+// file and can be compared line by line.
+func (s *Store) ExhibitorExport(ctx context.Context, f ExportFilter) ([]exhibitorcsv.Row, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.ExpoID != 0 {
+		where = append(where, "p.expo_id = "+arg(f.ExpoID))
+	}
+	if f.Status != "" {
+		where = append(where, "p.status = "+arg(string(f.Status)))
+	}
+	if f.PavilionID != 0 {
+		where = append(where, "p.pavilion_id = "+arg(f.PavilionID))
+	}
+	q := `SELECT ` + exhibitorColumns + `, x.slug AS expo_slug, coalesce(pv.slug, '') AS pavilion_slug,
+			p.booth, p.status
+		FROM participation p
+		JOIN exhibitor e ON e.id = p.exhibitor_id
+		JOIN expo x ON x.id = p.expo_id
+		LEFT JOIN pavilion pv ON pv.id = p.pavilion_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY x.first_day, x.id, e.slug"
+	type row struct {
+		expodesk.Exhibitor
+		ExpoSlug     string
+		PavilionSlug string
+		Booth        string
+		Status       expodesk.ParticipationStatus
+	}
+	rows, err := collect[row](ctx, s.db, "export exhibitors", q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]exhibitorcsv.Row, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, exhibitorcsv.Row{Exhibitor: r.Exhibitor, Expo: r.ExpoSlug, Pavilion: r.PavilionSlug,
+			Booth: r.Booth, Status: r.Status})
+	}
+	return out, nil
+}
