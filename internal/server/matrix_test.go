@@ -295,6 +295,16 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		{method: "POST", pattern: "/organizer/expos/{expo}/pavilions/{pavilion}/move", object: "the Wuxi Pavilion", path: path(wuxiPav + "/move"),
 			form: url.Values{"direction": {"down"}}, want: expoWrites(s303)},
 
+		// Organizers: exports (O2, O5). A coordinator's files hold their pavilion only (export_test.go).
+		{method: "GET", pattern: "/organizer/exhibitors.csv", path: path("/organizer/exhibitors.csv"), want: organizers},
+		{method: "GET", pattern: "/organizer/exhibitors.csv", object: "one expo, approved", path: path("/organizer/exhibitors.csv?expo=" + expo + "&status=approved"), want: organizers},
+		{method: "GET", pattern: "/organizer/exhibitors.csv", object: "unknown expo", path: path("/organizer/exhibitors.csv?expo=no-such-expo"),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "GET", pattern: "/organizer/exhibitors.csv", object: "unknown status", path: path("/organizer/exhibitors.csv?status=paid"),
+			want: [roleCount]int{s303, s403, s403, s422, s422}},
+		{method: "GET", pattern: "/organizer/exhibitors-template.csv", path: path("/organizer/exhibitors-template.csv"), want: organizers},
+		{method: "GET", pattern: "/organizer/audit.csv", path: path("/organizer/audit.csv?action=auth."), want: organizers},
+
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},
 		{method: "POST", pattern: "/exhibitor/team/invite", object: "empty form", path: path("/exhibitor/team/invite"),
