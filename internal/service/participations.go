@@ -20,18 +20,26 @@ func participationAudit(p expodesk.Participation) map[string]any {
 	return map[string]any{"status": p.Status, "pavilion_id": p.PavilionID, "booth": p.Booth}
 }
 
-// managedParticipation returns participation id, locked in t, if the caller
-// may manage it; a participation outside a coordinator's pavilion is not
-// found (and the attempt recorded), as for an exhibitor's company elsewhere.
-// Exhibitors and visitors are refused before anything is read.
-func (s *Service) managedParticipation(ctx context.Context, c Caller, t *tx, id int64) (expodesk.Participation, error) {
+// ManagedParticipation returns participation id if the caller may manage
+// it: expo-wide organizers any, a coordinator one in their pavilion; another
+// is not found (and the attempt recorded). Exhibitors and visitors are
+// refused before anything is read.
+func (s *Service) ManagedParticipation(ctx context.Context, c Caller, id int64) (expodesk.Participation, error) {
+	return s.managedParticipation(ctx, c, s.store.ParticipationGetByID, id)
+}
+
+// managedParticipation is ManagedParticipation reading with get (in a
+// write: locked until the transaction ends, so that a decision is taken on
+// the status it checked).
+func (s *Service) managedParticipation(ctx context.Context, c Caller,
+	get func(context.Context, int64) (expodesk.Participation, error), id int64) (expodesk.Participation, error) {
 	if c.Principal == nil {
 		return expodesk.Participation{}, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized")
 	}
 	if !c.Principal.IsOrganizer() {
 		return expodesk.Participation{}, s.refuse(ctx, c, "participation", id, expodesk.ErrForbidden)
 	}
-	p, err := t.ParticipationGetForUpdate(ctx, id)
+	p, err := get(ctx, id)
 	if err != nil {
 		return p, err
 	}
@@ -58,7 +66,7 @@ func (s *Service) SetParticipationStatus(ctx context.Context, c Caller, id int64
 	in.Reason = strings.TrimSpace(in.Reason)
 	var out expodesk.Participation
 	err := s.write(ctx, c, func(t *tx) error {
-		before, err := s.managedParticipation(ctx, c, t, id)
+		before, err := s.managedParticipation(ctx, c, t.ParticipationGetForUpdate, id)
 		if err != nil {
 			return err
 		}
@@ -103,7 +111,7 @@ func (s *Service) PlaceParticipation(ctx context.Context, c Caller, id int64, in
 	in.Booth = expodesk.CleanBooth(in.Booth)
 	var out expodesk.Participation
 	err := s.write(ctx, c, func(t *tx) error {
-		before, err := s.managedParticipation(ctx, c, t, id)
+		before, err := s.managedParticipation(ctx, c, t.ParticipationGetForUpdate, id)
 		if err != nil {
 			return err
 		}
