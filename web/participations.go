@@ -78,4 +78,6 @@ var statusKeys = map[expodesk.ParticipationStatus]string{
 }
 
 // statusLabel is a status's name in the reader's language.
-func statusLabel(ctx context.Context, s expodesk.ParticipationStatus) string { return T(ctx, statusKeys[s]) }
+func statusLabel(ctx context.Context, s expodesk.ParticipationStatus) string {
+	return T(ctx, statusKeys[s])
+}
