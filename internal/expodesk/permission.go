@@ -87,3 +87,15 @@ func CanReadMailBody(p *Principal, m MailMessage, recipient Role) bool {
 	}
 	return recipient == RoleExhibitor || p.IsExpoOrganizer()
 }
+
+// CanManageParticipation reports whether p may decide on or place a
+// participation in the pavilion pavilionID (nil: in no pavilion). Expo-wide
+// organizers always may; a coordinator only for a participation in their own
+// pavilion, which also bars them from moving one into another pavilion (the
+// caller asks again for the pavilion it would move to).
+func CanManageParticipation(p *Principal, pavilionID *int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
+}

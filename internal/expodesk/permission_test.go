@@ -167,3 +167,31 @@ func TestCanReadMailBody(t *testing.T) {
 		checkRule(t, "CanReadMailBody("+tc.name+")", func(p *Principal) bool { return CanReadMailBody(p, tc.m, tc.recipient) }, tc.cases)
 	}
 }
+
+func TestCanManageParticipation(t *testing.T) {
+	wuxi, euro := int64(1), int64(2)
+	org := &Principal{UserID: 1, Role: RoleOrganizer}
+	coord := &Principal{UserID: 2, Role: RoleOrganizer, PavilionID: wuxi, ExpoID: 9}
+	exh := &Principal{UserID: 3, Role: RoleExhibitor, ExhibitorID: 5}
+	for _, tc := range []struct {
+		name     string
+		p        *Principal
+		pavilion *int64
+		want     bool
+	}{
+		{"OrganizerNoPavilion", org, nil, true},
+		{"OrganizerAnyPavilion", org, &euro, true},
+		{"CoordinatorOwn", coord, &wuxi, true},
+		{"CoordinatorOther", coord, &euro, false},
+		{"CoordinatorNoPavilion", coord, nil, false},
+		{"Exhibitor", exh, &wuxi, false},
+		{"ExhibitorNoPavilion", exh, nil, false},
+		{"Visitor", nil, &wuxi, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CanManageParticipation(tc.p, tc.pavilion); got != tc.want {
+				t.Errorf("CanManageParticipation = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -98,6 +98,7 @@ var constraintErrors = map[string]*expodesk.Error{
 	"app_user_email":            expodesk.ErrEmailTaken,
 	"expo_slug_key":             expodesk.ErrExpoSlugTaken,
 	"pavilion_expo_id_slug_key": expodesk.ErrPavilionSlugTaken,
+	"participation_booth":       expodesk.ErrBoothTaken,
 }
 
 // translate turns a database error into a domain error: no rows is not found,

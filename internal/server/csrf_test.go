@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
 )
 
 // csrfCase is a form post that would succeed from the site's own pages.
@@ -70,6 +71,21 @@ func TestCSRF(t *testing.T) {
 			t.Fatal(err)
 		}
 		return x
+	}
+	// csrfApplicant is a new company that applied to Barcelona, in the Wuxi Pavilion.
+	csrfApplicant := func(t *testing.T) expodesk.Participation {
+		n++
+		x, err := e.store.ExhibitorCreate(ctx, expodesk.Exhibitor{Slug: "csrf-applicant-" + itoa(int64(n)), LegalName: "CSRF Applicant",
+			Name: expodesk.Text{EN: "CSRF Applicant"}, Country: "CN"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pt, err := e.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: w.Barcelona.ID, ExhibitorID: x.ID,
+			PavilionID: &w.WuxiPavilion.ID, Status: expodesk.StatusApplied})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pt
 	}
 	pwForm := func(pw string) url.Values { return url.Values{"current_password": {pw}} }
 	// enrolled returns a signed-in exhibitor who has just turned TOTP on.
@@ -191,6 +207,14 @@ func TestCSRF(t *testing.T) {
 		{pattern: "/organizer/expos/{expo}/pavilions/{pavilion}/move", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.Organizer), "/organizer/expos/" + w.Barcelona.Slug + "/pavilions/" + itoa(w.WuxiPavilion.ID) + "/move",
 				url.Values{"direction": {"down"}}
+		}},
+		// Organizers: participations (O3, O6).
+		{pattern: "/organizer/participations/{participation}/status", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Coordinator), urls.OrganizerParticipationStatus(csrfApplicant(t).ID), url.Values{"status": {"approved"}}
+		}},
+		{pattern: "/organizer/participations/{participation}/placement", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), urls.OrganizerParticipationPlacement(csrfApplicant(t).ID),
+				url.Values{"pavilion": {itoa(w.WuxiPavilion.ID)}, "booth": {"CSRF-" + itoa(int64(n))}}
 		}},
 		{pattern: "/exhibitor/team/invite", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invite",

@@ -28,6 +28,7 @@ const (
 	flashLogoSaved           flashKey = "profile.logo_saved"
 	flashLogoRemoved         flashKey = "profile.logo_removed"
 	flashExpoSaved           flashKey = "expos.saved"
+	flashParticipationSaved  flashKey = "participations.saved"
 )
 
 // submission is the outcome of a form handed to a service operation.

@@ -158,6 +158,39 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 	euroPav := "/organizer/expos/" + w.Wuxi.Slug + "/pavilions/" + itoa(w.EuroPavilion.ID)
 
 	expo, pavilion, exhibitor := w.Barcelona.Slug, w.WuxiPavilion.Slug, w.Sensing.Slug
+	// participationOf is a company's participation in Barcelona; freshApplicant
+	// a new company that applied there, in the Wuxi Pavilion.
+	participationOf := func(company int64) int64 {
+		e.t.Helper()
+		rows, err := e.store.Participations(ctx, expodesk.ParticipationFilter{ExpoID: w.Barcelona.ID})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.ExhibitorID == company {
+				return r.ID
+			}
+		}
+		e.t.Fatalf("company %d does not participate", company)
+		return 0
+	}
+	freshApplicant := func(action string) func(role) string {
+		return func(role) string {
+			e.t.Helper()
+			x, err := e.store.ExhibitorCreate(ctx, expodesk.Exhibitor{Slug: fmt.Sprintf("matrix-applicant-%d", n.Add(1)),
+				LegalName: "Matrix Applicant", Name: expodesk.Text{EN: "Matrix Applicant"}, Country: "CN"}, nil)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			pt, err := e.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: w.Barcelona.ID, ExhibitorID: x.ID,
+				PavilionID: &w.WuxiPavilion.ID, Status: expodesk.StatusApplied})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/organizer/participations/" + itoa(pt.ID) + "/" + action
+		}
+	}
+	sensingPart, cloudPart := itoa(participationOf(w.Sensing.ID)), itoa(participationOf(w.Cloud.ID))
 	unknownToken := strings.Repeat("A", 43) // well formed, matches nothing
 	all := func(s int) [roleCount]int { return [roleCount]int{s, s, s, s, s} }
 	signedIn := [roleCount]int{s303, s200, s200, s200, s200}
@@ -304,6 +337,23 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			want: [roleCount]int{s303, s403, s403, s422, s422}},
 		{method: "GET", pattern: "/organizer/exhibitors-template.csv", path: path("/organizer/exhibitors-template.csv"), want: organizers},
 		{method: "GET", pattern: "/organizer/audit.csv", path: path("/organizer/audit.csv?action=auth."), want: organizers},
+
+		// Organizers: participations (O3, O6). A coordinator sees and manages
+		// their pavilion's; another pavilion's participation is not found.
+		{method: "GET", pattern: "/organizer/expos/{expo}/participations", path: path("/organizer/expos/" + expo + "/participations?status=applied&q=applied"),
+			want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/participations", object: "another expo", path: path("/organizer/expos/" + w.Wuxi.Slug + "/participations"),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "POST", pattern: "/organizer/participations/{participation}/status", object: "an applicant in the Wuxi Pavilion",
+			path: freshApplicant("status"), form: url.Values{"status": {"approved"}}, want: [roleCount]int{s401, s403, s403, s303, s303}},
+		{method: "POST", pattern: "/organizer/participations/{participation}/status", object: "a company in no pavilion, empty form",
+			path: path("/organizer/participations/" + cloudPart + "/status"), want: [roleCount]int{s401, s403, s403, s404, s422}},
+		{method: "POST", pattern: "/organizer/participations/{participation}/placement", object: "a company in the Wuxi Pavilion",
+			path: path("/organizer/participations/" + sensingPart + "/placement"),
+			form: url.Values{"pavilion": {itoa(w.WuxiPavilion.ID)}, "booth": {"2-A01"}}, want: [roleCount]int{s401, s403, s403, s303, s303}},
+		{method: "POST", pattern: "/organizer/participations/{participation}/placement", object: "a company in no pavilion",
+			path: path("/organizer/participations/" + cloudPart + "/placement"),
+			form: url.Values{"booth": {"3-B10"}}, want: [roleCount]int{s401, s403, s403, s404, s303}},
 
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},

@@ -93,6 +93,11 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer/exhibitors-template.csv", OrganizerOnly, s.exhibitorsTemplateCSV)
 	s.handle(r, "GET", "/organizer/audit.csv", AuditReaders, s.auditCSV)
 
+	// Organizers: participations (O3)
+	s.handle(r, "GET", "/organizer/expos/{expo}/participations", OrganizerOnly, s.participations)
+	s.handle(r, "POST", "/organizer/participations/{participation}/status", OrganizerOnly, s.participationSetStatus)
+	s.handle(r, "POST", "/organizer/participations/{participation}/placement", OrganizerOnly, s.participationPlace)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)

@@ -189,6 +189,22 @@ func OrganizerPavilionMove(expo string, pavilion int64) string {
 	return OrganizerPavilion(expo, pavilion) + "/move"
 }
 
+// OrganizerParticipations lists an expo's participations, filtered by
+// status and company name (q: "status", "q").
+func OrganizerParticipations(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/participations", q)
+}
+
+// OrganizerParticipationStatus approves, rejects or withdraws a participation (POST).
+func OrganizerParticipationStatus(participation int64) string {
+	return "/organizer/participations/" + id(participation) + "/status"
+}
+
+// OrganizerParticipationPlacement sets a participation's pavilion and booth (POST).
+func OrganizerParticipationPlacement(participation int64) string {
+	return "/organizer/participations/" + id(participation) + "/placement"
+}
+
 // Exhibitors' area.
 
 // ExhibitorArea is the exhibitor area's start page (the company's team).
