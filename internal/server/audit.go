@@ -1,31 +1,24 @@
 package server
 
 import (
-	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 	"expodesk/web"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // auditLog lists the audit log, newest first, with filters in the URL; a
 // coordinator sees the entries about their pavilion and its companies.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := principal(r)
 	q := r.URL.Query()
-	filter := expodesk.AuditFilter{Action: clip(q.Get("action"), 60), ActorEmail: clip(q.Get("actor"), 254), Limit: 100}
-	if since, err := time.Parse("2006-01-02", q.Get("since")); err == nil {
-		filter.Since = since
-	}
+	// The page and audit.csv read their filters and scope the same way.
+	filter := auditFilterOf(r)
+	filter.Limit = 100
 	if before, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && before > 0 {
 		filter.BeforeID = before
-	}
-	if !p.IsExpoOrganizer() {
-		filter.PavilionID = p.PavilionID
 	}
 	rows, err := s.store.AuditList(ctx, filter)
 	if err != nil {
