@@ -78,6 +78,26 @@ func Write(w io.Writer, rows []Row) error {
 	return nil
 }
 
+// RowOf is the spreadsheet row of a participation record (the store's
+// shape of one), for Write.
+func RowOf(r expodesk.ParticipationRecord) Row {
+	return Row{Exhibitor: r.Exhibitor, Expo: r.Expo, Pavilion: r.Pavilion, Booth: r.Booth, Status: r.Status}
+}
+
+// RowsOf is RowOf for each record.
+func RowsOf(records []expodesk.ParticipationRecord) []Row {
+	out := make([]Row, len(records))
+	for i, r := range records {
+		out[i] = RowOf(r)
+	}
+	return out
+}
+
+// Record is the participation record a row holds, without its line and problems.
+func (r Row) Record() expodesk.ParticipationRecord {
+	return expodesk.ParticipationRecord{Exhibitor: r.Exhibitor, Expo: r.Expo, Pavilion: r.Pavilion, Booth: r.Booth, Status: r.Status}
+}
+
 // TemplateRows are the example rows of the template: a Chinese company, a
 // Spanish one and one with only an English name, all invented (web sites and
 // mail under the reserved .example domain, registration ids computed to

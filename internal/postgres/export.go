@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"expodesk/internal/exhibitorcsv"
 	"expodesk/internal/expodesk"
 )
 
@@ -19,11 +18,11 @@ type ExportFilter struct {
 	PavilionID int64
 }
 
-// ExhibitorExport returns one row per participation, the company's columns
-// on each, in the shape the spreadsheet writer takes: soonest expo first,
+// ExhibitorExport returns one record per participation, the company's
+// columns on each, as the spreadsheet writer takes them: soonest expo first,
 // then by company slug, so that two exports of the same data are the same
 // file and can be compared line by line.
-func (s *Store) ExhibitorExport(ctx context.Context, f ExportFilter) ([]exhibitorcsv.Row, error) {
+func (s *Store) ExhibitorExport(ctx context.Context, f ExportFilter) ([]expodesk.ParticipationRecord, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -60,9 +59,9 @@ func (s *Store) ExhibitorExport(ctx context.Context, f ExportFilter) ([]exhibito
 	if err != nil {
 		return nil, err
 	}
-	out := make([]exhibitorcsv.Row, 0, len(rows))
+	out := make([]expodesk.ParticipationRecord, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, exhibitorcsv.Row{Exhibitor: r.Exhibitor, Expo: r.ExpoSlug, Pavilion: r.PavilionSlug,
+		out = append(out, expodesk.ParticipationRecord{Exhibitor: r.Exhibitor, Expo: r.ExpoSlug, Pavilion: r.PavilionSlug,
 			Booth: r.Booth, Status: r.Status})
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func (s *Server) exhibitorsCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := exhibitorcsv.Write(&buf, rows); err != nil {
+	if err := exhibitorcsv.Write(&buf, exhibitorcsv.RowsOf(rows)); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
