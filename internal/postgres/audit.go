@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"expodesk/internal/expodesk"
 )
@@ -67,4 +69,56 @@ func (s *Store) AuditList(ctx context.Context, f expodesk.AuditFilter) ([]expode
 	}
 	q += " ORDER BY a.id DESC LIMIT " + arg(f.Limit)
 	return collect[expodesk.AuditRow](ctx, s.db, "list audit entries", q, args...)
+}
+
+// AuditAddMany appends entries in one statement (an import's entry per
+// company), in the transaction of the change they record.
+func (s *Store) AuditAddMany(ctx context.Context, entries []expodesk.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	n := len(entries)
+	at := make([]time.Time, n)
+	actors, expos, pavilions, exhibitors := make([]*int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n)
+	labels, actions, types, objects, befores, afters, ips, reqs := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]*string, n), make([]*string, n), make([]string, n), make([]string, n)
+	for i, e := range entries {
+		at[i] = e.At
+		if at[i].IsZero() {
+			at[i] = s.now()
+		}
+		actors[i], expos[i], pavilions[i], exhibitors[i] = e.ActorID, e.ExpoID, e.PavilionID, e.ExhibitorID
+		labels[i], actions[i], types[i], objects[i], ips[i], reqs[i] = e.ActorLabel, string(e.Action), e.ObjectType, e.ObjectID, e.ClientIP, e.RequestID
+		var err error
+		if befores[i], err = jsonOrNil(e.Before); err != nil {
+			return err
+		}
+		if afters[i], err = jsonOrNil(e.After); err != nil {
+			return err
+		}
+	}
+	_, err := s.db.Exec(ctx,
+		`INSERT INTO audit_entry (at, actor_id, actor_label, action, object_type, object_id, expo_id, pavilion_id,
+			exhibitor_id, before, after, client_ip, request_id)
+		SELECT u.at, u.actor_id, u.actor_label, u.action, u.object_type, u.object_id, u.expo_id, u.pavilion_id,
+			u.exhibitor_id, u.before::jsonb, u.after::jsonb, u.client_ip, u.request_id
+		FROM unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+			$8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[])
+			AS u(at, actor_id, actor_label, action, object_type, object_id, expo_id, pavilion_id, exhibitor_id,
+				before, after, client_ip, request_id)`,
+		at, actors, labels, actions, types, objects, expos, pavilions, exhibitors, befores, afters, ips, reqs)
+	return translate(err, "add audit entries")
+}
+
+// jsonOrNil is v as JSON text, nil for nil.
+func jsonOrNil(v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode audit entry: %w", err)
+	}
+	s := string(b)
+	return &s, nil
 }

@@ -178,6 +178,9 @@ func (s *Server) RunJanitor(ctx context.Context, interval time.Duration) {
 		if err := s.store.TokensPrune(ctx, s.now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "prune tokens", "err", err)
 		}
+		if err := s.store.CSVImportPrune(ctx, s.now()); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "prune uploaded spreadsheets", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
