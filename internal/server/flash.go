@@ -29,6 +29,7 @@ const (
 	flashLogoRemoved         flashKey = "profile.logo_removed"
 	flashExpoSaved           flashKey = "expos.saved"
 	flashParticipationSaved  flashKey = "participations.saved"
+	flashImported            flashKey = "import.committed"
 )
 
 // submission is the outcome of a form handed to a service operation.

@@ -93,6 +93,11 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer/exhibitors-template.csv", OrganizerOnly, s.exhibitorsTemplateCSV)
 	s.handle(r, "GET", "/organizer/audit.csv", AuditReaders, s.auditCSV)
 
+	// Organizers: the exhibitor spreadsheet import (O2); a coordinator imports their pavilion's rows.
+	s.handle(r, "GET", "/organizer/import", OrganizerOnly, s.importForm)
+	s.handle(r, "POST", "/organizer/import/preview", OrganizerOnly, s.importPreview, bodyLimit(importBodyLimit))
+	s.handle(r, "POST", "/organizer/import/commit", OrganizerOnly, s.importCommit)
+
 	// Organizers: participations (O3)
 	s.handle(r, "GET", "/organizer/expos/{expo}/participations", OrganizerOnly, s.participations)
 	s.handle(r, "POST", "/organizer/participations/{participation}/status", OrganizerOnly, s.participationSetStatus)

@@ -144,6 +144,16 @@ func OrganizerExhibitorsCSV(expo, status string) string {
 // OrganizerExhibitorsTemplateCSV is the empty spreadsheet with example rows.
 func OrganizerExhibitorsTemplateCSV() string { return "/organizer/exhibitors-template.csv" }
 
+// OrganizerImport is the exhibitor spreadsheet's upload form (GET).
+func OrganizerImport() string { return "/organizer/import" }
+
+// OrganizerImportPreview reads an uploaded spreadsheet and shows what
+// importing it would do (POST).
+func OrganizerImportPreview() string { return "/organizer/import/preview" }
+
+// OrganizerImportCommit imports a previewed spreadsheet (POST).
+func OrganizerImportCommit() string { return "/organizer/import/commit" }
+
 // OrganizerOutbox is the mail outbox, page by page.
 func OrganizerOutbox() string { return "/organizer/outbox" }
 
