@@ -216,6 +216,13 @@ func TestCSRF(t *testing.T) {
 			return e.signedIn(t, w.Organizer), urls.OrganizerParticipationPlacement(csrfApplicant(t).ID),
 				url.Values{"pavilion": {itoa(w.WuxiPavilion.ID)}, "booth": {"CSRF-" + itoa(int64(n))}}
 		}},
+		// Organizers: the spreadsheet import (O2).
+		{pattern: "/organizer/import/preview", want: s200, upload: []byte(importSheet("csrf-preview")), setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), urls.OrganizerImportPreview(), nil
+		}},
+		{pattern: "/organizer/import/commit", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), urls.OrganizerImportCommit(), url.Values{"import": {itoa(keptUpload(e, w.Organizer.ID))}}
+		}},
 		{pattern: "/exhibitor/team/invite", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invite",
 				url.Values{"email": {"csrf-colleague@taihu.example.com"}, "family_name": {"Colleague"}, "lang": {"zh"}}

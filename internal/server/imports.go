@@ -90,7 +90,9 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	up := f.file(service.ImportField, service.ImportMaxBytes, true)
+	// Whatever the body cap let through reaches the reader, whose message
+	// for a file over its limit names the limit in MiB and says what to do.
+	up := f.file(service.ImportField, importBodyLimit, true)
 	var p service.ImportPreview
 	if f.err() == nil {
 		p, err = s.svc.PreviewImport(r.Context(), s.caller(r), service.ImportUpload{Filename: up.Filename, Data: up.Data})

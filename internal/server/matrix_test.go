@@ -191,6 +191,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		}
 	}
 	sensingPart, cloudPart := itoa(participationOf(w.Sensing.ID)), itoa(participationOf(w.Cloud.ID))
+	othersUpload := keptUpload(e, newMember(nil, nil, false).ID)
 	unknownToken := strings.Repeat("A", 43) // well formed, matches nothing
 	all := func(s int) [roleCount]int { return [roleCount]int{s, s, s, s, s} }
 	signedIn := [roleCount]int{s303, s200, s200, s200, s200}
@@ -337,6 +338,16 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			want: [roleCount]int{s303, s403, s403, s422, s422}},
 		{method: "GET", pattern: "/organizer/exhibitors-template.csv", path: path("/organizer/exhibitors-template.csv"), want: organizers},
 		{method: "GET", pattern: "/organizer/audit.csv", path: path("/organizer/audit.csv?action=auth."), want: organizers},
+
+		// Organizers: the spreadsheet import (O2). Another organizer's upload
+		// is gone for anyone else, as an unknown one is (imports_test.go).
+		{method: "GET", pattern: "/organizer/import", path: path("/organizer/import"), want: organizers},
+		{method: "POST", pattern: "/organizer/import/preview", object: "no file", path: path("/organizer/import/preview"),
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/import/commit", object: "unknown upload", path: path("/organizer/import/commit"),
+			form: url.Values{"import": {"987654321"}}, want: [roleCount]int{s401, s403, s403, s410, s410}},
+		{method: "POST", pattern: "/organizer/import/commit", object: "another organizer's upload", path: path("/organizer/import/commit"),
+			form: url.Values{"import": {itoa(othersUpload)}}, want: [roleCount]int{s401, s403, s403, s410, s410}},
 
 		// Organizers: participations (O3, O6). A coordinator sees and manages
 		// their pavilion's; another pavilion's participation is not found.
