@@ -52,8 +52,12 @@ func (s *Store) CSVImportPrune(ctx context.Context, now time.Time) error {
 // expression per name and row would cost more than the rest of the query.
 func foldSQL(col string) string { return `lower(` + col + `)` }
 
-// hostSQL is the host of the website column as expodesk.ImportHost reads it.
-const hostSQL = `lower(regexp_replace(substring(e.website from '^https?://([^/:?#]+)'), '^www\.', ''))`
+// hostSQL is the host of the website column as expodesk.ImportHost reads
+// it, without a regular expression (one per row cost a third of the query):
+// what follows "://" up to a slash, colon, "?" or "#", lower-cased,
+// without a leading "www.".
+const hostSQL = `(SELECT CASE WHEN h LIKE 'www.%' THEN substr(h, 5) ELSE h END
+	FROM lower(split_part(split_part(split_part(split_part(split_part(e.website, '://', 2), '/', 1), ':', 1), '?', 1), '#', 1)) AS h)`
 
 // ImportState reads what the rows of a file are checked against: every
 // expo and pavilion, the companies matching any of keys (by slug,
