@@ -96,3 +96,12 @@ type AuditRow struct {
 	ClientIP   string
 	RequestID  string
 }
+
+// Audit actions of booking rules and bookings (E3).
+const (
+	ActionBookingRulesSet    AuditAction = "booking_rules.set"
+	ActionBookingRulesRemove AuditAction = "booking_rules.remove"
+	ActionBookingCreate      AuditAction = "booking.create"
+	ActionBookingTexts       AuditAction = "booking.texts"
+	ActionBookingCancel      AuditAction = "booking.cancel"
+)
