@@ -36,7 +36,7 @@ type clock struct {
 	now time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 func newBookingWorld(t *testing.T) bookingWorld {
@@ -186,7 +186,9 @@ func TestBookSlot(t *testing.T) {
 			}
 		}
 	}
-	message := func(m string) func(*testing.T, error) { return func(t *testing.T, err error) { wantMessage(t, err, m) } }
+	message := func(m string) func(*testing.T, error) {
+		return func(t *testing.T, err error) { wantMessage(t, err, m) }
+	}
 	refused("ErrSlotTaken", out, w.main[0].ID, none, is(expodesk.ErrSlotTaken))
 	refused("ErrQuotaReached", in, w.main[1].ID, none, message("booking.quota_reached"))
 	refused("ErrSlotBlocked", out, w.blocked.ID, none, is(expodesk.ErrSlotBlocked))
