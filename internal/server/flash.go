@@ -76,3 +76,11 @@ func (s *Server) renderThrottledOrError(w http.ResponseWriter, r *http.Request, 
 	}
 	s.renderError(w, r, err)
 }
+
+// The one-time messages of booking (E3).
+const (
+	flashBooked            flashKey = "booking.booked"
+	flashBookingSaved      flashKey = "booking.saved"
+	flashBookingCancelled  flashKey = "booking.cancelled"
+	flashBookingRulesSaved flashKey = "booking.rules_saved"
+)

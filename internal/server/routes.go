@@ -111,6 +111,20 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/logo", ExhibitorOnly, s.logoUpload, bodyLimit(logoBodyLimit))
 	s.handle(r, "POST", "/exhibitor/logo/delete", ExhibitorOnly, s.logoDelete)
 
+	// Exhibitors (E3): booking roadshow slots; organizers: the booking
+	// rules of an expo and its pavilions. Another company's booking, or a
+	// coordinator's other pavilion, is not found (the service decides).
+	s.handle(r, "GET", "/exhibitor/bookings", ExhibitorOnly, s.bookings)
+	s.handle(r, "GET", "/exhibitor/bookings/{booking}", ExhibitorOnly, s.bookingEdit)
+	s.handle(r, "POST", "/exhibitor/bookings/{booking}", ExhibitorOnly, s.bookingSave)
+	s.handle(r, "POST", "/exhibitor/bookings/{booking}/cancel", ExhibitorOnly, s.bookingCancel)
+	s.handle(r, "GET", "/exhibitor/expos/{expo}/slots", ExhibitorOnly, s.bookingSlots)
+	s.handle(r, "POST", "/exhibitor/expos/{expo}/slots/{slot}/book", ExhibitorOnly, s.bookSlot)
+	s.handle(r, "GET", "/organizer/expos/{expo}/booking-rules", OrganizerOnly, s.bookingRules)
+	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules", ExpoManagers, s.bookingRulesSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}", OrganizerOnly, s.pavilionRulesSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}/delete", OrganizerOnly, s.pavilionRulesDelete)
+
 	return r
 }
 

@@ -271,3 +271,39 @@ func withQuery(p string, q url.Values) string {
 	}
 	return p
 }
+
+// Booking (E3) and its rules.
+
+// ExhibitorBookings lists the company's bookings and the expos it may book at.
+func ExhibitorBookings() string { return "/exhibitor/bookings" }
+
+// ExhibitorBooking is one booking's page: its texts (GET, POST to save).
+func ExhibitorBooking(booking int64) string { return ExhibitorBookings() + "/" + id(booking) }
+
+// ExhibitorBookingCancel cancels a booking (POST).
+func ExhibitorBookingCancel(booking int64) string { return ExhibitorBooking(booking) + "/cancel" }
+
+// ExhibitorSlots lists the free slots of an expo by day and stage (q: "tz",
+// a zone to show times in beside the expo's).
+func ExhibitorSlots(expo string, q url.Values) string {
+	return withQuery("/exhibitor/expos/"+expo+"/slots", q)
+}
+
+// ExhibitorSlotBook books a slot (POST).
+func ExhibitorSlotBook(expo string, slot int64) string {
+	return ExhibitorSlots(expo, nil) + "/" + id(slot) + "/book"
+}
+
+// OrganizerBookingRules is an expo's booking rules page (GET) and saves the
+// expo's own rules (POST).
+func OrganizerBookingRules(expo string) string { return OrganizerExpo(expo) + "/booking-rules" }
+
+// OrganizerPavilionBookingRules saves a pavilion's own rules (POST).
+func OrganizerPavilionBookingRules(expo string, pavilion int64) string {
+	return OrganizerBookingRules(expo) + "/pavilions/" + id(pavilion)
+}
+
+// OrganizerPavilionBookingRulesDelete puts a pavilion back under the expo's rules (POST).
+func OrganizerPavilionBookingRulesDelete(expo string, pavilion int64) string {
+	return OrganizerPavilionBookingRules(expo, pavilion) + "/delete"
+}
