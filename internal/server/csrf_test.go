@@ -243,6 +243,7 @@ func TestCSRF(t *testing.T) {
 			return e.signedIn(t, w.ExhibitorB), "/exhibitor/logo/delete", nil
 		}},
 	}
+	cases = append(cases, bookingCSRFCases(t, e, w)...)
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
 		covered := map[string]bool{}

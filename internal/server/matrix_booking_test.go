@@ -85,7 +85,9 @@ func bookingMatrixCases(e *testEnv, w world) []matrixCase {
 			path: path("/exhibitor/expos/" + expo + "/slots/" + itoa(w.Slots[0].ID) + "/book"),
 			want: [roleCount]int{s401, s303, 409, s403, s403}},
 		{method: "POST", pattern: "/exhibitor/expos/{expo}/slots/{slot}/book", object: "another expo's slot",
-			path: func(role) string { return "/exhibitor/expos/" + w.Wuxi.Slug + "/slots/" + itoa(freshSlot().ID) + "/book" },
+			path: func(role) string {
+				return "/exhibitor/expos/" + w.Wuxi.Slug + "/slots/" + itoa(freshSlot().ID) + "/book"
+			},
 			want: [roleCount]int{s401, s404, s404, s403, s403}},
 		{method: "GET", pattern: "/organizer/expos/{expo}/booking-rules", path: path("/organizer/expos/" + expo + "/booking-rules"),
 			want: [roleCount]int{s303, s403, s403, s200, s200}},
