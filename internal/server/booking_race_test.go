@@ -279,6 +279,30 @@ func TestBookingUnderContention(t *testing.T) {
 		}
 	})
 
+	t.Run("DoubleSubmitBooksOnce", func(t *testing.T) {
+		// A form sent twice at once, once through each instance: both
+		// answers are the booking, and there is one.
+		mine := w.slots(t, 10)
+		var shots []*shot
+		for j, c := range losers[100:110] {
+			twin := *c
+			twin.base = w.clients[1-indexOf(w.clients, c)%2].base
+			shots = append(shots, w.bookShot(c, mine[j].ID), w.bookShot(&twin, mine[j].ID))
+		}
+		burst(shots)
+		for _, s := range shots {
+			if s.err != nil || s.status != http.StatusSeeOther {
+				t.Errorf("double submit: %d %v %s", s.status, s.err, excerpt(s.body))
+			}
+		}
+		if n := e.count(`SELECT count(*) FROM booking WHERE status = 'active' AND slot_id = ANY($1)`, slotIDs(mine)); n != 10 {
+			t.Errorf("%d bookings of 10 slots sent twice each, want 10", n)
+		}
+		if v := bookingViolations(t, e); v != (violations{}) {
+			t.Errorf("invariants: %+v", v)
+		}
+	})
+
 	t.Run("CancellationsRaceBookings", func(t *testing.T) {
 		// Each of the 20 winners cancels while three companies without a
 		// booking reach for that very slot: every cancellation works, each
