@@ -68,7 +68,9 @@ func (c BarChart) Height() int {
 }
 
 // ViewBox is the chart's viewBox attribute.
-func (c BarChart) ViewBox() string { return "0 0 " + strconv.Itoa(chartWidth) + " " + strconv.Itoa(c.Height()) }
+func (c BarChart) ViewBox() string {
+	return "0 0 " + strconv.Itoa(chartWidth) + " " + strconv.Itoa(c.Height())
+}
 
 func (c BarChart) legendRows() int {
 	perRow := chartWidth / chartLegendCol
