@@ -113,7 +113,7 @@ func TestDashboardCounts(t *testing.T) {
 		all := map[key]int{
 			{f.wuxi.ID, expodesk.StatusApproved}: 1, {f.wuxi.ID, expodesk.StatusApplied}: 1, {f.wuxi.ID, expodesk.StatusInvited}: 1,
 			{f.catalan.ID, expodesk.StatusApproved}: 1,
-			{0, expodesk.StatusRejected}: 1, {0, expodesk.StatusApproved}: 1,
+			{0, expodesk.StatusRejected}:            1, {0, expodesk.StatusApproved}: 1,
 		}
 		pick := func(pavilion int64) map[key]int {
 			out := map[key]int{}
