@@ -117,6 +117,14 @@ func (v DashboardView) stageHref(st expodesk.StageSlotCounts) string {
 	return urls.ExpoAgenda(v.Expo.Slug)
 }
 
+// agendaHref is the public agenda of the scope's slots: a pavilion's, or the expo's.
+func (v DashboardView) agendaHref() string {
+	if v.Pavilion != nil {
+		return urls.PavilionAgenda(v.Expo.Slug, v.Pavilion.Slug)
+	}
+	return urls.ExpoAgenda(v.Expo.Slug)
+}
+
 // slotTotals sums the slots of every stage in scope.
 func (v DashboardView) slotTotals() expodesk.StageSlotCounts {
 	var t expodesk.StageSlotCounts

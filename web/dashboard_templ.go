@@ -342,11 +342,11 @@ func DashboardPage(p Page, v DashboardView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = linkedFigure(T(ctx, "dashboard.slots_booked"), v.slotTotals().Booked, "").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = linkedFigure(T(ctx, "dashboard.slots_booked"), v.slotTotals().Booked, v.agendaHref()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = linkedFigure(T(ctx, "dashboard.slots_free"), v.slotTotals().Free(), "").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = linkedFigure(T(ctx, "dashboard.slots_free"), v.slotTotals().Free(), v.agendaHref()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
