@@ -355,6 +355,25 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			path: path("/organizer/participations/" + cloudPart + "/placement"),
 			form: url.Values{"booth": {"3-B10"}}, want: [roleCount]int{s401, s403, s403, s404, s303}},
 
+		// Organizers: an expo's dashboard (O5, O6), a coordinator's of their
+		// pavilion only; another pavilion's, no pavilion's or another expo's
+		// numbers are not found for them, as are the lists they link to.
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", path: path("/organizer/expos/" + expo + "/dashboard"), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "the Wuxi Pavilion",
+			path: path("/organizer/expos/" + expo + "/dashboard?pavilion=" + itoa(w.WuxiPavilion.ID)), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "no pavilion",
+			path: path("/organizer/expos/" + expo + "/dashboard?pavilion=none"), want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "another expo", path: path("/organizer/expos/" + w.Wuxi.Slug + "/dashboard"),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "a pavilion of another expo",
+			path: path("/organizer/expos/" + expo + "/dashboard?pavilion=" + itoa(w.EuroPavilion.ID)), want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "unknown expo", path: path("/organizer/expos/no-such-expo/dashboard"),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/participations", object: "incomplete profiles of the Wuxi Pavilion",
+			path: path("/organizer/expos/" + expo + "/participations?incomplete=logo&pavilion=" + itoa(w.WuxiPavilion.ID)), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/participations", object: "no pavilion",
+			path: path("/organizer/expos/" + expo + "/participations?pavilion=none"), want: [roleCount]int{s303, s403, s403, s404, s200}},
+
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},
 		{method: "POST", pattern: "/exhibitor/team/invite", object: "empty form", path: path("/exhibitor/team/invite"),

@@ -98,6 +98,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/participations/{participation}/status", OrganizerOnly, s.participationSetStatus)
 	s.handle(r, "POST", "/organizer/participations/{participation}/placement", OrganizerOnly, s.participationPlace)
 
+	// Organizers: an expo's dashboard (O5), a coordinator's of their pavilion only.
+	s.handle(r, "GET", "/organizer/expos/{expo}/dashboard", OrganizerOnly, s.dashboard)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)

@@ -190,9 +190,16 @@ func OrganizerPavilionMove(expo string, pavilion int64) string {
 }
 
 // OrganizerParticipations lists an expo's participations, filtered by
-// status and company name (q: "status", "q").
+// status, company name, pavilion (an id or "none") and profile gap
+// (q: "status", "q", "pavilion", "incomplete").
 func OrganizerParticipations(expo string, q url.Values) string {
 	return withQuery(OrganizerExpo(expo)+"/participations", q)
+}
+
+// OrganizerDashboard is an expo's dashboard, of one pavilion when q has
+// "pavilion" (an id or "none").
+func OrganizerDashboard(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/dashboard", q)
 }
 
 // OrganizerParticipationStatus approves, rejects or withdraws a participation (POST).
