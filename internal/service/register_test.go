@@ -327,7 +327,9 @@ func TestRegisterExhibitor(t *testing.T) {
 		{"JavascriptWebsite", w.as(w.organizer), func() int64 { return w.expoID },
 			func(r *service.Registration) { r.Company.Website = "javascript:alert(1)" }, nil, "website", "validation.url"},
 		{"BadUSCC", w.as(w.organizer), func() int64 { return w.expoID },
-			func(r *service.Registration) { r.Company.Country, r.Company.RegistrationID = "CN", "91350100M000100Y44" },
+			func(r *service.Registration) {
+				r.Company.Country, r.Company.RegistrationID = "CN", "91350100M000100Y44"
+			},
 			nil, "registration_id", "validation.registration_id_uscc"},
 		{"BadNIF", w.as(w.organizer), func() int64 { return w.expoID },
 			func(r *service.Registration) { r.Company.Country, r.Company.RegistrationID = "ES", "12345678A" },
