@@ -98,6 +98,14 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/participations/{participation}/status", OrganizerOnly, s.participationSetStatus)
 	s.handle(r, "POST", "/organizer/participations/{participation}/placement", OrganizerOnly, s.participationPlace)
 
+	// Organizers: registering a company by form (O2) and a company's page
+	// (its profile and identity); a coordinator in their pavilion only.
+	s.handle(r, "GET", "/organizer/expos/{expo}/exhibitors/new", OrganizerOnly, s.exhibitorNew)
+	s.handle(r, "POST", "/organizer/expos/{expo}/exhibitors", OrganizerOnly, s.exhibitorRegister)
+	s.handle(r, "GET", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitor)
+	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitorSave)
+	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}/identity", OrganizerOnly, s.organizerExhibitorIdentity)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)
