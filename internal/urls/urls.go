@@ -216,7 +216,9 @@ func OrganizerExhibitors(expo string) string { return OrganizerExpo(expo) + "/ex
 func OrganizerExhibitor(exhibitor int64) string { return "/organizer/exhibitors/" + id(exhibitor) }
 
 // OrganizerExhibitorIdentity saves a company's legal name and registration id (POST).
-func OrganizerExhibitorIdentity(exhibitor int64) string { return OrganizerExhibitor(exhibitor) + "/identity" }
+func OrganizerExhibitorIdentity(exhibitor int64) string {
+	return OrganizerExhibitor(exhibitor) + "/identity"
+}
 
 // Exhibitors' area.
 
