@@ -355,6 +355,37 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			path: path("/organizer/participations/" + cloudPart + "/placement"),
 			form: url.Values{"booth": {"3-B10"}}, want: [roleCount]int{s401, s403, s403, s404, s303}},
 
+		// Organizers: registering a company (O2) and a company's page. A
+		// coordinator registers at their pavilion's expo, in their pavilion,
+		// and edits their pavilion's companies; anything else is not found.
+		{method: "GET", pattern: "/organizer/expos/{expo}/exhibitors/new", path: path("/organizer/expos/" + expo + "/exhibitors/new"), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/exhibitors/new", object: "another expo", path: path("/organizer/expos/" + w.Wuxi.Slug + "/exhibitors/new"),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/exhibitors", object: "empty form", path: path("/organizer/expos/" + expo + "/exhibitors"),
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/exhibitors", object: "another expo, empty form", path: path("/organizer/expos/" + w.Wuxi.Slug + "/exhibitors"),
+			want: [roleCount]int{s401, s403, s403, s404, s422}},
+		// The coordinator registers it first; the organizer, next, is shown it as a likely duplicate.
+		{method: "POST", pattern: "/organizer/expos/{expo}/exhibitors", object: "a new company in the Wuxi Pavilion",
+			path: path("/organizer/expos/" + expo + "/exhibitors"), form: with(registerForm("Matrix Sensors"), "pavilion", itoa(w.WuxiPavilion.ID)),
+			want: [roleCount]int{s401, s403, s403, s303, s200}},
+		{method: "GET", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in the Wuxi Pavilion", path: path("/organizer/exhibitors/" + itoa(w.Sensing.ID)),
+			want: organizers},
+		{method: "GET", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in no pavilion", path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID)),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/exhibitors/{exhibitor}", object: "unknown company", path: path("/organizer/exhibitors/987654321"),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in the Wuxi Pavilion, empty form",
+			path: path("/organizer/exhibitors/" + itoa(w.Sensing.ID)), want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in no pavilion, empty form",
+			path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID)), want: [roleCount]int{s401, s403, s403, s404, s422}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}/identity", object: "a company in the Wuxi Pavilion",
+			path: path("/organizer/exhibitors/" + itoa(w.Sensing.ID) + "/identity"), form: url.Values{"legal_name": {w.Sensing.LegalName}},
+			want: [roleCount]int{s401, s403, s403, s303, s303}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}/identity", object: "a company in no pavilion",
+			path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID) + "/identity"), form: url.Values{"legal_name": {"Nube Catalana SLU"}},
+			want: [roleCount]int{s401, s403, s403, s404, s303}},
+
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},
 		{method: "POST", pattern: "/exhibitor/team/invite", object: "empty form", path: path("/exhibitor/team/invite"),
