@@ -1,7 +1,6 @@
 package expodesk
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -95,18 +94,6 @@ func ExplainRegistrationID(err error, country string) error {
 	return err
 }
 
-// WebsiteHost is the host of a website as duplicates are compared by:
-// lower-case, without a leading "www." ("https://WWW.Nube.example.es/en" →
-// "nube.example.es"); "" when v is no http(s) address.
-func WebsiteHost(v string) string {
-	if !SafeURL(v) {
-		return ""
-	}
-	u, _ := url.Parse(v)
-	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	return strings.TrimPrefix(h, "www.")
-}
-
 // ExhibitorSlugFor is the slug a new company starts from: its name in
 // English, Spanish or Chinese (as pinyin), its legal name, or its
 // registration id, the first that makes a slug; "exhibitor" when none does.
@@ -149,13 +136,13 @@ type DuplicateQuery struct {
 	// candidates participate in it already.
 	ExpoID         int64
 	RegistrationID string // cleaned (CleanRegistrationID); "" for none
-	WebsiteHost    string // WebsiteHost of the website; "" for none
+	Website        string // compared by host, www. aside; "" for none
 	Names          []string
 }
 
 // DuplicateQueryFor is the query for a company to register at expo expoID.
 func DuplicateQueryFor(expoID int64, e Exhibitor) DuplicateQuery {
-	q := DuplicateQuery{ExpoID: expoID, RegistrationID: e.RegistrationID, WebsiteHost: WebsiteHost(e.Website)}
+	q := DuplicateQuery{ExpoID: expoID, RegistrationID: e.RegistrationID, Website: e.Website}
 	for _, n := range []string{e.LegalName, e.Name.EN, e.Name.ZH, e.Name.ES} {
 		if n = strings.TrimSpace(n); n != "" {
 			q.Names = append(q.Names, n)

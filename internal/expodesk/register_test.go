@@ -53,7 +53,7 @@ func TestCleanRegistrationID(t *testing.T) {
 		{"CN", "91350100m000100y43", "91350100M000100Y43"},
 		{"CN", "9135 0100 M000 100Y 43", "91350100M000100Y43"},
 		{"DE", " HRB 12345 ", "HRB 12345"}, // other countries' ids are kept as typed
-		{"ES", "ſ2674018", "ſ2674018"},      // non-ASCII is left for validation to refuse
+		{"ES", "ſ2674018", "ſ2674018"},     // non-ASCII is left for validation to refuse
 	} {
 		if got := CleanRegistrationID(tc.country, tc.in); got != tc.want {
 			t.Errorf("CleanRegistrationID(%s, %q) = %q, want %q", tc.country, tc.in, got, tc.want)
@@ -77,22 +77,6 @@ func TestRegistrationIDProblem(t *testing.T) {
 	}
 	if ExplainRegistrationID(nil, "CN") != nil {
 		t.Error("no error became one")
-	}
-}
-
-func TestWebsiteHost(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://www.Nube.example.es/es/inicio": "nube.example.es",
-		"http://nube.example.es":                "nube.example.es",
-		"https://nube.example.es.:8443/":        "nube.example.es",
-		"https://wwwnube.example.es":            "wwwnube.example.es",
-		"javascript:alert(1)":                   "",
-		"":                                      "",
-		"nube.example.es":                       "",
-	} {
-		if got := WebsiteHost(in); got != want {
-			t.Errorf("WebsiteHost(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 

@@ -15,12 +15,14 @@ import (
 // Registering a company by form (O2): free slugs, likely duplicates, the
 // booth test, and the identity fields only organizers change.
 
-// nameSimilarity is how alike (pg_trgm similarity of folded names, 0–1)
-// two names must be to call a company a likely duplicate. At 0.5,
-// "Taihu Sensing" matches "Taihu Sensing Co" (0.82) and 太湖传感 matches
-// 太湖传感科技 (0.5), while "Taihu Sensing" and "Taihu Cloud" (0.3) do
-// not. The % operator's default threshold (0.3) narrows the rows through
-// the name indexes of migration 000014 first.
+// nameSimilarity is how alike (pg_trgm similarity, 0–1) the cores of two
+// names (name_core, migration 000014: folded, legal forms and the place
+// names every Wuxi company carries dropped) must be to call a company a
+// likely duplicate. At 0.5, "Taihu Sensing" matches "Taihu Sensing Co.,
+// Ltd." (1.0) and 太湖传感 matches 无锡太湖传感科技有限公司 (1.0), while
+// "Lake Robotics GmbH" and "Refused Robotics GmbH" (0.43) do not. The %
+// operator's default threshold (0.3) narrows the rows through the name
+// indexes first.
 const nameSimilarity = 0.5
 
 // maxDuplicateNames and maxDuplicates bound a duplicate search: the names
@@ -32,20 +34,16 @@ const (
 
 // nameColumns are the names of a company compared for duplicates, as the
 // indexes of migration 000014 hold them.
-var nameColumns = []string{"search_fold(e.legal_name)", "search_fold(e.name->>'en')", "search_fold(e.name->>'zh')", "search_fold(e.name->>'es')"}
-
-// websiteHostSQL is expodesk.WebsiteHost in SQL: a stored website's host,
-// lower-case, without userinfo, port or a leading "www.".
-const websiteHostSQL = `lower(substring(e.website from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?(?:[Ww][Ww][Ww]\.)?([^/:?#]+)'))`
+var nameColumns = []string{"name_core(e.legal_name)", "name_core(e.name->>'en')", "name_core(e.name->>'zh')", "name_core(e.name->>'es')"}
 
 // ExhibitorDuplicates returns the companies that look like the one q
-// describes: the same registration id, the same website host, or a name in
-// any language near-identical to one of q.Names (folded as searches are:
-// case and accents aside). Those with the same registration id come first,
+// describes: the same registration id (in capitals), the same website host
+// (website_host: www. aside), or a name in any language near-identical to
+// one of q.Names (name_core: case, accents and legal forms aside). Those with the same registration id come first,
 // then the same website, then by how alike the names are; at most 20,
 // each with the expos it takes part in.
 func (s *Store) ExhibitorDuplicates(ctx context.Context, q expodesk.DuplicateQuery) ([]expodesk.DuplicateCandidate, error) {
-	args := []any{q.RegistrationID, q.WebsiteHost}
+	args := []any{q.RegistrationID, q.Website}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
@@ -60,15 +58,16 @@ func (s *Store) ExhibitorDuplicates(ctx context.Context, q expodesk.DuplicateQue
 	// ANY() over the names or a similarity() test would read every row.
 	var near, score []string
 	for _, n := range names {
-		p := "search_fold(" + arg(n) + ")"
+		p := "name_core(" + arg(n) + ")"
 		for _, col := range nameColumns {
 			near = append(near, col+" % "+p)
 			score = append(score, "coalesce(similarity("+col+", "+p+"), 0)")
 		}
 	}
+	// Each arm is served by an index of migration 000014.
 	parts := []string{
-		`SELECT e.id FROM exhibitor e WHERE $1 <> '' AND upper(e.registration_id) = $1`,
-		`SELECT e.id FROM exhibitor e WHERE $2 <> '' AND e.website <> '' AND ` + websiteHostSQL + ` = $2`,
+		`SELECT e.id FROM exhibitor e WHERE e.registration_id <> '' AND upper(e.registration_id) = upper(nullif($1, ''))`,
+		`SELECT e.id FROM exhibitor e WHERE e.website <> '' AND website_host(e.website) = nullif(website_host($2), '')`,
 	}
 	nameScore := "0::real"
 	if len(near) > 0 {
@@ -93,8 +92,8 @@ func (s *Store) ExhibitorDuplicates(ctx context.Context, q expodesk.DuplicateQue
 		`WITH found AS (`+strings.Join(parts, " UNION ")+`),
 		scored AS (
 			SELECT e.id, e.slug, e.legal_name, e.name, e.country, e.website, e.registration_id,
-				($1 <> '' AND upper(e.registration_id) = $1) AS same_reg_id,
-				($2 <> '' AND e.website <> '' AND coalesce(`+websiteHostSQL+` = $2, false)) AS same_host,
+				coalesce(e.registration_id <> '' AND upper(e.registration_id) = upper(nullif($1, '')), false) AS same_reg_id,
+				coalesce(e.website <> '' AND website_host(e.website) = nullif(website_host($2), ''), false) AS same_host,
 				`+nameScore+` AS name_score
 			FROM exhibitor e JOIN found f ON f.id = e.id)
 		SELECT * FROM scored
