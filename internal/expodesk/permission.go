@@ -99,3 +99,22 @@ func CanManageParticipation(p *Principal, pavilionID *int64) bool {
 	}
 	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
 }
+
+// CanRegisterExhibitor reports whether p may register companies and their
+// participation at expo expoID (O2): expo-wide organizers at any expo, a
+// coordinator at the expo of their pavilion (and in it only, which
+// CanManageParticipation decides for the pavilion chosen).
+func CanRegisterExhibitor(p *Principal, expoID int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return p.IsOrganizer() && p.PavilionID != 0 && p.ExpoID == expoID
+}
+
+// CanEditExhibitorIdentity reports whether p may change what identifies a
+// company in law (its legal name and registration id): organizers who may
+// edit the company (a coordinator when it exhibits in their pavilion,
+// inPavilion), never its own team.
+func CanEditExhibitorIdentity(p *Principal, exhibitorID int64, inPavilion bool) bool {
+	return p.IsOrganizer() && CanEditExhibitor(p, exhibitorID, inPavilion)
+}

@@ -99,6 +99,10 @@ var constraintErrors = map[string]*expodesk.Error{
 	"expo_slug_key":             expodesk.ErrExpoSlugTaken,
 	"pavilion_expo_id_slug_key": expodesk.ErrPavilionSlugTaken,
 	"participation_booth":       expodesk.ErrBoothTaken,
+	// Registering a company (O2).
+	"exhibitor_registration_id":              expodesk.ErrRegistrationIDTaken,
+	"exhibitor_slug_key":                     expodesk.ErrExhibitorSlugTaken,
+	"participation_expo_id_exhibitor_id_key": expodesk.ErrAlreadyParticipates,
 }
 
 // translate turns a database error into a domain error: no rows is not found,

@@ -216,6 +216,21 @@ func TestCSRF(t *testing.T) {
 			return e.signedIn(t, w.Organizer), urls.OrganizerParticipationPlacement(csrfApplicant(t).ID),
 				url.Values{"pavilion": {itoa(w.WuxiPavilion.ID)}, "booth": {"CSRF-" + itoa(int64(n))}}
 		}},
+		// Organizers: registering a company (O2) and a company's page.
+		{pattern: "/organizer/expos/{expo}/exhibitors", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Organizer), urls.OrganizerExhibitors(w.Barcelona.Slug), registerForm("CSRF Company " + itoa(int64(n)))
+		}},
+		{pattern: "/organizer/exhibitors/{exhibitor}", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Organizer), urls.OrganizerExhibitor(w.Cloud.ID),
+				url.Values{"name_es": {"Nube Catalana " + itoa(int64(n))}, "country": {"ES"}}
+		}},
+		{pattern: "/organizer/exhibitors/{exhibitor}/identity", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Coordinator), urls.OrganizerExhibitorIdentity(w.Sensing.ID),
+				url.Values{"legal_name": {"CSRF Legal " + itoa(int64(n))}}
+		}},
 		{pattern: "/exhibitor/team/invite", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invite",
 				url.Values{"email": {"csrf-colleague@taihu.example.com"}, "family_name": {"Colleague"}, "lang": {"zh"}}

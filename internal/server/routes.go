@@ -100,6 +100,13 @@ func (s *Server) routes() http.Handler {
 
 	// Organizers: an expo's dashboard (O5), a coordinator's of their pavilion only.
 	s.handle(r, "GET", "/organizer/expos/{expo}/dashboard", OrganizerOnly, s.dashboard)
+	// Organizers: registering a company by form (O2) and a company's page
+	// (its profile and identity); a coordinator in their pavilion only.
+	s.handle(r, "GET", "/organizer/expos/{expo}/exhibitors/new", OrganizerOnly, s.exhibitorNew)
+	s.handle(r, "POST", "/organizer/expos/{expo}/exhibitors", OrganizerOnly, s.exhibitorRegister)
+	s.handle(r, "GET", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitor)
+	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitorSave)
+	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}/identity", OrganizerOnly, s.organizerExhibitorIdentity)
 
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)

@@ -212,6 +212,21 @@ func OrganizerParticipationPlacement(participation int64) string {
 	return "/organizer/participations/" + id(participation) + "/placement"
 }
 
+// OrganizerExhibitorNew is the form that registers a company at an expo (O2).
+func OrganizerExhibitorNew(expo string) string { return OrganizerExpo(expo) + "/exhibitors/new" }
+
+// OrganizerExhibitors registers a company at an expo (POST).
+func OrganizerExhibitors(expo string) string { return OrganizerExpo(expo) + "/exhibitors" }
+
+// OrganizerExhibitor is a company's page for organizers: its profile (GET,
+// and saved with POST) and its identity.
+func OrganizerExhibitor(exhibitor int64) string { return "/organizer/exhibitors/" + id(exhibitor) }
+
+// OrganizerExhibitorIdentity saves a company's legal name and registration id (POST).
+func OrganizerExhibitorIdentity(exhibitor int64) string {
+	return OrganizerExhibitor(exhibitor) + "/identity"
+}
+
 // Exhibitors' area.
 
 // ExhibitorArea is the exhibitor area's start page (the company's team).
