@@ -95,10 +95,11 @@ const (
 // constraintErrors names the domain error each constraint stands for, so
 // that callers get ErrEmailTaken rather than a conflict to reinterpret.
 var constraintErrors = map[string]*expodesk.Error{
-	"app_user_email":            expodesk.ErrEmailTaken,
-	"expo_slug_key":             expodesk.ErrExpoSlugTaken,
-	"pavilion_expo_id_slug_key": expodesk.ErrPavilionSlugTaken,
-	"participation_booth":       expodesk.ErrBoothTaken,
+	"app_user_email":              expodesk.ErrEmailTaken,
+	"expo_slug_key":               expodesk.ErrExpoSlugTaken,
+	"pavilion_expo_id_slug_key":   expodesk.ErrPavilionSlugTaken,
+	"participation_booth":         expodesk.ErrBoothTaken,
+	"participation_contact_email": expodesk.ErrApplicationRepeat,
 }
 
 // translate turns a database error into a domain error: no rows is not found,
