@@ -39,10 +39,10 @@ type CallState string
 // Call states: none was set (or the expo is archived: closed for good),
 // not open yet, open, closed.
 const (
-	CallNone    CallState = "none"
-	CallNotYet  CallState = "not_yet"
-	CallOpen    CallState = "open"
-	CallClosed  CallState = "closed"
+	CallNone   CallState = "none"
+	CallNotYet CallState = "not_yet"
+	CallOpen   CallState = "open"
+	CallClosed CallState = "closed"
 )
 
 // CallAt returns the state of e's call for applications at now. An expo

@@ -36,23 +36,36 @@ func participationsQuery(status, q string) url.Values {
 // participationsView is the list of expo e for the reader, with the row
 // edited (0: none) showing fs.
 func (s *Server) participationsView(r *http.Request, e expodesk.Expo, q url.Values, edited int64, fs web.FormState) (templ.Component, error) {
+	v, err := s.participationsData(r, e, q, edited, fs)
+	if err != nil {
+		return nil, err
+	}
+	return participationsPage(r, v), nil
+}
+
+func participationsPage(r *http.Request, v web.ParticipationsView) templ.Component {
+	return web.ParticipationsPage(web.Page{Title: web.T(r.Context(), "participations.title")}, v)
+}
+
+// participationsData is what participationsView shows.
+func (s *Server) participationsData(r *http.Request, e expodesk.Expo, q url.Values, edited int64, fs web.FormState) (web.ParticipationsView, error) {
 	ctx := r.Context()
 	p := principal(r)
 	// A coordinator's pavilion is of one expo; any other expo is not theirs.
 	if !p.IsExpoOrganizer() && p.ExpoID != e.ID {
-		return nil, expodesk.ErrNotFound
+		return web.ParticipationsView{}, expodesk.ErrNotFound
 	}
 	f := expodesk.ParticipationFilter{ExpoID: e.ID, PavilionID: p.PavilionID,
 		Status: expodesk.ParticipationStatus(q.Get("status")), Text: q.Get("q")}
 	v := web.ParticipationsView{Expo: e, Status: q.Get("status"), Q: q.Get("q"), Edited: edited, Form: fs, Flash: s.popFlash(r)}
 	var err error
 	if v.Rows, err = s.store.Participations(ctx, f); err != nil {
-		return nil, err
+		return v, err
 	}
 	if v.PavilionOptions, err = s.pavilionOptions(ctx, p, e.ID); err != nil {
-		return nil, err
+		return v, err
 	}
-	return web.ParticipationsPage(web.Page{Title: web.T(ctx, "participations.title")}, v), nil
+	return v, nil
 }
 
 // pavilionOptions are the pavilions p may place a participation of expo
