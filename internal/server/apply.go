@@ -141,6 +141,9 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.err() == nil {
 		_, err = s.svc.Apply(ctx, s.caller(r), e.ID, in)
+	} else {
+		// Every problem at once: the company's too, not only the form's.
+		err = s.svc.CheckApplication(ctx, e.ID, in)
 	}
 	if errors.Is(err, expodesk.ErrCallClosed) {
 		closed()
@@ -328,6 +331,8 @@ func (s *Server) usersInviteMany(w http.ResponseWriter, r *http.Request) {
 		if err = s.hit(ctx, limits...); err == nil {
 			_, err = s.svc.InviteMany(ctx, s.caller(r), lines, lang)
 		}
+	} else if len(lines) > 0 && len(lines) <= service.MaxInviteLines {
+		err = s.svc.CheckInviteLines(ctx, s.caller(r), lines, lang)
 	}
 	var lp service.LineProblems
 	if errors.As(err, &lp) {

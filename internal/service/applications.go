@@ -52,50 +52,8 @@ func (s *Service) Apply(ctx context.Context, c Caller, expoID int64, in Applicat
 	if expo.CallAt(s.now()) != expodesk.CallOpen {
 		return expodesk.Participation{}, expodesk.ErrCallClosed
 	}
-	in.Contact.Email = strings.TrimSpace(in.Contact.Email)
-	if _, ok := expodesk.ParseLang(string(in.Contact.Lang)); !ok {
-		in.Contact.Lang = expodesk.EN
-	}
-	if in.Contact.Name.NameOrder == "" {
-		in.Contact.Name.NameOrder = expodesk.GuessNameOrder(in.Contact.Name.FamilyName)
-	}
-	in.RegistrationID = strings.ToUpper(strings.TrimSpace(in.RegistrationID))
-	company := expodesk.Exhibitor{Slug: "applicant", LegalName: in.LegalName, Name: in.Name, Description: in.Description,
-		Sectors: in.Sectors, Country: in.Country, City: in.City, Website: in.Website, Email: in.Contact.Email,
-		Phone: in.Phone, RegistrationID: in.RegistrationID}
-	if company.Sectors == nil {
-		company.Sectors = []string{}
-	}
-	known, err := s.knownSectors(ctx)
+	in, company, pavilion, known, err := s.checkApplication(ctx, expoID, in)
 	if err != nil {
-		return expodesk.Participation{}, err
-	}
-	p := expodesk.Problems{}
-	if e := expodesk.ErrorOf(company.Validate(known)); e != nil {
-		for field, m := range e.Problems {
-			if field == "email" {
-				continue // the contact's address, checked at its own field
-			}
-			p.Add(field, m.Key, m.Data)
-		}
-	}
-	in.Contact.Check(p)
-	if utf8.RuneCountInString(in.Note) > expodesk.MaxNoteLen {
-		p.Add("note", "validation.too_long", map[string]any{"Max": expodesk.MaxNoteLen})
-	}
-	var pavilion *int64
-	if in.PavilionID != 0 {
-		pv, err := s.store.PavilionGetByID(ctx, in.PavilionID)
-		switch {
-		case errors.Is(err, expodesk.ErrNotFound) || (err == nil && pv.ExpoID != expoID):
-			p.Add("pavilion", "validation.choice", nil)
-		case err != nil:
-			return expodesk.Participation{}, err
-		default:
-			pavilion = &pv.ID
-		}
-	}
-	if err := p.Err(); err != nil {
 		return expodesk.Participation{}, err
 	}
 
@@ -131,6 +89,66 @@ func (s *Service) Apply(ctx context.Context, c Caller, expoID int64, in Applicat
 		out, err = expodesk.Participation{}, s.write(ctx, c, func(t *tx) error { return t.applicationRepeated(ctx, expo, in) })
 	}
 	return out, err
+}
+
+// CheckApplication reports the problems of an application to expo expoID
+// without recording anything, for a form that has problems of its own:
+// the page then shows every problem at once.
+func (s *Service) CheckApplication(ctx context.Context, expoID int64, in Application) error {
+	_, _, _, _, err := s.checkApplication(ctx, expoID, in)
+	return err
+}
+
+// checkApplication cleans and validates in; it returns the company to
+// create, the pavilion chosen and the known sectors.
+func (s *Service) checkApplication(ctx context.Context, expoID int64, in Application) (Application, expodesk.Exhibitor, *int64, map[string]bool, error) {
+	in.Contact.Email = strings.TrimSpace(in.Contact.Email)
+	if _, ok := expodesk.ParseLang(string(in.Contact.Lang)); !ok {
+		in.Contact.Lang = expodesk.EN
+	}
+	if in.Contact.Name.NameOrder == "" {
+		in.Contact.Name.NameOrder = expodesk.GuessNameOrder(in.Contact.Name.FamilyName)
+	}
+	in.RegistrationID = strings.ToUpper(strings.TrimSpace(in.RegistrationID))
+	company := expodesk.Exhibitor{Slug: "applicant", LegalName: in.LegalName, Name: in.Name, Description: in.Description,
+		Sectors: in.Sectors, Country: in.Country, City: in.City, Website: in.Website, Email: in.Contact.Email,
+		Phone: in.Phone, RegistrationID: in.RegistrationID}
+	if company.Sectors == nil {
+		company.Sectors = []string{}
+	}
+	known, err := s.knownSectors(ctx)
+	if err != nil {
+		return in, expodesk.Exhibitor{}, nil, nil, err
+	}
+	p := expodesk.Problems{}
+	if e := expodesk.ErrorOf(company.Validate(known)); e != nil {
+		for field, m := range e.Problems {
+			if field == "email" {
+				continue // the contact's address, checked at its own field
+			}
+			p.Add(field, m.Key, m.Data)
+		}
+	}
+	in.Contact.Check(p)
+	if utf8.RuneCountInString(in.Note) > expodesk.MaxNoteLen {
+		p.Add("note", "validation.too_long", map[string]any{"Max": expodesk.MaxNoteLen})
+	}
+	var pavilion *int64
+	if in.PavilionID != 0 {
+		pv, err := s.store.PavilionGetByID(ctx, in.PavilionID)
+		switch {
+		case errors.Is(err, expodesk.ErrNotFound) || (err == nil && pv.ExpoID != expoID):
+			p.Add("pavilion", "validation.choice", nil)
+		case err != nil:
+			return in, expodesk.Exhibitor{}, nil, nil, err
+		default:
+			pavilion = &pv.ID
+		}
+	}
+	if err := p.Err(); err != nil {
+		return in, expodesk.Exhibitor{}, nil, nil, err
+	}
+	return in, company, pavilion, known, nil
 }
 
 // applicationRepeats reports whether expo expoID already has in's

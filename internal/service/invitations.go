@@ -339,6 +339,18 @@ const MaxInviteLines = 50
 // Otherwise every invitation is written, with its mail and audit entry, in
 // one transaction.
 func (s *Service) InviteMany(ctx context.Context, c Caller, lines []InviteLine, lang expodesk.Lang) ([]expodesk.User, error) {
+	return s.inviteMany(ctx, c, lines, lang, true)
+}
+
+// CheckInviteLines reports InviteMany's problems of lines without sending
+// anything, for a form with lines that could not even be read: the page
+// then lists every line's problems at once.
+func (s *Service) CheckInviteLines(ctx context.Context, c Caller, lines []InviteLine, lang expodesk.Lang) error {
+	_, err := s.inviteMany(ctx, c, lines, lang, false)
+	return err
+}
+
+func (s *Service) inviteMany(ctx context.Context, c Caller, lines []InviteLine, lang expodesk.Lang, send bool) ([]expodesk.User, error) {
 	if c.Principal == nil {
 		return nil, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized")
 	}
@@ -384,6 +396,9 @@ func (s *Service) InviteMany(ctx context.Context, c Caller, lines []InviteLine, 
 	}
 	if len(problems) > 0 {
 		return nil, problems
+	}
+	if !send {
+		return nil, nil
 	}
 	var out []expodesk.User
 	err := s.write(ctx, c, func(t *tx) error {
