@@ -29,6 +29,10 @@ type ParticipationsView struct {
 	Edited int64
 	Form   FormState
 	Flash  string
+	// BulkForm is the bulk decision's form as typed; Bulk what the last
+	// one did, when some rows could not move.
+	BulkForm FormState
+	Bulk     *BulkReport
 }
 
 // rowForm is the form state of a row: what was typed if it is the row that

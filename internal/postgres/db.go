@@ -103,6 +103,7 @@ var constraintErrors = map[string]*expodesk.Error{
 	"exhibitor_registration_id":              expodesk.ErrRegistrationIDTaken,
 	"exhibitor_slug_key":                     expodesk.ErrExhibitorSlugTaken,
 	"participation_expo_id_exhibitor_id_key": expodesk.ErrAlreadyParticipates,
+	"participation_contact_email":            expodesk.ErrApplicationRepeat,
 }
 
 // translate turns a database error into a domain error: no rows is not found,

@@ -192,6 +192,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 	}
 	sensingPart, cloudPart := itoa(participationOf(w.Sensing.ID)), itoa(participationOf(w.Cloud.ID))
 	unknownToken := strings.Repeat("A", 43) // well formed, matches nothing
+	callExpo, _ := e.callExpo(e.t)
 	all := func(s int) [roleCount]int { return [roleCount]int{s, s, s, s, s} }
 	signedIn := [roleCount]int{s303, s200, s200, s200, s200}
 	organizers := [roleCount]int{s303, s403, s403, s200, s200}
@@ -227,6 +228,14 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		{method: "GET", pattern: "/exhibitors/{exhibitor}", path: path("/exhibitors/" + exhibitor), want: all(s200)},
 		{method: "GET", pattern: "/exhibitors/{exhibitor}/logo", object: "no logo uploaded", path: path("/exhibitors/" + exhibitor + "/logo"), want: all(s404)},
 		{method: "GET", pattern: "/exhibitors/{exhibitor}/agenda.ics", path: path("/exhibitors/" + exhibitor + "/agenda.ics"), want: all(s200)},
+
+		// The public application form (E5): the same for everyone; a call
+		// that is not open answers 409 to a post and changes nothing.
+		{method: "GET", pattern: "/expos/{expo}/apply", path: path("/expos/" + callExpo.Slug + "/apply"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/apply", object: "no call", path: path("/expos/" + expo + "/apply"), want: all(s200)},
+		{method: "POST", pattern: "/expos/{expo}/apply", object: "empty form", path: path("/expos/" + callExpo.Slug + "/apply"), want: all(s422)},
+		{method: "POST", pattern: "/expos/{expo}/apply", object: "no call", path: path("/expos/" + expo + "/apply"),
+			form: applicationForm(""), want: all(http.StatusConflict)},
 
 		// Signing in: public, and a signed-in person is sent home.
 		{method: "GET", pattern: "/signin", path: path("/signin"), want: [roleCount]int{s200, s303, s303, s303, s303}},
@@ -403,6 +412,18 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}/identity", object: "a company in no pavilion",
 			path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID) + "/identity"), form: url.Values{"legal_name": {"Nube Catalana SLU"}},
 			want: [roleCount]int{s401, s403, s403, s404, s303}},
+		{method: "GET", pattern: "/organizer/participations/{participation}", object: "a company in the Wuxi Pavilion",
+			path: path("/organizer/participations/" + sensingPart), want: organizers},
+		{method: "GET", pattern: "/organizer/participations/{participation}", object: "a company in no pavilion",
+			path: path("/organizer/participations/" + cloudPart), want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/participations/bulk", object: "nothing selected",
+			path: path("/organizer/expos/" + expo + "/participations/bulk"), form: url.Values{"bulk_status": {"approved"}},
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/participations/bulk", object: "another expo",
+			path: path("/organizer/expos/" + w.Wuxi.Slug + "/participations/bulk"), form: url.Values{"bulk_status": {"approved"}},
+			want: [roleCount]int{s401, s403, s403, s404, s422}},
+		{method: "POST", pattern: "/organizer/users/invite-many", object: "empty form", path: path("/organizer/users/invite-many"),
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
 
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},

@@ -44,11 +44,24 @@ func participationsQuery(status, q, pavilion, incomplete string) url.Values {
 // edited (0: none) showing fs. A coordinator's list is their pavilion's;
 // another pavilion's, or another expo's, is not found.
 func (s *Server) participationsView(r *http.Request, e expodesk.Expo, q url.Values, edited int64, fs web.FormState) (templ.Component, error) {
+	v, err := s.participationsData(r, e, q, edited, fs)
+	if err != nil {
+		return nil, err
+	}
+	return participationsPage(r, v), nil
+}
+
+func participationsPage(r *http.Request, v web.ParticipationsView) templ.Component {
+	return web.ParticipationsPage(web.Page{Title: web.T(r.Context(), "participations.title")}, v)
+}
+
+// participationsData is what participationsView shows.
+func (s *Server) participationsData(r *http.Request, e expodesk.Expo, q url.Values, edited int64, fs web.FormState) (web.ParticipationsView, error) {
 	ctx := r.Context()
 	p := principal(r)
 	sc, _, err := s.pavilionScope(ctx, p, e, q.Get("pavilion"))
 	if err != nil {
-		return nil, err
+		return web.ParticipationsView{}, err
 	}
 	f := expodesk.ParticipationFilter{ExpoID: e.ID, PavilionID: sc.PavilionID, NoPavilion: sc.NoPavilion,
 		Status: expodesk.ParticipationStatus(q.Get("status")), Text: q.Get("q"),
@@ -56,10 +69,10 @@ func (s *Server) participationsView(r *http.Request, e expodesk.Expo, q url.Valu
 	v := web.ParticipationsView{Expo: e, Status: q.Get("status"), Q: q.Get("q"), Pavilion: q.Get("pavilion"),
 		Incomplete: q.Get("incomplete"), Edited: edited, Form: fs, Flash: s.popFlash(r)}
 	if v.Rows, err = s.store.Participations(ctx, f); err != nil {
-		return nil, err
+		return v, err
 	}
 	if v.PavilionOptions, err = s.pavilionOptions(ctx, p, e.ID); err != nil {
-		return nil, err
+		return v, err
 	}
 	if p.IsExpoOrganizer() {
 		v.PavilionFilter = []web.Option{{Value: "", Label: web.T(ctx, "dashboard.all_pavilions")},
@@ -70,7 +83,7 @@ func (s *Server) participationsView(r *http.Request, e expodesk.Expo, q url.Valu
 			}
 		}
 	}
-	return web.ParticipationsPage(web.Page{Title: web.T(ctx, "participations.title")}, v), nil
+	return v, nil
 }
 
 // pavilionOptions are the pavilions p may place a participation of expo

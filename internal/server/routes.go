@@ -38,6 +38,10 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/logo", Public, s.exhibitorLogo)
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.exhibitorICS)
 
+	// Companies not yet registered (E5): the public application form.
+	s.handle(r, "GET", "/expos/{expo}/apply", Public, s.applyForm)
+	s.handle(r, "POST", "/expos/{expo}/apply", Public, s.apply)
+
 	// Signing in and out (E1), second factor, password reset, invitations.
 	s.handle(r, "GET", "/signin", Public, s.signInForm)
 	s.handle(r, "POST", "/signin", Public, s.signIn)
@@ -66,6 +70,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer", OrganizerOnly, s.organizerHome)
 	s.handle(r, "GET", "/organizer/users", OrganizerOnly, s.users)
 	s.handle(r, "POST", "/organizer/users/invite", OrganizerOnly, s.usersInvite)
+	s.handle(r, "POST", "/organizer/users/invite-many", OrganizerOnly, s.usersInviteMany)
 	s.handle(r, "POST", "/organizer/users/{user}/disable", OrganizerOnly, s.usersSetDisabled(true))
 	s.handle(r, "POST", "/organizer/users/{user}/enable", OrganizerOnly, s.usersSetDisabled(false))
 	s.handle(r, "GET", "/organizer/audit", AuditReaders, s.auditLog)
@@ -97,6 +102,8 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer/expos/{expo}/participations", OrganizerOnly, s.participations)
 	s.handle(r, "POST", "/organizer/participations/{participation}/status", OrganizerOnly, s.participationSetStatus)
 	s.handle(r, "POST", "/organizer/participations/{participation}/placement", OrganizerOnly, s.participationPlace)
+	s.handle(r, "POST", "/organizer/expos/{expo}/participations/bulk", OrganizerOnly, s.participationsBulk)
+	s.handle(r, "GET", "/organizer/participations/{participation}", OrganizerOnly, s.participationShow)
 
 	// Organizers: an expo's dashboard (O5), a coordinator's of their pavilion only.
 	s.handle(r, "GET", "/organizer/expos/{expo}/dashboard", OrganizerOnly, s.dashboard)

@@ -29,6 +29,9 @@ func ExpoDirectory(expo string) string { return Expo(expo) + "/exhibitors" }
 // Pavilion is a pavilion's page with its directory.
 func Pavilion(expo, pavilion string) string { return Expo(expo) + "/pavilions/" + seg(pavilion) }
 
+// ExpoApply is an expo's public application form (E5).
+func ExpoApply(expo string) string { return Expo(expo) + "/apply" }
+
 // ExpoAgenda is an expo's roadshow agenda.
 func ExpoAgenda(expo string) string { return Expo(expo) + "/agenda" }
 
@@ -226,6 +229,20 @@ func OrganizerExhibitor(exhibitor int64) string { return "/organizer/exhibitors/
 func OrganizerExhibitorIdentity(exhibitor int64) string {
 	return OrganizerExhibitor(exhibitor) + "/identity"
 }
+
+// OrganizerParticipation is a participation's review page: its
+// application and the profile's changes since approval.
+func OrganizerParticipation(participation int64) string {
+	return "/organizer/participations/" + id(participation)
+}
+
+// OrganizerParticipationsBulk approves or rejects the selected participations of an expo (POST).
+func OrganizerParticipationsBulk(expo string) string {
+	return OrganizerExpo(expo) + "/participations/bulk"
+}
+
+// OrganizerUsersInviteMany invites several exhibitor contacts at once (POST).
+func OrganizerUsersInviteMany() string { return "/organizer/users/invite-many" }
 
 // Exhibitors' area.
 
