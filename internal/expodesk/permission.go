@@ -99,3 +99,14 @@ func CanManageParticipation(p *Principal, pavilionID *int64) bool {
 	}
 	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
 }
+
+// CanManageStage reports whether p may create, change or delete a stage in
+// the pavilion pavilionID (nil: an expo-wide stage) and its slots, and see
+// their bookings in the organizer's grid: expo-wide organizers any, a
+// coordinator their own pavilion's only.
+func CanManageStage(p *Principal, pavilionID *int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
+}

@@ -99,6 +99,8 @@ var constraintErrors = map[string]*expodesk.Error{
 	"expo_slug_key":             expodesk.ErrExpoSlugTaken,
 	"pavilion_expo_id_slug_key": expodesk.ErrPavilionSlugTaken,
 	"participation_booth":       expodesk.ErrBoothTaken,
+	"stage_expo_id_slug_key":    expodesk.ErrStageSlugTaken,
+	"slot_no_overlap":           expodesk.ErrSlotOverlap,
 }
 
 // translate turns a database error into a domain error: no rows is not found,
