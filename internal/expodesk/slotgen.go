@@ -193,6 +193,27 @@ func ClockChanges(day time.Time, loc *time.Location) []ClockChange {
 	return out
 }
 
+// SlotPreview is what generating a day's slots would create, before
+// anything is written.
+type SlotPreview struct {
+	Plan  SlotPlan
+	Slots []PreviewSlot
+	// Clashes counts the slots that overlap one the stage already has.
+	Clashes int
+	// Changes are the day's clock changes in the expo's zone.
+	Changes []ClockChange
+	// DayLength is how long the day lasts in the expo's zone (23, 24 or 25 hours).
+	DayLength time.Duration
+	// Leftover is the time before the last end too short for another slot.
+	Leftover time.Duration
+}
+
+// PreviewSlot is one slot of a preview, with the existing slots it overlaps.
+type PreviewSlot struct {
+	Slot
+	Clashes []SlotRow
+}
+
 // SlotRow is a slot as the organizer's console shows it: with its label and
 // stage, and the exhibitor holding it when an active booking does.
 type SlotRow struct {

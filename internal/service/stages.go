@@ -169,51 +169,30 @@ func (s *Service) DeleteStage(ctx context.Context, c Caller, expoID, id int64) e
 	})
 }
 
-// SlotPreview is what generating a day's slots would create, before
-// anything is written.
-type SlotPreview struct {
-	Plan  expodesk.SlotPlan
-	Slots []PreviewSlot
-	// Clashes counts the slots that overlap one the stage already has.
-	Clashes int
-	// Changes are the day's clock changes in the expo's zone.
-	Changes []expodesk.ClockChange
-	// DayLength is how long the day lasts in the expo's zone (23, 24 or 25 hours).
-	DayLength time.Duration
-	// Leftover is the time before the last end too short for another slot.
-	Leftover time.Duration
-}
-
-// PreviewSlot is one slot of a preview, with the existing slots it overlaps.
-type PreviewSlot struct {
-	expodesk.Slot
-	Clashes []expodesk.SlotRow
-}
-
 // PreviewSlots validates a plan for a stage the caller manages and returns
 // the slots it would create, each with the existing slots it overlaps. It
 // writes nothing.
-func (s *Service) PreviewSlots(ctx context.Context, c Caller, expoID int64, plan expodesk.SlotPlan) (SlotPreview, error) {
+func (s *Service) PreviewSlots(ctx context.Context, c Caller, expoID int64, plan expodesk.SlotPlan) (expodesk.SlotPreview, error) {
 	st, err := s.ManagedStage(ctx, c, expoID, plan.StageID)
 	if err != nil {
-		return SlotPreview{}, err
+		return expodesk.SlotPreview{}, err
 	}
 	e, err := s.store.ExpoGetByID(ctx, st.ExpoID)
 	if err != nil {
-		return SlotPreview{}, err
+		return expodesk.SlotPreview{}, err
 	}
 	if err := plan.Validate(e); err != nil {
-		return SlotPreview{}, err
+		return expodesk.SlotPreview{}, err
 	}
 	loc := e.Location()
-	pv := SlotPreview{Plan: plan, Changes: expodesk.ClockChanges(plan.Day, loc), DayLength: expodesk.DayLength(plan.Day, loc)}
+	pv := expodesk.SlotPreview{Plan: plan, Changes: expodesk.ClockChanges(plan.Day, loc), DayLength: expodesk.DayLength(plan.Day, loc)}
 	slots := plan.Slots()
 	existing, err := s.store.SlotListOverlapping(ctx, st.ID, plan.FirstStart, plan.LastEnd)
 	if err != nil {
 		return pv, err
 	}
 	for _, sl := range slots {
-		p := PreviewSlot{Slot: sl}
+		p := expodesk.PreviewSlot{Slot: sl}
 		for _, x := range existing {
 			if expodesk.Overlaps(sl.StartsAt, sl.EndsAt, x.StartsAt, x.EndsAt) {
 				p.Clashes = append(p.Clashes, x)
@@ -334,7 +313,9 @@ func (s *Service) UpdateSlot(ctx context.Context, c Caller, expoID, id int64, ch
 }
 
 // slotScope is the audit scope of a change to a slot.
-func slotScope(sl expodesk.SlotRow) scope { return scope{ExpoID: &sl.ExpoID, PavilionID: sl.PavilionID} }
+func slotScope(sl expodesk.SlotRow) scope {
+	return scope{ExpoID: &sl.ExpoID, PavilionID: sl.PavilionID}
+}
 
 // DeleteSlot deletes a slot, unless an active booking holds it (ErrSlotBooked).
 func (s *Service) DeleteSlot(ctx context.Context, c Caller, expoID, id int64) error {
