@@ -215,7 +215,9 @@ func OrganizerStageNew(expo string) string { return OrganizerStages(expo) + "/ne
 func OrganizerStage(expo string, stage int64) string { return OrganizerStages(expo) + "/" + id(stage) }
 
 // OrganizerStageDelete deletes a stage and its free slots (POST).
-func OrganizerStageDelete(expo string, stage int64) string { return OrganizerStage(expo, stage) + "/delete" }
+func OrganizerStageDelete(expo string, stage int64) string {
+	return OrganizerStage(expo, stage) + "/delete"
+}
 
 // OrganizerStageGenerate is the form that generates a day's slots on a
 // stage, with the preview of what q (the form's fields) would create (GET),
@@ -228,11 +230,15 @@ func OrganizerStageGenerate(expo string, stage int64, q url.Values) string {
 func OrganizerSlot(expo string, slot int64) string { return OrganizerExpo(expo) + "/slots/" + id(slot) }
 
 // OrganizerSlotDelete deletes a free slot (POST).
-func OrganizerSlotDelete(expo string, slot int64) string { return OrganizerSlot(expo, slot) + "/delete" }
+func OrganizerSlotDelete(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/delete"
+}
 
 // OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
 // (q: "day" as 2006-01-02, "stage" an id).
-func OrganizerSlotGrid(expo string, q url.Values) string { return withQuery(OrganizerExpo(expo)+"/grid", q) }
+func OrganizerSlotGrid(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/grid", q)
+}
 
 // Exhibitors' area.
 
