@@ -74,13 +74,6 @@ func (w stageWorld) audited(t *testing.T, action expodesk.AuditAction) int {
 	return n
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if expodesk.ErrorCode(err) != code {
-		t.Errorf("err = %v, want code %s", err, code)
-	}
-}
-
 // TestStageWrites: who may create, edit and delete which stage; a
 // coordinator's stage goes in their pavilion only; every write is audited.
 func TestStageWrites(t *testing.T) {
