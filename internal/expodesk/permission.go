@@ -118,3 +118,14 @@ func CanRegisterExhibitor(p *Principal, expoID int64) bool {
 func CanEditExhibitorIdentity(p *Principal, exhibitorID int64, inPavilion bool) bool {
 	return p.IsOrganizer() && CanEditExhibitor(p, exhibitorID, inPavilion)
 }
+
+// CanManageStage reports whether p may create, change or delete a stage in
+// the pavilion pavilionID (nil: an expo-wide stage) and its slots, and see
+// their bookings in the organizer's grid: expo-wide organizers any, a
+// coordinator their own pavilion's only.
+func CanManageStage(p *Principal, pavilionID *int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
+}

@@ -104,6 +104,8 @@ var constraintErrors = map[string]*expodesk.Error{
 	"exhibitor_slug_key":                     expodesk.ErrExhibitorSlugTaken,
 	"participation_expo_id_exhibitor_id_key": expodesk.ErrAlreadyParticipates,
 	"participation_contact_email":            expodesk.ErrApplicationRepeat,
+	"stage_expo_id_slug_key":                 expodesk.ErrStageSlugTaken,
+	"slot_no_overlap":                        expodesk.ErrSlotOverlap,
 }
 
 // translate turns a database error into a domain error: no rows is not found,

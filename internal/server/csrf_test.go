@@ -271,6 +271,8 @@ func TestCSRF(t *testing.T) {
 		}},
 	}
 
+	cases = append(cases, stageCSRFCases(e, w)...)
+
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
 		covered := map[string]bool{}
 		for _, c := range cases {

@@ -210,7 +210,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			return "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel"
 		}
 	}
-	return []matrixCase{
+	return append(stageMatrixCases(e, w), []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
 		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},
@@ -461,7 +461,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			want: [roleCount]int{s401, s422, s422, s403, s403}},
 		{method: "POST", pattern: "/exhibitor/logo/delete", path: path("/exhibitor/logo/delete"),
 			want: [roleCount]int{s401, s303, s303, s403, s403}},
-	}
+	}...)
 }
 
 // TestMatrix walks the router and checks every route for every role:

@@ -115,6 +115,22 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitorSave)
 	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}/identity", OrganizerOnly, s.organizerExhibitorIdentity)
 
+	// Organizers: stages, slot generation, single slots and the booked/free
+	// grid (O1, O5 part). A coordinator manages their pavilion's stages only;
+	// another pavilion's stage or slot is not found (the service decides).
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages", OrganizerOnly, s.stages)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages", OrganizerOnly, s.stageCreate)
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages/new", OrganizerOnly, s.stageNew)
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages/{stage}", OrganizerOnly, s.stageEdit)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages/{stage}", OrganizerOnly, s.stageUpdate)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages/{stage}/delete", OrganizerOnly, s.stageDelete)
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages/{stage}/generate", OrganizerOnly, s.slotsGenerateForm)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages/{stage}/generate", OrganizerOnly, s.slotsGenerate)
+	s.handle(r, "GET", "/organizer/expos/{expo}/slots/{slot}", OrganizerOnly, s.slotEdit)
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}", OrganizerOnly, s.slotUpdate)
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/delete", OrganizerOnly, s.slotDelete)
+	s.handle(r, "GET", "/organizer/expos/{expo}/grid", OrganizerOnly, s.slotGrid)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)

@@ -243,6 +243,40 @@ func OrganizerParticipationsBulk(expo string) string {
 
 // OrganizerUsersInviteMany invites several exhibitor contacts at once (POST).
 func OrganizerUsersInviteMany() string { return "/organizer/users/invite-many" }
+// OrganizerStages lists an expo's stages (GET) and creates one (POST).
+func OrganizerStages(expo string) string { return OrganizerExpo(expo) + "/stages" }
+
+// OrganizerStageNew is the form for a new stage.
+func OrganizerStageNew(expo string) string { return OrganizerStages(expo) + "/new" }
+
+// OrganizerStage is a stage's edit page (GET) and saves it (POST).
+func OrganizerStage(expo string, stage int64) string { return OrganizerStages(expo) + "/" + id(stage) }
+
+// OrganizerStageDelete deletes a stage and its free slots (POST).
+func OrganizerStageDelete(expo string, stage int64) string {
+	return OrganizerStage(expo, stage) + "/delete"
+}
+
+// OrganizerStageGenerate is the form that generates a day's slots on a
+// stage, with the preview of what q (the form's fields) would create (GET),
+// and where the slots are created (POST, without q).
+func OrganizerStageGenerate(expo string, stage int64, q url.Values) string {
+	return withQuery(OrganizerStage(expo, stage)+"/generate", q)
+}
+
+// OrganizerSlot is one slot's edit page (GET) and saves it (POST).
+func OrganizerSlot(expo string, slot int64) string { return OrganizerExpo(expo) + "/slots/" + id(slot) }
+
+// OrganizerSlotDelete deletes a free slot (POST).
+func OrganizerSlotDelete(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/delete"
+}
+
+// OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
+// (q: "day" as 2006-01-02, "stage" an id).
+func OrganizerSlotGrid(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/grid", q)
+}
 
 // Exhibitors' area.
 
