@@ -68,6 +68,16 @@ const (
 	ActionPavilionMove   AuditAction = "pavilion.move"
 )
 
+// Audit actions of stages and slots (O1).
+const (
+	ActionStageCreate   AuditAction = "stage.create"
+	ActionStageUpdate   AuditAction = "stage.update"
+	ActionStageDelete   AuditAction = "stage.delete"
+	ActionSlotsGenerate AuditAction = "slot.generate"
+	ActionSlotUpdate    AuditAction = "slot.update"
+	ActionSlotDelete    AuditAction = "slot.delete"
+)
+
 // AuditFilter selects audit entries.
 type AuditFilter struct {
 	Action     string // prefix, e.g. "auth." or "user.disable"

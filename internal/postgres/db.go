@@ -95,12 +95,19 @@ const (
 // constraintErrors names the domain error each constraint stands for, so
 // that callers get ErrEmailTaken rather than a conflict to reinterpret.
 var constraintErrors = map[string]*expodesk.Error{
-	"app_user_email":               expodesk.ErrEmailTaken,
-	"expo_slug_key":                expodesk.ErrExpoSlugTaken,
-	"pavilion_expo_id_slug_key":    expodesk.ErrPavilionSlugTaken,
-	"participation_booth":          expodesk.ErrBoothTaken,
-	"booking_one_active_per_slot":  expodesk.ErrSlotTaken,
-	"booking_exhibitor_no_overlap": expodesk.ErrBookingOverlap,
+	"app_user_email":            expodesk.ErrEmailTaken,
+	"expo_slug_key":             expodesk.ErrExpoSlugTaken,
+	"pavilion_expo_id_slug_key": expodesk.ErrPavilionSlugTaken,
+	"participation_booth":       expodesk.ErrBoothTaken,
+	// Registering a company (O2).
+	"exhibitor_registration_id":              expodesk.ErrRegistrationIDTaken,
+	"exhibitor_slug_key":                     expodesk.ErrExhibitorSlugTaken,
+	"participation_expo_id_exhibitor_id_key": expodesk.ErrAlreadyParticipates,
+	"participation_contact_email":            expodesk.ErrApplicationRepeat,
+	"stage_expo_id_slug_key":                 expodesk.ErrStageSlugTaken,
+	"slot_no_overlap":                        expodesk.ErrSlotOverlap,
+	"booking_one_active_per_slot":            expodesk.ErrSlotTaken,
+	"booking_exhibitor_no_overlap":           expodesk.ErrBookingOverlap,
 }
 
 // translate turns a database error into a domain error: no rows is not found,

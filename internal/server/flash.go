@@ -29,6 +29,11 @@ const (
 	flashLogoRemoved         flashKey = "profile.logo_removed"
 	flashExpoSaved           flashKey = "expos.saved"
 	flashParticipationSaved  flashKey = "participations.saved"
+	flashStageSaved          flashKey = "stages.saved"
+	flashStageDeleted        flashKey = "stages.deleted"
+	flashSlotsGenerated      flashKey = "slots.generated"
+	flashSlotSaved           flashKey = "slots.saved"
+	flashSlotDeleted         flashKey = "slots.deleted"
 )
 
 // submission is the outcome of a form handed to a service operation.
