@@ -81,8 +81,8 @@ type ImportProblem struct {
 // RowColumn is the column name of a problem with a whole row.
 const RowColumn = "row"
 
-// rowName is a row's company name in the reader's language, else its legal name.
-func rowName(ctx context.Context, r ImportRowView) string {
+// importRowName is a row's company name in the reader's language, else its legal name.
+func importRowName(ctx context.Context, r ImportRowView) string {
 	if n := In(ctx, r.Name); n != "" {
 		return n
 	}

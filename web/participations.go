@@ -12,9 +12,15 @@ import (
 type ParticipationsView struct {
 	Expo expodesk.Expo
 	Rows []expodesk.ParticipationRow
-	// Status and Q are the filter as applied.
-	Status string
-	Q      string
+	// Status, Q, Pavilion ("", "none" or an id) and Incomplete (a profile
+	// gap or "") are the filter as applied.
+	Status     string
+	Q          string
+	Pavilion   string
+	Incomplete string
+	// PavilionFilter are the pavilion filter's choices, for an expo-wide
+	// organizer (a coordinator's list is their pavilion's).
+	PavilionFilter []Option
 	// PavilionOptions are the pavilions a participation may be placed in by
 	// this reader (a coordinator: their own only).
 	PavilionOptions []Option
@@ -23,6 +29,10 @@ type ParticipationsView struct {
 	Edited int64
 	Form   FormState
 	Flash  string
+	// BulkForm is the bulk decision's form as typed; Bulk what the last
+	// one did, when some rows could not move.
+	BulkForm FormState
+	Bulk     *BulkReport
 }
 
 // rowForm is the form state of a row: what was typed if it is the row that
@@ -81,3 +91,17 @@ var statusKeys = map[expodesk.ParticipationStatus]string{
 func statusLabel(ctx context.Context, s expodesk.ParticipationStatus) string {
 	return T(ctx, statusKeys[s])
 }
+
+// gapKeys are the catalog keys of the profile gaps' names.
+var gapKeys = map[expodesk.ProfileGap]string{
+	expodesk.GapAny:         "dashboard.gap_any",
+	expodesk.GapLogo:        "dashboard.gap_logo",
+	expodesk.GapChineseName: "dashboard.gap_name_zh",
+	expodesk.GapDescription: "dashboard.gap_description",
+}
+
+// gapLabel is a profile gap's name in the reader's language.
+func gapLabel(ctx context.Context, g expodesk.ProfileGap) string { return T(ctx, gapKeys[g]) }
+
+// profileGaps are the profile filter's gaps.
+func profileGaps() []expodesk.ProfileGap { return expodesk.ProfileGaps }

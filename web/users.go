@@ -32,6 +32,8 @@ type UsersView struct {
 	Pavilions  []Option
 	Exhibitors []Option
 	Flash      string
+	// Many is the form that invites several exhibitor contacts at once.
+	Many InviteManyView
 }
 
 // Itoa64 formats an id.

@@ -643,11 +643,12 @@ func createAgenda(ctx context.Context, tx pgx.Tx, s *postgres.Store, g *generato
 				if c.Name.ZH != "" && c.origin != fromElsewhere && c.origin != fromSpain {
 					title, lang = p.zh+"现场演示", "zh"
 				}
-				rows = append(rows, []any{sl.ID, c.ID, title, c.Description.Get(expodesk.Lang(lang)), lang})
+				l := expodesk.Lang(lang)
+				rows = append(rows, []any{sl.ID, c.ID, expodesk.Text{}.Set(l, title), expodesk.Text{}.Set(l, c.Description.Get(l))})
 			}
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"booking"}, []string{"slot_id", "exhibitor_id", "title", "abstract", "lang"},
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"booking"}, []string{"slot_id", "exhibitor_id", "titles", "abstracts"},
 		pgx.CopyFromRows(rows)); err != nil {
 		return 0, 0, fmt.Errorf("copy bookings: %w", err)
 	}

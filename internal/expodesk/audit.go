@@ -68,6 +68,16 @@ const (
 	ActionPavilionMove   AuditAction = "pavilion.move"
 )
 
+// Audit actions of stages and slots (O1).
+const (
+	ActionStageCreate   AuditAction = "stage.create"
+	ActionStageUpdate   AuditAction = "stage.update"
+	ActionStageDelete   AuditAction = "stage.delete"
+	ActionSlotsGenerate AuditAction = "slot.generate"
+	ActionSlotUpdate    AuditAction = "slot.update"
+	ActionSlotDelete    AuditAction = "slot.delete"
+)
+
 // AuditFilter selects audit entries.
 type AuditFilter struct {
 	Action     string // prefix, e.g. "auth." or "user.disable"
@@ -96,3 +106,12 @@ type AuditRow struct {
 	ClientIP   string
 	RequestID  string
 }
+
+// Audit actions of booking rules and bookings (E3).
+const (
+	ActionBookingRulesSet    AuditAction = "booking_rules.set"
+	ActionBookingRulesRemove AuditAction = "booking_rules.remove"
+	ActionBookingCreate      AuditAction = "booking.create"
+	ActionBookingTexts       AuditAction = "booking.texts"
+	ActionBookingCancel      AuditAction = "booking.cancel"
+)

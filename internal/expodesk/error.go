@@ -130,3 +130,24 @@ func (p Problems) Err() error {
 	}
 	return &Error{Code: EINVALID, Message: "error.invalid", Problems: p}
 }
+
+// Errors of stages and slots (O1).
+var (
+	// ErrStageSlugTaken: another stage of the expo has this slug (the
+	// stage_expo_id_slug_key index).
+	ErrStageSlugTaken = &Error{Code: ECONFLICT, Message: "stages.slug_taken", Field: "slug",
+		Data: map[string]any{"Constraint": "stage_expo_id_slug_key"}}
+	// ErrSlotOverlap: the slot's times overlap another slot of its stage
+	// (the slot_no_overlap exclusion constraint).
+	ErrSlotOverlap = &Error{Code: ECONFLICT, Message: "slots.overlap", Field: "starts_at",
+		Data: map[string]any{"Constraint": "slot_no_overlap"}}
+	// ErrSlotsOverlap: a day's generated slots overlap slots the stage
+	// already has, so none was created.
+	ErrSlotsOverlap = &Error{Code: ECONFLICT, Message: "slots.generate_overlap", Field: "first_start",
+		Data: map[string]any{"Constraint": "slot_no_overlap"}}
+	// ErrSlotBooked: the slot holds an active booking, so it is neither
+	// deleted, moved nor blocked (the booking is moved or cancelled first).
+	ErrSlotBooked = Errorf(ECONFLICT, "slots.booked")
+	// ErrStageHasBookings: a stage with active bookings is not deleted.
+	ErrStageHasBookings = Errorf(ECONFLICT, "stages.has_bookings")
+)

@@ -61,10 +61,16 @@ func ValidateBooth(p Problems, booth string) {
 // organizer's list.
 type ParticipationFilter struct {
 	ExpoID int64
-	// PavilionID limits the list to one pavilion (a coordinator's); 0 for all.
+	// PavilionID limits the list to one pavilion (a coordinator's, or the
+	// one an organizer chose); 0 for all.
 	PavilionID int64
+	// NoPavilion limits the list to participations in no pavilion.
+	NoPavilion bool
 	Status     ParticipationStatus // "" for every status
 	Text       string              // words that must occur in a company's names
+	// Incomplete limits the list to companies still in play
+	// (ActiveStatuses) whose profile has this gap; "" for any profile.
+	Incomplete ProfileGap
 }
 
 // ParticipationRow is a participation as the organizer's list shows it.

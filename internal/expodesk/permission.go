@@ -99,3 +99,33 @@ func CanManageParticipation(p *Principal, pavilionID *int64) bool {
 	}
 	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
 }
+
+// CanRegisterExhibitor reports whether p may register companies and their
+// participation at expo expoID (O2): expo-wide organizers at any expo, a
+// coordinator at the expo of their pavilion (and in it only, which
+// CanManageParticipation decides for the pavilion chosen).
+func CanRegisterExhibitor(p *Principal, expoID int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return p.IsOrganizer() && p.PavilionID != 0 && p.ExpoID == expoID
+}
+
+// CanEditExhibitorIdentity reports whether p may change what identifies a
+// company in law (its legal name and registration id): organizers who may
+// edit the company (a coordinator when it exhibits in their pavilion,
+// inPavilion), never its own team.
+func CanEditExhibitorIdentity(p *Principal, exhibitorID int64, inPavilion bool) bool {
+	return p.IsOrganizer() && CanEditExhibitor(p, exhibitorID, inPavilion)
+}
+
+// CanManageStage reports whether p may create, change or delete a stage in
+// the pavilion pavilionID (nil: an expo-wide stage) and its slots, and see
+// their bookings in the organizer's grid: expo-wide organizers any, a
+// coordinator their own pavilion's only.
+func CanManageStage(p *Principal, pavilionID *int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
+}

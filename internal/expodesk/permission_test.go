@@ -195,3 +195,26 @@ func TestCanManageParticipation(t *testing.T) {
 		})
 	}
 }
+
+func TestCanManageStage(t *testing.T) {
+	wuxi, euro := int64(10), int64(20)
+	for _, c := range []struct {
+		name     string
+		p        *Principal
+		pavilion *int64
+		want     bool
+	}{
+		{"OrganizerExpoWide", organizer, nil, true},
+		{"OrganizerAnyPavilion", organizer, &euro, true},
+		{"CoordinatorOwn", coordinator, &wuxi, true},
+		{"CoordinatorOther", coordinator, &euro, false},
+		{"CoordinatorExpoWide", coordinator, nil, false},
+		{"Exhibitor", exhibitorA, &wuxi, false},
+		{"Visitor", visitor, &wuxi, false},
+		{"Orphan", orphan, nil, false},
+	} {
+		if got := CanManageStage(c.p, c.pavilion); got != c.want {
+			t.Errorf("CanManageStage for %s = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -44,11 +44,17 @@ const (
 	BookingCancelled BookingStatus = "cancelled"
 )
 
-// Booking is an exhibitor's presentation in a slot.
+// Booking is an exhibitor's presentation in a slot. Titles and Abstracts
+// are what the company wrote, in any of the languages (none yet: "title to
+// be announced"); Title, Abstract and Lang are what a one-language reader
+// sees (the database computes them in the pages' fallback order). A
+// booking made with Title and Lang only is stored as that one language.
 type Booking struct {
 	ID          int64
 	SlotID      int64
 	ExhibitorID int64
+	Titles      Text
+	Abstracts   Text
 	Title       string
 	Abstract    string
 	Lang        Lang
@@ -56,35 +62,47 @@ type Booking struct {
 	CreatedAt   time.Time
 }
 
-// Validate reports what is wrong with b's title and abstract.
+// Validate reports what is wrong with b's title and abstract: a title of
+// blanks only (a title may be left out, never be blank), or one too long.
 func (b Booking) Validate() error {
 	p := Problems{}
-	checkRequired(p, "title", strings.TrimSpace(b.Title), 200)
-	checkLen(p, "abstract", b.Abstract, 4000)
+	if b.Title != "" && strings.TrimSpace(b.Title) == "" {
+		p.Add("title", "validation.required", nil)
+	}
+	checkLen(p, "title", b.Title, MaxBookingTitleLen)
+	checkLen(p, "abstract", b.Abstract, MaxBookingAbstractLen)
+	for _, l := range Langs {
+		checkLen(p, "title_"+string(l), b.Titles.Get(l), MaxBookingTitleLen)
+		checkLen(p, "abstract_"+string(l), b.Abstracts.Get(l), MaxBookingAbstractLen)
+	}
 	return p.Err()
 }
 
 // AgendaItem is a slot as the public agenda shows it, with its stage and,
 // when booked, the presenting exhibitor.
 type AgendaItem struct {
-	SlotID             int64
-	ExpoSlug           string
-	ExpoName           Text
-	ExpoTimeZone       string
-	StartsAt           time.Time
-	EndsAt             time.Time
-	Blocked            bool
-	StageID            int64
-	StageSlug          string
-	StageName          Text
-	StageLocation      Text
-	PavilionID         *int64
-	PavilionSlug       string
-	PavilionName       Text
-	BookingID          *int64
-	Title              string
-	Abstract           string
-	TitleLang          Lang
+	SlotID        int64
+	ExpoSlug      string
+	ExpoName      Text
+	ExpoTimeZone  string
+	StartsAt      time.Time
+	EndsAt        time.Time
+	Blocked       bool
+	StageID       int64
+	StageSlug     string
+	StageName     Text
+	StageLocation Text
+	PavilionID    *int64
+	PavilionSlug  string
+	PavilionName  Text
+	BookingID     *int64
+	Title         string
+	Abstract      string
+	TitleLang     Lang
+	// Titles and Abstracts are the booking's texts in every language
+	// written (empty while the title is to be announced).
+	Titles             Text
+	Abstracts          Text
 	ExhibitorID        *int64
 	ExhibitorSlug      string
 	ExhibitorName      Text

@@ -14,6 +14,8 @@ const agendaSelect = `SELECT sl.id AS slot_id, ex.slug AS expo_slug, ex.name AS 
 	CASE WHEN x.id IS NULL THEN '' ELSE b.title END AS title,
 	CASE WHEN x.id IS NULL THEN '' ELSE b.abstract END AS abstract,
 	coalesce(b.lang, 'en') AS title_lang,
+	CASE WHEN x.id IS NULL THEN '{}' ELSE b.titles END AS titles,
+	CASE WHEN x.id IS NULL THEN '{}' ELSE b.abstracts END AS abstracts,
 	x.id AS exhibitor_id, coalesce(x.slug, '') AS exhibitor_slug, coalesce(x.name, '{}') AS exhibitor_name,
 	coalesce(x.legal_name, '') AS exhibitor_legal_name
 FROM slot sl

@@ -193,6 +193,26 @@ func TestExpoSisters(t *testing.T) {
 			t.Errorf("sisters of c = %v", got)
 		}
 	})
+	// An archived sister leaves the public links but stays in the console's
+	// list, where it can be unlinked; restored, it is back.
+	t.Run("ArchivedHidden", func(t *testing.T) {
+		if _, err := v.s.ExpoSetArchived(v.ctx, c.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := sisters(t, b.ID); !slices.Equal(got, []string{"iotswc-2027"}) {
+			t.Errorf("public sisters of b with c archived = %v", got)
+		}
+		all, err := v.s.ExpoSistersAll(v.ctx, b.ID)
+		if err != nil || len(all) != 2 {
+			t.Errorf("all sisters of b with c archived = %d, %v; want 2", len(all), err)
+		}
+		if _, err := v.s.ExpoSetArchived(v.ctx, c.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := sisters(t, b.ID); !slices.Equal(got, []string{"iotswc-2027", "iotswc-2028"}) {
+			t.Errorf("public sisters of b with c restored = %v", got)
+		}
+	})
 	t.Run("ErrSelf", func(t *testing.T) {
 		wantCode(t, v.s.ExpoLinkSisters(v.ctx, a.ID, a.ID), expodesk.EINVALID)
 	})

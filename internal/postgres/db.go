@@ -99,6 +99,15 @@ var constraintErrors = map[string]*expodesk.Error{
 	"expo_slug_key":             expodesk.ErrExpoSlugTaken,
 	"pavilion_expo_id_slug_key": expodesk.ErrPavilionSlugTaken,
 	"participation_booth":       expodesk.ErrBoothTaken,
+	// Registering a company (O2).
+	"exhibitor_registration_id":              expodesk.ErrRegistrationIDTaken,
+	"exhibitor_slug_key":                     expodesk.ErrExhibitorSlugTaken,
+	"participation_expo_id_exhibitor_id_key": expodesk.ErrAlreadyParticipates,
+	"participation_contact_email":            expodesk.ErrApplicationRepeat,
+	"stage_expo_id_slug_key":                 expodesk.ErrStageSlugTaken,
+	"slot_no_overlap":                        expodesk.ErrSlotOverlap,
+	"booking_one_active_per_slot":            expodesk.ErrSlotTaken,
+	"booking_exhibitor_no_overlap":           expodesk.ErrBookingOverlap,
 }
 
 // translate turns a database error into a domain error: no rows is not found,

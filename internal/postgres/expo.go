@@ -91,9 +91,21 @@ func (s *Store) ExpoCreate(ctx context.Context, e expodesk.Expo) (expodesk.Expo,
 		e.ApplicationsOpenAt, e.ApplicationsCloseAt)
 }
 
-// ExpoSisters returns the expos linked to the given one as sisters.
+// ExpoSisters returns the expos linked to the given one as sisters that
+// are not archived, soonest first: the sister links of the public pages.
 func (s *Store) ExpoSisters(ctx context.Context, expoID int64) ([]expodesk.Expo, error) {
 	return collect[expodesk.Expo](ctx, s.db, "list sister expos",
+		`SELECT `+expoColumns+` FROM expo e
+		WHERE e.id IN (SELECT sister_id FROM expo_sister WHERE expo_id = $1
+		               UNION SELECT expo_id FROM expo_sister WHERE sister_id = $1)
+		  AND e.archived_at IS NULL
+		ORDER BY e.first_day, e.id`, expoID)
+}
+
+// ExpoSistersAll returns every expo linked to the given one as a sister,
+// archived ones included: the console's list, where links are undone.
+func (s *Store) ExpoSistersAll(ctx context.Context, expoID int64) ([]expodesk.Expo, error) {
+	return collect[expodesk.Expo](ctx, s.db, "list all sister expos",
 		`SELECT `+expoColumns+` FROM expo e
 		WHERE e.id IN (SELECT sister_id FROM expo_sister WHERE expo_id = $1
 		               UNION SELECT expo_id FROM expo_sister WHERE sister_id = $1)

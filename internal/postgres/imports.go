@@ -53,11 +53,9 @@ func (s *Store) CSVImportPrune(ctx context.Context, now time.Time) error {
 func foldSQL(col string) string { return `lower(` + col + `)` }
 
 // hostSQL is the host of the website column as expodesk.ImportHost reads
-// it, without a regular expression (one per row cost a third of the query):
-// what follows "://" up to a slash, colon, "?" or "#", lower-cased,
-// without a leading "www.".
-const hostSQL = `(SELECT CASE WHEN h LIKE 'www.%' THEN substr(h, 5) ELSE h END
-	FROM lower(split_part(split_part(split_part(split_part(split_part(e.website, '://', 2), '/', 1), ':', 1), '?', 1), '#', 1)) AS h)`
+// it: website_host (migration 000018), which registering a company
+// compares by too.
+const hostSQL = `website_host(e.website)`
 
 // ImportState reads what the rows of a file are checked against: every
 // expo and pavilion, the companies matching any of keys (by slug,

@@ -13,11 +13,12 @@ import (
 const PublicChannel = "expodesk_public"
 
 // ListenPublicChanges holds one connection of pool listening on
-// PublicChannel until ctx ends, calling changed after every notification.
-// listening(true) is called once the LISTEN is in place (after changed, since
-// anything may have changed while nobody listened) and listening(false)
+// PublicChannel until ctx ends, calling changed with every notification's
+// payload ("" for any change, "booking <company slug>" for a booking).
+// listening(true) is called once the LISTEN is in place (after changed(""),
+// since anything may have changed while nobody listened) and listening(false)
 // whenever the connection is lost; it reconnects with backoff.
-func ListenPublicChanges(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, changed func(), listening func(bool)) {
+func ListenPublicChanges(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, changed func(payload string), listening func(bool)) {
 	const firstBackoff = 100 * time.Millisecond
 	backoff := firstBackoff
 	for ctx.Err() == nil {
@@ -45,7 +46,7 @@ func ListenPublicChanges(ctx context.Context, pool *pgxpool.Pool, log *slog.Logg
 
 // listenOnce listens until the connection fails; listened reports whether
 // the LISTEN was in place before it did.
-func listenOnce(ctx context.Context, pool *pgxpool.Pool, changed func(), listening func(bool)) (listened bool, err error) {
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, changed func(payload string), listening func(bool)) (listened bool, err error) {
 	pooled, err := pool.Acquire(ctx)
 	if err != nil {
 		return false, fmt.Errorf("acquire listener connection: %w", err)
@@ -57,12 +58,13 @@ func listenOnce(ctx context.Context, pool *pgxpool.Pool, changed func(), listeni
 	if _, err := conn.Exec(ctx, "LISTEN "+PublicChannel); err != nil {
 		return false, fmt.Errorf("listen: %w", err)
 	}
-	changed()
+	changed("")
 	listening(true)
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return true, fmt.Errorf("wait for notification: %w", err)
 		}
-		changed()
+		changed(n.Payload)
 	}
 }

@@ -47,7 +47,8 @@ func (s *Store) ParticipationPlace(ctx context.Context, id int64, pavilionID *in
 
 // Participations lists an expo's participations matching f, by company
 // name, at most 2,000. Every word of f.Text must occur in a company's names
-// or descriptions, ignoring case and accents (as in the directory).
+// or descriptions, ignoring case and accents (as in the directory); an
+// unknown f.Incomplete gap is not found.
 func (s *Store) Participations(ctx context.Context, f expodesk.ParticipationFilter) ([]expodesk.ParticipationRow, error) {
 	args := []any{f.ExpoID}
 	where := []string{"p.expo_id = $1"}
@@ -58,8 +59,18 @@ func (s *Store) Participations(ctx context.Context, f expodesk.ParticipationFilt
 	if f.PavilionID != 0 {
 		where = append(where, "p.pavilion_id = "+arg(f.PavilionID))
 	}
+	if f.NoPavilion {
+		where = append(where, "p.pavilion_id IS NULL")
+	}
 	if f.Status != "" {
 		where = append(where, "p.status = "+arg(string(f.Status)))
+	}
+	if f.Incomplete != "" {
+		gap, ok := profileGapCondition(f.Incomplete)
+		if !ok {
+			return nil, expodesk.ErrNotFound
+		}
+		where = append(where, "p.status IN "+activeStatusList(), gap)
 	}
 	for i, term := range strings.Fields(f.Text) {
 		if i == maxSearchTerms {

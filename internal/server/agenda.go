@@ -182,14 +182,18 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 			place += ", " + where
 		}
 		desc := who
-		if it.Abstract != "" {
-			desc += "\n\n" + it.Abstract
+		if a := it.Abstracts.In(lang); a != "" {
+			desc += "\n\n" + a
+		}
+		title := it.Titles.In(lang)
+		if title == "" {
+			title = loc.T("booking.title_tba")
 		}
 		feed.Events = append(feed.Events, ical.Event{
 			UID:         "booking-" + strconv.FormatInt(*it.BookingID, 10) + "@expodesk",
 			Start:       it.StartsAt,
 			End:         it.EndsAt,
-			Summary:     it.Title + " — " + who,
+			Summary:     title + " — " + who,
 			Description: desc + "\n\n" + loc.T("agenda.ics_footer", map[string]any{"Expo": it.ExpoName.In(lang)}),
 			Location:    place,
 			URL:         urls.Absolute(base, urls.Exhibitor(it.ExhibitorSlug)),

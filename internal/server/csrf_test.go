@@ -223,6 +223,33 @@ func TestCSRF(t *testing.T) {
 		{pattern: "/organizer/import/commit", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.Organizer), urls.OrganizerImportCommit(), url.Values{"import": {itoa(keptUpload(e, w.Organizer.ID))}}
 		}},
+		// Organizers: registering a company (O2) and a company's page.
+		{pattern: "/organizer/expos/{expo}/exhibitors", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Organizer), urls.OrganizerExhibitors(w.Barcelona.Slug), registerForm("CSRF Company " + itoa(int64(n)))
+		}},
+		{pattern: "/organizer/exhibitors/{exhibitor}", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Organizer), urls.OrganizerExhibitor(w.Cloud.ID),
+				url.Values{"name_es": {"Nube Catalana " + itoa(int64(n))}, "country": {"ES"}}
+		}},
+		{pattern: "/organizer/exhibitors/{exhibitor}/identity", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			n++
+			return e.signedIn(t, w.Coordinator), urls.OrganizerExhibitorIdentity(w.Sensing.ID),
+				url.Values{"legal_name": {"CSRF Legal " + itoa(int64(n))}}
+		}},
+		{pattern: "/organizer/expos/{expo}/participations/bulk", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Coordinator), urls.OrganizerParticipationsBulk(w.Barcelona.Slug),
+				url.Values{"ids": {itoa(csrfApplicant(t).ID), itoa(csrfApplicant(t).ID)}, "bulk_status": {"approved"}}
+		}},
+		{pattern: "/organizer/users/invite-many", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), urls.OrganizerUsersInviteMany(),
+				url.Values{"lines": {"csrf-many@taihu.example.com, taihu-sensing, 王, 芳\ncsrf-many@nube.example.es; nube-catalana; Vidal"}}
+		}},
+		{pattern: "/expos/{expo}/apply", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			x, _ := e.callExpo(t)
+			return e.newClient(t), urls.ExpoApply(x.Slug), applicationForm("csrf@cloudsense.example.cn")
+		}},
 		{pattern: "/exhibitor/team/invite", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.ExhibitorA), "/exhibitor/team/invite",
 				url.Values{"email": {"csrf-colleague@taihu.example.com"}, "family_name": {"Colleague"}, "lang": {"zh"}}
@@ -250,6 +277,9 @@ func TestCSRF(t *testing.T) {
 			return e.signedIn(t, w.ExhibitorB), "/exhibitor/logo/delete", nil
 		}},
 	}
+	cases = append(cases, bookingCSRFCases(t, e, w)...)
+
+	cases = append(cases, stageCSRFCases(e, w)...)
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
 		covered := map[string]bool{}

@@ -119,7 +119,7 @@ func (s *Server) expoEditView(r *http.Request, e expodesk.Expo, fs, sister web.F
 	ctx := r.Context()
 	v := web.ExpoFormView{Expo: &e, Form: fs, SisterForm: sister, Flash: s.popFlash(r)}
 	var err error
-	if v.Sisters, err = s.store.ExpoSisters(ctx, e.ID); err != nil {
+	if v.Sisters, err = s.store.ExpoSistersAll(ctx, e.ID); err != nil {
 		return nil, err
 	}
 	if v.Pavilions, err = s.store.PavilionList(ctx, e.ID); err != nil {

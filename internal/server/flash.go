@@ -30,6 +30,11 @@ const (
 	flashExpoSaved           flashKey = "expos.saved"
 	flashParticipationSaved  flashKey = "participations.saved"
 	flashImported            flashKey = "import.committed"
+	flashStageSaved          flashKey = "stages.saved"
+	flashStageDeleted        flashKey = "stages.deleted"
+	flashSlotsGenerated      flashKey = "slots.generated"
+	flashSlotSaved           flashKey = "slots.saved"
+	flashSlotDeleted         flashKey = "slots.deleted"
 )
 
 // submission is the outcome of a form handed to a service operation.
@@ -77,3 +82,11 @@ func (s *Server) renderThrottledOrError(w http.ResponseWriter, r *http.Request, 
 	}
 	s.renderError(w, r, err)
 }
+
+// The one-time messages of booking (E3).
+const (
+	flashBooked            flashKey = "booking.booked"
+	flashBookingSaved      flashKey = "booking.saved"
+	flashBookingCancelled  flashKey = "booking.cancelled"
+	flashBookingRulesSaved flashKey = "booking.rules_saved"
+)

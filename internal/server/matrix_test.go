@@ -193,6 +193,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 	sensingPart, cloudPart := itoa(participationOf(w.Sensing.ID)), itoa(participationOf(w.Cloud.ID))
 	othersUpload := keptUpload(e, newMember(nil, nil, false).ID)
 	unknownToken := strings.Repeat("A", 43) // well formed, matches nothing
+	callExpo, _ := e.callExpo(e.t)
 	all := func(s int) [roleCount]int { return [roleCount]int{s, s, s, s, s} }
 	signedIn := [roleCount]int{s303, s200, s200, s200, s200}
 	organizers := [roleCount]int{s303, s403, s403, s200, s200}
@@ -210,7 +211,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			return "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel"
 		}
 	}
-	return []matrixCase{
+	return append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
 		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},
@@ -228,6 +229,14 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		{method: "GET", pattern: "/exhibitors/{exhibitor}", path: path("/exhibitors/" + exhibitor), want: all(s200)},
 		{method: "GET", pattern: "/exhibitors/{exhibitor}/logo", object: "no logo uploaded", path: path("/exhibitors/" + exhibitor + "/logo"), want: all(s404)},
 		{method: "GET", pattern: "/exhibitors/{exhibitor}/agenda.ics", path: path("/exhibitors/" + exhibitor + "/agenda.ics"), want: all(s200)},
+
+		// The public application form (E5): the same for everyone; a call
+		// that is not open answers 409 to a post and changes nothing.
+		{method: "GET", pattern: "/expos/{expo}/apply", path: path("/expos/" + callExpo.Slug + "/apply"), want: all(s200)},
+		{method: "GET", pattern: "/expos/{expo}/apply", object: "no call", path: path("/expos/" + expo + "/apply"), want: all(s200)},
+		{method: "POST", pattern: "/expos/{expo}/apply", object: "empty form", path: path("/expos/" + callExpo.Slug + "/apply"), want: all(s422)},
+		{method: "POST", pattern: "/expos/{expo}/apply", object: "no call", path: path("/expos/" + expo + "/apply"),
+			form: applicationForm(""), want: all(http.StatusConflict)},
 
 		// Signing in: public, and a signed-in person is sent home.
 		{method: "GET", pattern: "/signin", path: path("/signin"), want: [roleCount]int{s200, s303, s303, s303, s303}},
@@ -366,6 +375,67 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			path: path("/organizer/participations/" + cloudPart + "/placement"),
 			form: url.Values{"booth": {"3-B10"}}, want: [roleCount]int{s401, s403, s403, s404, s303}},
 
+		// Organizers: an expo's dashboard (O5, O6), a coordinator's of their
+		// pavilion only; another pavilion's, no pavilion's or another expo's
+		// numbers are not found for them, as are the lists they link to.
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", path: path("/organizer/expos/" + expo + "/dashboard"), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "the Wuxi Pavilion",
+			path: path("/organizer/expos/" + expo + "/dashboard?pavilion=" + itoa(w.WuxiPavilion.ID)), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "no pavilion",
+			path: path("/organizer/expos/" + expo + "/dashboard?pavilion=none"), want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "another expo", path: path("/organizer/expos/" + w.Wuxi.Slug + "/dashboard"),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "a pavilion of another expo",
+			path: path("/organizer/expos/" + expo + "/dashboard?pavilion=" + itoa(w.EuroPavilion.ID)), want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/dashboard", object: "unknown expo", path: path("/organizer/expos/no-such-expo/dashboard"),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/participations", object: "incomplete profiles of the Wuxi Pavilion",
+			path: path("/organizer/expos/" + expo + "/participations?incomplete=logo&pavilion=" + itoa(w.WuxiPavilion.ID)), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/participations", object: "no pavilion",
+			path: path("/organizer/expos/" + expo + "/participations?pavilion=none"), want: [roleCount]int{s303, s403, s403, s404, s200}},
+		// Organizers: registering a company (O2) and a company's page. A
+		// coordinator registers at their pavilion's expo, in their pavilion,
+		// and edits their pavilion's companies; anything else is not found.
+		{method: "GET", pattern: "/organizer/expos/{expo}/exhibitors/new", path: path("/organizer/expos/" + expo + "/exhibitors/new"), want: organizers},
+		{method: "GET", pattern: "/organizer/expos/{expo}/exhibitors/new", object: "another expo", path: path("/organizer/expos/" + w.Wuxi.Slug + "/exhibitors/new"),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/exhibitors", object: "empty form", path: path("/organizer/expos/" + expo + "/exhibitors"),
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/exhibitors", object: "another expo, empty form", path: path("/organizer/expos/" + w.Wuxi.Slug + "/exhibitors"),
+			want: [roleCount]int{s401, s403, s403, s404, s422}},
+		// The coordinator registers it first; the organizer, next, is shown it as a likely duplicate.
+		{method: "POST", pattern: "/organizer/expos/{expo}/exhibitors", object: "a new company in the Wuxi Pavilion",
+			path: path("/organizer/expos/" + expo + "/exhibitors"), form: with(registerForm("Matrix Sensors"), "pavilion", itoa(w.WuxiPavilion.ID)),
+			want: [roleCount]int{s401, s403, s403, s303, s200}},
+		{method: "GET", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in the Wuxi Pavilion", path: path("/organizer/exhibitors/" + itoa(w.Sensing.ID)),
+			want: organizers},
+		{method: "GET", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in no pavilion", path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID)),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "GET", pattern: "/organizer/exhibitors/{exhibitor}", object: "unknown company", path: path("/organizer/exhibitors/987654321"),
+			want: [roleCount]int{s303, s403, s403, s404, s404}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in the Wuxi Pavilion, empty form",
+			path: path("/organizer/exhibitors/" + itoa(w.Sensing.ID)), want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}", object: "a company in no pavilion, empty form",
+			path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID)), want: [roleCount]int{s401, s403, s403, s404, s422}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}/identity", object: "a company in the Wuxi Pavilion",
+			path: path("/organizer/exhibitors/" + itoa(w.Sensing.ID) + "/identity"), form: url.Values{"legal_name": {w.Sensing.LegalName}},
+			want: [roleCount]int{s401, s403, s403, s303, s303}},
+		{method: "POST", pattern: "/organizer/exhibitors/{exhibitor}/identity", object: "a company in no pavilion",
+			path: path("/organizer/exhibitors/" + itoa(w.Cloud.ID) + "/identity"), form: url.Values{"legal_name": {"Nube Catalana SLU"}},
+			want: [roleCount]int{s401, s403, s403, s404, s303}},
+		{method: "GET", pattern: "/organizer/participations/{participation}", object: "a company in the Wuxi Pavilion",
+			path: path("/organizer/participations/" + sensingPart), want: organizers},
+		{method: "GET", pattern: "/organizer/participations/{participation}", object: "a company in no pavilion",
+			path: path("/organizer/participations/" + cloudPart), want: [roleCount]int{s303, s403, s403, s404, s200}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/participations/bulk", object: "nothing selected",
+			path: path("/organizer/expos/" + expo + "/participations/bulk"), form: url.Values{"bulk_status": {"approved"}},
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+		{method: "POST", pattern: "/organizer/expos/{expo}/participations/bulk", object: "another expo",
+			path: path("/organizer/expos/" + w.Wuxi.Slug + "/participations/bulk"), form: url.Values{"bulk_status": {"approved"}},
+			want: [roleCount]int{s401, s403, s403, s404, s422}},
+		{method: "POST", pattern: "/organizer/users/invite-many", object: "empty form", path: path("/organizer/users/invite-many"),
+			want: [roleCount]int{s401, s403, s403, s422, s422}},
+
 		// Exhibitors: their own company's team; another company's member is not found.
 		{method: "GET", pattern: "/exhibitor", path: path("/exhibitor"), want: exhibitors},
 		{method: "POST", pattern: "/exhibitor/team/invite", object: "empty form", path: path("/exhibitor/team/invite"),
@@ -402,7 +472,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			want: [roleCount]int{s401, s422, s422, s403, s403}},
 		{method: "POST", pattern: "/exhibitor/logo/delete", path: path("/exhibitor/logo/delete"),
 			want: [roleCount]int{s401, s303, s303, s403, s403}},
-	}
+	}...)
 }
 
 // TestMatrix walks the router and checks every route for every role:

@@ -5,8 +5,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +36,79 @@ type PageCache struct {
 	// facts keeps small query results that many pages share (a directory's
 	// country list), under the same generations as pages.
 	facts *expirable.LRU[string, []string]
+	// scoped are the generations of the classes of pages a scoped change
+	// makes stale (pageClass): a booking starts a new one for the agendas
+	// and figures and for its company's page, and leaves the directory's
+	// pages where they are.
+	scoped sync.Map // class → *atomic.Uint64
+}
+
+// Classes of pages a booking concerns (pageClass).
+const (
+	classAgenda        = "agenda"
+	classExhibitorPref = "exhibitor:"
+)
+
+// pageClass is the class of a public page for scoped changes: the agendas
+// and an expo's page (its figures count slots) are "agenda", an
+// exhibitor's page "exhibitor:<slug>" (it lists the company's slots), and
+// everything else "" (the directory above all), which only a change of
+// anything (Changed) makes stale.
+func pageClass(path string) string {
+	switch parts := strings.Split(strings.Trim(path, "/"), "/"); {
+	case len(parts) >= 2 && parts[0] == "expos" && parts[len(parts)-1] == "agenda":
+		return classAgenda
+	case len(parts) == 2 && parts[0] == "expos":
+		return classAgenda
+	case len(parts) == 2 && parts[0] == "exhibitors":
+		return classExhibitorPref + parts[1]
+	}
+	return ""
+}
+
+// classGen is the current generation of a class ("" has none of its own).
+func (c *PageCache) classGen(class string) uint64 {
+	if class == "" {
+		return 0
+	}
+	if g, ok := c.scoped.Load(class); ok {
+		return g.(*atomic.Uint64).Load()
+	}
+	return 0
+}
+
+// changedClasses starts a new generation for each class and drops their
+// cached pages; other pages stay.
+func (c *PageCache) changedClasses(classes ...string) {
+	for _, class := range classes {
+		g, _ := c.scoped.LoadOrStore(class, new(atomic.Uint64))
+		g.(*atomic.Uint64).Add(1)
+	}
+	for _, k := range c.pages.Keys() {
+		if _, class, ok := splitKeyClass(k); ok && slices.Contains(classes, class) {
+			c.pages.Remove(k)
+		}
+	}
+}
+
+// splitKeyClass returns the class a stored key names ("gen|class|classgen|page").
+func splitKeyClass(key string) (gen, class string, ok bool) {
+	parts := strings.SplitN(key, "|", 4)
+	if len(parts) < 4 {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
+}
+
+// Notified applies a change notification: "booking <company slug>" makes
+// the agendas, the figures and that company's page stale; any other (an
+// empty one included) makes everything stale.
+func (c *PageCache) Notified(payload string) {
+	if slug, ok := strings.CutPrefix(payload, "booking "); ok && slug != "" {
+		c.changedClasses(classAgenda, classExhibitorPref+slug)
+		return
+	}
+	c.Changed()
 }
 
 type cachedPage struct {
@@ -132,7 +207,9 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		gen := c.gen.Load()
-		key = strconv.FormatUint(gen, 36) + "|" + key
+		class := pageClass(r.URL.Path)
+		cgen := c.classGen(class)
+		key = strconv.FormatUint(gen, 36) + "|" + class + "|" + strconv.FormatUint(cgen, 36) + "|" + key
 		if p, ok := c.pages.Get(key); ok {
 			hdr := w.Header()
 			hdr.Set("Content-Type", p.contentType)
@@ -164,7 +241,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
 		// Two misses for one page may race here; the second is not stored
 		// (replacing an entry would not take the first one's bytes off).
-		if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.gen.Load() != gen || c.pages.Contains(key) {
+		if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.gen.Load() != gen ||
+			c.classGen(class) != cgen || c.pages.Contains(key) {
 			return
 		}
 		hdr := w.Header()
@@ -293,5 +371,5 @@ func (s *Server) ListenForChanges(ctx context.Context) {
 	if s.pages == nil || s.pool == nil {
 		return
 	}
-	postgres.ListenPublicChanges(ctx, s.pool, s.log, s.pages.Changed, s.pages.Listening)
+	postgres.ListenPublicChanges(ctx, s.pool, s.log, s.pages.Notified, s.pages.Listening)
 }

@@ -20,9 +20,10 @@ import (
 // company name, approved or rejected, placed in a pavilion and a booth. A
 // coordinator sees and manages their pavilion's only.
 
-// participationsQuery is the list's filter as the URL gives it; an unknown
-// status filters nothing.
-func participationsQuery(status, q string) url.Values {
+// participationsQuery is the list's filter as the URL gives it: an unknown
+// status or profile gap filters nothing; a pavilion is kept as given, for
+// pavilionScope to check.
+func participationsQuery(status, q, pavilion, incomplete string) url.Values {
 	v := url.Values{}
 	if slices.Contains(expodesk.ParticipationStatuses, expodesk.ParticipationStatus(status)) {
 		v.Set("status", status)
@@ -30,29 +31,59 @@ func participationsQuery(status, q string) url.Values {
 	if q != "" {
 		v.Set("q", q)
 	}
+	if pavilion != "" {
+		v.Set("pavilion", pavilion)
+	}
+	if slices.Contains(expodesk.ProfileGaps, expodesk.ProfileGap(incomplete)) {
+		v.Set("incomplete", incomplete)
+	}
 	return v
 }
 
 // participationsView is the list of expo e for the reader, with the row
-// edited (0: none) showing fs.
+// edited (0: none) showing fs. A coordinator's list is their pavilion's;
+// another pavilion's, or another expo's, is not found.
 func (s *Server) participationsView(r *http.Request, e expodesk.Expo, q url.Values, edited int64, fs web.FormState) (templ.Component, error) {
+	v, err := s.participationsData(r, e, q, edited, fs)
+	if err != nil {
+		return nil, err
+	}
+	return participationsPage(r, v), nil
+}
+
+func participationsPage(r *http.Request, v web.ParticipationsView) templ.Component {
+	return web.ParticipationsPage(web.Page{Title: web.T(r.Context(), "participations.title")}, v)
+}
+
+// participationsData is what participationsView shows.
+func (s *Server) participationsData(r *http.Request, e expodesk.Expo, q url.Values, edited int64, fs web.FormState) (web.ParticipationsView, error) {
 	ctx := r.Context()
 	p := principal(r)
-	// A coordinator's pavilion is of one expo; any other expo is not theirs.
-	if !p.IsExpoOrganizer() && p.ExpoID != e.ID {
-		return nil, expodesk.ErrNotFound
+	sc, _, err := s.pavilionScope(ctx, p, e, q.Get("pavilion"))
+	if err != nil {
+		return web.ParticipationsView{}, err
 	}
-	f := expodesk.ParticipationFilter{ExpoID: e.ID, PavilionID: p.PavilionID,
-		Status: expodesk.ParticipationStatus(q.Get("status")), Text: q.Get("q")}
-	v := web.ParticipationsView{Expo: e, Status: q.Get("status"), Q: q.Get("q"), Edited: edited, Form: fs, Flash: s.popFlash(r)}
-	var err error
+	f := expodesk.ParticipationFilter{ExpoID: e.ID, PavilionID: sc.PavilionID, NoPavilion: sc.NoPavilion,
+		Status: expodesk.ParticipationStatus(q.Get("status")), Text: q.Get("q"),
+		Incomplete: expodesk.ProfileGap(q.Get("incomplete"))}
+	v := web.ParticipationsView{Expo: e, Status: q.Get("status"), Q: q.Get("q"), Pavilion: q.Get("pavilion"),
+		Incomplete: q.Get("incomplete"), Edited: edited, Form: fs, Flash: s.popFlash(r)}
 	if v.Rows, err = s.store.Participations(ctx, f); err != nil {
-		return nil, err
+		return v, err
 	}
 	if v.PavilionOptions, err = s.pavilionOptions(ctx, p, e.ID); err != nil {
-		return nil, err
+		return v, err
 	}
-	return web.ParticipationsPage(web.Page{Title: web.T(ctx, "participations.title")}, v), nil
+	if p.IsExpoOrganizer() {
+		v.PavilionFilter = []web.Option{{Value: "", Label: web.T(ctx, "dashboard.all_pavilions")},
+			{Value: "none", Label: web.T(ctx, "participations.no_pavilion")}}
+		for _, o := range v.PavilionOptions {
+			if o.Value != "" {
+				v.PavilionFilter = append(v.PavilionFilter, o)
+			}
+		}
+	}
+	return v, nil
 }
 
 // pavilionOptions are the pavilions p may place a participation of expo
@@ -82,7 +113,7 @@ func (s *Server) participations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	c, err := s.participationsView(r, e, participationsQuery(q.Get("status"), q.Get("q")), 0, web.FormState{})
+	c, err := s.participationsView(r, e, participationsQuery(q.Get("status"), q.Get("q"), q.Get("pavilion"), q.Get("incomplete")), 0, web.FormState{})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -107,7 +138,7 @@ func (s *Server) participationForm(w http.ResponseWriter, r *http.Request) (expo
 	if err != nil {
 		return pt, e, nil, nil, err
 	}
-	back := participationsQuery(f.raw("filter_status"), f.raw("filter_q"))
+	back := participationsQuery(f.raw("filter_status"), f.raw("filter_q"), f.raw("filter_pavilion"), f.raw("filter_incomplete"))
 	return pt, e, f, back, nil
 }
 

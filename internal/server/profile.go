@@ -76,24 +76,10 @@ func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	sectors, err := s.store.SectorList(r.Context())
+	in, err := s.readProfile(r, f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	codes := make([]string, len(sectors))
-	for i, sc := range sectors {
-		codes[i] = sc.Code
-	}
-	in := service.Profile{
-		Name:        f.texts("name", 200, true),
-		Description: f.paragraphsIn("description", 4000),
-		Sectors:     f.choices("sectors", codes),
-		Country:     strings.ToUpper(f.text("country", 2, true)),
-		City:        f.text("city", 100, false),
-		Website:     f.text("website", 500, false),
-		Email:       f.text("email", 254, false),
-		Phone:       f.text("phone", 40, false),
 	}
 	if f.err() == nil {
 		_, err = s.svc.UpdateExhibitorProfile(r.Context(), s.caller(r), principal(r).ExhibitorID, in)
@@ -103,6 +89,30 @@ func (s *Server) profileSave(w http.ResponseWriter, r *http.Request) {
 			v, err := s.profileView(r, fs, web.FormState{})
 			return s.profilePage(r, v), err
 		}})
+}
+
+// readProfile reads the fields of web.ProfileFields: what a company's
+// team may change of its profile (the exhibitor's own form and the
+// organizer's company page).
+func (s *Server) readProfile(r *http.Request, f *form) (service.Profile, error) {
+	sectors, err := s.store.SectorList(r.Context())
+	if err != nil {
+		return service.Profile{}, err
+	}
+	codes := make([]string, len(sectors))
+	for i, sc := range sectors {
+		codes[i] = sc.Code
+	}
+	return service.Profile{
+		Name:        f.texts("name", 200, true),
+		Description: f.paragraphsIn("description", 4000),
+		Sectors:     f.choices("sectors", codes),
+		Country:     strings.ToUpper(f.text("country", 2, true)),
+		City:        f.text("city", 100, false),
+		Website:     f.text("website", 500, false),
+		Email:       f.text("email", 254, false),
+		Phone:       f.text("phone", 40, false),
+	}, nil
 }
 
 // logoUpload replaces the company's logo with the uploaded image, checked

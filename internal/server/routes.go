@@ -38,6 +38,10 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/logo", Public, s.exhibitorLogo)
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.exhibitorICS)
 
+	// Companies not yet registered (E5): the public application form.
+	s.handle(r, "GET", "/expos/{expo}/apply", Public, s.applyForm)
+	s.handle(r, "POST", "/expos/{expo}/apply", Public, s.apply)
+
 	// Signing in and out (E1), second factor, password reset, invitations.
 	s.handle(r, "GET", "/signin", Public, s.signInForm)
 	s.handle(r, "POST", "/signin", Public, s.signIn)
@@ -66,6 +70,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer", OrganizerOnly, s.organizerHome)
 	s.handle(r, "GET", "/organizer/users", OrganizerOnly, s.users)
 	s.handle(r, "POST", "/organizer/users/invite", OrganizerOnly, s.usersInvite)
+	s.handle(r, "POST", "/organizer/users/invite-many", OrganizerOnly, s.usersInviteMany)
 	s.handle(r, "POST", "/organizer/users/{user}/disable", OrganizerOnly, s.usersSetDisabled(true))
 	s.handle(r, "POST", "/organizer/users/{user}/enable", OrganizerOnly, s.usersSetDisabled(false))
 	s.handle(r, "GET", "/organizer/audit", AuditReaders, s.auditLog)
@@ -102,6 +107,34 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/organizer/expos/{expo}/participations", OrganizerOnly, s.participations)
 	s.handle(r, "POST", "/organizer/participations/{participation}/status", OrganizerOnly, s.participationSetStatus)
 	s.handle(r, "POST", "/organizer/participations/{participation}/placement", OrganizerOnly, s.participationPlace)
+	s.handle(r, "POST", "/organizer/expos/{expo}/participations/bulk", OrganizerOnly, s.participationsBulk)
+	s.handle(r, "GET", "/organizer/participations/{participation}", OrganizerOnly, s.participationShow)
+
+	// Organizers: an expo's dashboard (O5), a coordinator's of their pavilion only.
+	s.handle(r, "GET", "/organizer/expos/{expo}/dashboard", OrganizerOnly, s.dashboard)
+	// Organizers: registering a company by form (O2) and a company's page
+	// (its profile and identity); a coordinator in their pavilion only.
+	s.handle(r, "GET", "/organizer/expos/{expo}/exhibitors/new", OrganizerOnly, s.exhibitorNew)
+	s.handle(r, "POST", "/organizer/expos/{expo}/exhibitors", OrganizerOnly, s.exhibitorRegister)
+	s.handle(r, "GET", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitor)
+	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}", OrganizerOnly, s.organizerExhibitorSave)
+	s.handle(r, "POST", "/organizer/exhibitors/{exhibitor}/identity", OrganizerOnly, s.organizerExhibitorIdentity)
+
+	// Organizers: stages, slot generation, single slots and the booked/free
+	// grid (O1, O5 part). A coordinator manages their pavilion's stages only;
+	// another pavilion's stage or slot is not found (the service decides).
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages", OrganizerOnly, s.stages)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages", OrganizerOnly, s.stageCreate)
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages/new", OrganizerOnly, s.stageNew)
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages/{stage}", OrganizerOnly, s.stageEdit)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages/{stage}", OrganizerOnly, s.stageUpdate)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages/{stage}/delete", OrganizerOnly, s.stageDelete)
+	s.handle(r, "GET", "/organizer/expos/{expo}/stages/{stage}/generate", OrganizerOnly, s.slotsGenerateForm)
+	s.handle(r, "POST", "/organizer/expos/{expo}/stages/{stage}/generate", OrganizerOnly, s.slotsGenerate)
+	s.handle(r, "GET", "/organizer/expos/{expo}/slots/{slot}", OrganizerOnly, s.slotEdit)
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}", OrganizerOnly, s.slotUpdate)
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/delete", OrganizerOnly, s.slotDelete)
+	s.handle(r, "GET", "/organizer/expos/{expo}/grid", OrganizerOnly, s.slotGrid)
 
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
@@ -115,6 +148,20 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/exhibitor/logo", ExhibitorOnly, s.ownLogo)
 	s.handle(r, "POST", "/exhibitor/logo", ExhibitorOnly, s.logoUpload, bodyLimit(logoBodyLimit))
 	s.handle(r, "POST", "/exhibitor/logo/delete", ExhibitorOnly, s.logoDelete)
+
+	// Exhibitors (E3): booking roadshow slots; organizers: the booking
+	// rules of an expo and its pavilions. Another company's booking, or a
+	// coordinator's other pavilion, is not found (the service decides).
+	s.handle(r, "GET", "/exhibitor/bookings", ExhibitorOnly, s.bookings)
+	s.handle(r, "GET", "/exhibitor/bookings/{booking}", ExhibitorOnly, s.bookingEdit)
+	s.handle(r, "POST", "/exhibitor/bookings/{booking}", ExhibitorOnly, s.bookingSave)
+	s.handle(r, "POST", "/exhibitor/bookings/{booking}/cancel", ExhibitorOnly, s.bookingCancel)
+	s.handle(r, "GET", "/exhibitor/expos/{expo}/slots", ExhibitorOnly, s.bookingSlots)
+	s.handle(r, "POST", "/exhibitor/expos/{expo}/slots/{slot}/book", ExhibitorOnly, s.bookSlot)
+	s.handle(r, "GET", "/organizer/expos/{expo}/booking-rules", OrganizerOnly, s.bookingRules)
+	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules", ExpoManagers, s.bookingRulesSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}", OrganizerOnly, s.pavilionRulesSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}/delete", OrganizerOnly, s.pavilionRulesDelete)
 
 	return r
 }

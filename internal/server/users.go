@@ -71,6 +71,7 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Flash = s.popFlash(r)
+	v.Many.Form = web.FormState{Values: url.Values{"many_lang": {string(web.Lang(r.Context()))}}}
 	s.render(w, r, http.StatusOK, web.UsersPage(web.Page{Title: web.T(r.Context(), "organizer.users")}, v))
 }
 

@@ -934,7 +934,7 @@ func TestVisitorFeeds(t *testing.T) {
 	}
 	t.Run("CRLFAbstract", func(t *testing.T) {
 		// A textarea submits CRLF; the feed must still parse strictly.
-		if _, err := e.pool.Exec(t.Context(), `UPDATE booking SET abstract = $1 WHERE id = $2`,
+		if _, err := e.pool.Exec(t.Context(), `UPDATE booking SET abstracts = jsonb_build_object('zh', $1::text) WHERE id = $2`,
 			"Line one\r\nLine two; with, punctuation\\", f.Booking.ID); err != nil {
 			t.Fatal(err)
 		}

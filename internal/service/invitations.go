@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
@@ -32,12 +34,35 @@ type Invitation struct {
 // account, and the account holder is told instead, with no link that signs
 // anyone in.
 func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk.User, error) {
+	pi, err := s.prepareInvitation(ctx, c, in)
+	if err != nil {
+		return pi.u, err
+	}
+	var created expodesk.User
+	err = s.write(ctx, c, func(t *tx) error {
+		created, err = s.deliverInvitation(ctx, t, pi)
+		return err
+	})
+	return created, err
+}
+
+// preparedInvitation is an invitation that passed the permission rule and
+// validation: the account to create, the mail to send and their scope.
+type preparedInvitation struct {
+	u       expodesk.User
+	content mail.Invitation
+	sc      scope
+}
+
+// prepareInvitation applies Invite's permission rule and validation
+// without writing anything.
+func (s *Service) prepareInvitation(ctx context.Context, c Caller, in Invitation) (preparedInvitation, error) {
 	p := c.Principal
 	if p == nil {
-		return expodesk.User{}, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized")
+		return preparedInvitation{}, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized")
 	}
 	if in.Kind != expodesk.InviteExhibitor && !expodesk.CanManageExpos(p) {
-		return expodesk.User{}, s.refuse(ctx, c, "invitation", 0, expodesk.ErrForbidden)
+		return preparedInvitation{}, s.refuse(ctx, c, "invitation", 0, expodesk.ErrForbidden)
 	}
 	u := expodesk.User{Email: in.Email, PersonName: in.Name, Lang: in.Lang}
 	if u.NameOrder == "" {
@@ -70,7 +95,7 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 			problems.Add("pavilion", "users.choose_pavilion_problem", nil)
 			break
 		} else if err != nil {
-			return u, err
+			return preparedInvitation{u: u}, err
 		}
 		u.PavilionID = &pv.ID
 		sc.PavilionID, sc.ExpoID = &pv.ID, &pv.ExpoID
@@ -88,7 +113,7 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 		if err == nil {
 			var in2 bool
 			if in2, err = s.companyInPavilion(ctx, p, company.ID); err != nil {
-				return u, err
+				return preparedInvitation{u: u}, err
 			}
 			if !expodesk.CanEditExhibitor(p, company.ID, in2) {
 				// The form offers only the caller's companies: this one was forged.
@@ -100,7 +125,7 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 			problems.Add("exhibitor", "users.choose_exhibitor_problem", nil)
 			break
 		} else if err != nil {
-			return u, err
+			return preparedInvitation{u: u}, err
 		}
 		u.ExhibitorID = &company.ID
 		content.Company = company.DisplayName(u.Lang)
@@ -112,44 +137,55 @@ func (s *Service) Invite(ctx context.Context, c Caller, in Invitation) (expodesk
 		problems.Add("kind", "validation.required", nil)
 	}
 	if err := problems.Err(); err != nil {
-		return u, err
+		return preparedInvitation{u: u}, err
 	}
+	return preparedInvitation{u: u, content: content, sc: sc}, nil
+}
 
-	var created expodesk.User
-	err := s.write(ctx, c, func(t *tx) error {
-		existing, err := t.UserGetByEmail(ctx, u.Email)
-		switch {
-		case err == nil && !expodesk.CanManageExpos(p):
-			if err := t.listTeamInvitation(ctx, u, nil); err != nil {
-				return err
-			}
-			return s.tellExisting(ctx, t, existing, content)
-		case err == nil:
-			return expodesk.ErrEmailTaken
-		case !errors.Is(err, expodesk.ErrNotFound):
-			return err
+// deliverInvitation writes a prepared invitation in t: the account, its
+// single-use token, the mail and the audit entry. An address that has an
+// account is ErrEmailTaken for expo-wide organizers; anyone else's
+// invitation goes to its holder as a notice instead (see Invite).
+func (s *Service) deliverInvitation(ctx context.Context, t *tx, pi preparedInvitation) (expodesk.User, error) {
+	existing, err := t.UserGetByEmail(ctx, pi.u.Email)
+	switch {
+	case err == nil && !expodesk.CanManageExpos(t.c.Principal):
+		if err := t.listTeamInvitation(ctx, pi.u, nil); err != nil {
+			return expodesk.User{}, err
 		}
-		if created, err = t.UserCreate(ctx, u); err != nil {
-			return err
-		}
-		if err := t.listTeamInvitation(ctx, created, &created.ID); err != nil {
-			return err
-		}
-		tok, hash, err := NewToken()
-		if err != nil {
-			return err
-		}
-		if err := t.TokenCreate(ctx, expodesk.TokenInvitation, created.ID, &p.UserID, hash, expodesk.InvitationTTL); err != nil {
-			return err
-		}
-		content.Link = s.link(urls.Invitation(tok))
-		if err := t.mail(ctx, created.Email, created.Lang, content, sc); err != nil {
-			return err
-		}
-		return t.audit(ctx, expodesk.ActionUserInvite, "user", created.ID,
-			scope{ExhibitorID: created.ExhibitorID, PavilionID: created.PavilionID}, nil, UserAudit(created))
-	})
-	return created, err
+		return expodesk.User{}, s.tellExisting(ctx, t, existing, pi.content)
+	case err == nil:
+		return expodesk.User{}, expodesk.ErrEmailTaken
+	case !errors.Is(err, expodesk.ErrNotFound):
+		return expodesk.User{}, err
+	}
+	return s.sendInvitation(ctx, t, pi)
+}
+
+// sendInvitation creates the account of a prepared invitation to an
+// address without one, with its token, mail and audit entry, in t.
+func (s *Service) sendInvitation(ctx context.Context, t *tx, pi preparedInvitation) (expodesk.User, error) {
+	created, err := t.UserCreate(ctx, pi.u)
+	if err != nil {
+		return created, err
+	}
+	if err := t.listTeamInvitation(ctx, created, &created.ID); err != nil {
+		return created, err
+	}
+	tok, hash, err := NewToken()
+	if err != nil {
+		return created, err
+	}
+	if err := t.TokenCreate(ctx, expodesk.TokenInvitation, created.ID, &t.c.Principal.UserID, hash, expodesk.InvitationTTL); err != nil {
+		return created, err
+	}
+	content := pi.content
+	content.Link = s.link(urls.Invitation(tok))
+	if err := t.mail(ctx, created.Email, created.Lang, content, pi.sc); err != nil {
+		return created, err
+	}
+	return created, t.audit(ctx, expodesk.ActionUserInvite, "user", created.ID,
+		scope{ExhibitorID: created.ExhibitorID, PavilionID: created.PavilionID}, nil, UserAudit(created))
 }
 
 // listTeamInvitation puts a team member's invitation on the company's list
@@ -277,4 +313,104 @@ func (s *Service) AcceptInvitation(ctx context.Context, c Caller, token string, 
 		return t.auditAs(ctx, u, expodesk.ActionInvitationAccepted, UserAudit(u))
 	})
 	return u, err
+}
+
+// InviteLine is one line of a form that invites several exhibitor
+// contacts: its number, the address and name, and the company's slug.
+type InviteLine struct {
+	Line        int
+	Email       string
+	Name        expodesk.PersonName
+	CompanySlug string
+}
+
+// LineProblems are the problems of a many-line form by line number.
+type LineProblems map[int]expodesk.Problems
+
+func (lp LineProblems) Error() string { return fmt.Sprintf("%d lines have problems", len(lp)) }
+
+// MaxInviteLines bounds one many-line invitation form.
+const MaxInviteLines = 50
+
+// InviteMany invites several exhibitor contacts, each to the company its
+// line names, in lang. Every line is checked first with Invite's rule and
+// validation (an address twice in the list is a problem too); if any line
+// has a problem, nothing is sent and the problems come back by line.
+// Otherwise every invitation is written, with its mail and audit entry, in
+// one transaction.
+func (s *Service) InviteMany(ctx context.Context, c Caller, lines []InviteLine, lang expodesk.Lang) ([]expodesk.User, error) {
+	return s.inviteMany(ctx, c, lines, lang, true)
+}
+
+// CheckInviteLines reports InviteMany's problems of lines without sending
+// anything, for a form with lines that could not even be read: the page
+// then lists every line's problems at once.
+func (s *Service) CheckInviteLines(ctx context.Context, c Caller, lines []InviteLine, lang expodesk.Lang) error {
+	_, err := s.inviteMany(ctx, c, lines, lang, false)
+	return err
+}
+
+func (s *Service) inviteMany(ctx context.Context, c Caller, lines []InviteLine, lang expodesk.Lang, send bool) ([]expodesk.User, error) {
+	if c.Principal == nil {
+		return nil, expodesk.Errorf(expodesk.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !c.Principal.IsOrganizer() {
+		return nil, s.refuse(ctx, c, "invitation", 0, expodesk.ErrForbidden)
+	}
+	problems := LineProblems{}
+	seen := map[string]int{}
+	var prepared []preparedInvitation
+	for _, l := range lines {
+		in := Invitation{Kind: expodesk.InviteExhibitor, Email: l.Email, Name: l.Name, Lang: lang}
+		if e, err := s.store.ExhibitorGet(ctx, l.CompanySlug); err == nil {
+			in.ExhibitorID = e.ID
+		} else if !errors.Is(err, expodesk.ErrNotFound) {
+			return nil, err
+		}
+		pi, err := s.prepareInvitation(ctx, c, in)
+		p := expodesk.Problems{}
+		if e := expodesk.ErrorOf(err); e != nil && e.Code == expodesk.EINVALID {
+			p = e.Problems
+		} else if err != nil {
+			return nil, err
+		}
+		key := strings.ToLower(l.Email)
+		if first, ok := seen[key]; ok && key != "" {
+			p.Add("email", "apply.many_repeat", map[string]any{"Line": first})
+		} else {
+			seen[key] = l.Line
+		}
+		if _, bad := p["email"]; !bad && expodesk.CanManageExpos(c.Principal) {
+			// Expo-wide organizers see every account: they are told, as Invite tells them.
+			if _, err := s.store.UserGetByEmail(ctx, l.Email); err == nil {
+				p.Add("email", expodesk.ErrEmailTaken.Message, nil)
+			} else if !errors.Is(err, expodesk.ErrNotFound) {
+				return nil, err
+			}
+		}
+		if len(p) > 0 {
+			problems[l.Line] = p
+			continue
+		}
+		prepared = append(prepared, pi)
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	if !send {
+		return nil, nil
+	}
+	var out []expodesk.User
+	err := s.write(ctx, c, func(t *tx) error {
+		out = out[:0]
+		for _, pi := range prepared {
+			u, err := s.deliverInvitation(ctx, t, pi)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return nil
+	})
+	return out, err
 }

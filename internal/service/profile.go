@@ -61,13 +61,9 @@ func (s *Service) UpdateExhibitorProfile(ctx context.Context, c Caller, id int64
 	if err != nil {
 		return before, err
 	}
-	sectors, err := s.store.SectorList(ctx)
+	known, err := s.knownSectors(ctx)
 	if err != nil {
 		return before, err
-	}
-	known := make(map[string]bool, len(sectors))
-	for _, sc := range sectors {
-		known[sc.Code] = true
 	}
 	next := before
 	next.Name, next.Description, next.Sectors = in.Name, in.Description, in.Sectors

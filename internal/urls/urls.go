@@ -29,6 +29,9 @@ func ExpoDirectory(expo string) string { return Expo(expo) + "/exhibitors" }
 // Pavilion is a pavilion's page with its directory.
 func Pavilion(expo, pavilion string) string { return Expo(expo) + "/pavilions/" + seg(pavilion) }
 
+// ExpoApply is an expo's public application form (E5).
+func ExpoApply(expo string) string { return Expo(expo) + "/apply" }
+
 // ExpoAgenda is an expo's roadshow agenda.
 func ExpoAgenda(expo string) string { return Expo(expo) + "/agenda" }
 
@@ -200,9 +203,16 @@ func OrganizerPavilionMove(expo string, pavilion int64) string {
 }
 
 // OrganizerParticipations lists an expo's participations, filtered by
-// status and company name (q: "status", "q").
+// status, company name, pavilion (an id or "none") and profile gap
+// (q: "status", "q", "pavilion", "incomplete").
 func OrganizerParticipations(expo string, q url.Values) string {
 	return withQuery(OrganizerExpo(expo)+"/participations", q)
+}
+
+// OrganizerDashboard is an expo's dashboard, of one pavilion when q has
+// "pavilion" (an id or "none").
+func OrganizerDashboard(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/dashboard", q)
 }
 
 // OrganizerParticipationStatus approves, rejects or withdraws a participation (POST).
@@ -213,6 +223,70 @@ func OrganizerParticipationStatus(participation int64) string {
 // OrganizerParticipationPlacement sets a participation's pavilion and booth (POST).
 func OrganizerParticipationPlacement(participation int64) string {
 	return "/organizer/participations/" + id(participation) + "/placement"
+}
+
+// OrganizerExhibitorNew is the form that registers a company at an expo (O2).
+func OrganizerExhibitorNew(expo string) string { return OrganizerExpo(expo) + "/exhibitors/new" }
+
+// OrganizerExhibitors registers a company at an expo (POST).
+func OrganizerExhibitors(expo string) string { return OrganizerExpo(expo) + "/exhibitors" }
+
+// OrganizerExhibitor is a company's page for organizers: its profile (GET,
+// and saved with POST) and its identity.
+func OrganizerExhibitor(exhibitor int64) string { return "/organizer/exhibitors/" + id(exhibitor) }
+
+// OrganizerExhibitorIdentity saves a company's legal name and registration id (POST).
+func OrganizerExhibitorIdentity(exhibitor int64) string {
+	return OrganizerExhibitor(exhibitor) + "/identity"
+}
+
+// OrganizerParticipation is a participation's review page: its
+// application and the profile's changes since approval.
+func OrganizerParticipation(participation int64) string {
+	return "/organizer/participations/" + id(participation)
+}
+
+// OrganizerParticipationsBulk approves or rejects the selected participations of an expo (POST).
+func OrganizerParticipationsBulk(expo string) string {
+	return OrganizerExpo(expo) + "/participations/bulk"
+}
+
+// OrganizerUsersInviteMany invites several exhibitor contacts at once (POST).
+func OrganizerUsersInviteMany() string { return "/organizer/users/invite-many" }
+
+// OrganizerStages lists an expo's stages (GET) and creates one (POST).
+func OrganizerStages(expo string) string { return OrganizerExpo(expo) + "/stages" }
+
+// OrganizerStageNew is the form for a new stage.
+func OrganizerStageNew(expo string) string { return OrganizerStages(expo) + "/new" }
+
+// OrganizerStage is a stage's edit page (GET) and saves it (POST).
+func OrganizerStage(expo string, stage int64) string { return OrganizerStages(expo) + "/" + id(stage) }
+
+// OrganizerStageDelete deletes a stage and its free slots (POST).
+func OrganizerStageDelete(expo string, stage int64) string {
+	return OrganizerStage(expo, stage) + "/delete"
+}
+
+// OrganizerStageGenerate is the form that generates a day's slots on a
+// stage, with the preview of what q (the form's fields) would create (GET),
+// and where the slots are created (POST, without q).
+func OrganizerStageGenerate(expo string, stage int64, q url.Values) string {
+	return withQuery(OrganizerStage(expo, stage)+"/generate", q)
+}
+
+// OrganizerSlot is one slot's edit page (GET) and saves it (POST).
+func OrganizerSlot(expo string, slot int64) string { return OrganizerExpo(expo) + "/slots/" + id(slot) }
+
+// OrganizerSlotDelete deletes a free slot (POST).
+func OrganizerSlotDelete(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/delete"
+}
+
+// OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
+// (q: "day" as 2006-01-02, "stage" an id).
+func OrganizerSlotGrid(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/grid", q)
 }
 
 // Exhibitors' area.
@@ -280,4 +354,40 @@ func withQuery(p string, q url.Values) string {
 		return p + "?" + e
 	}
 	return p
+}
+
+// Booking (E3) and its rules.
+
+// ExhibitorBookings lists the company's bookings and the expos it may book at.
+func ExhibitorBookings() string { return "/exhibitor/bookings" }
+
+// ExhibitorBooking is one booking's page: its texts (GET, POST to save).
+func ExhibitorBooking(booking int64) string { return ExhibitorBookings() + "/" + id(booking) }
+
+// ExhibitorBookingCancel cancels a booking (POST).
+func ExhibitorBookingCancel(booking int64) string { return ExhibitorBooking(booking) + "/cancel" }
+
+// ExhibitorSlots lists the free slots of an expo by day and stage (q: "tz",
+// a zone to show times in beside the expo's).
+func ExhibitorSlots(expo string, q url.Values) string {
+	return withQuery("/exhibitor/expos/"+expo+"/slots", q)
+}
+
+// ExhibitorSlotBook books a slot (POST).
+func ExhibitorSlotBook(expo string, slot int64) string {
+	return ExhibitorSlots(expo, nil) + "/" + id(slot) + "/book"
+}
+
+// OrganizerBookingRules is an expo's booking rules page (GET) and saves the
+// expo's own rules (POST).
+func OrganizerBookingRules(expo string) string { return OrganizerExpo(expo) + "/booking-rules" }
+
+// OrganizerPavilionBookingRules saves a pavilion's own rules (POST).
+func OrganizerPavilionBookingRules(expo string, pavilion int64) string {
+	return OrganizerBookingRules(expo) + "/pavilions/" + id(pavilion)
+}
+
+// OrganizerPavilionBookingRulesDelete puts a pavilion back under the expo's rules (POST).
+func OrganizerPavilionBookingRulesDelete(expo string, pavilion int64) string {
+	return OrganizerPavilionBookingRules(expo, pavilion) + "/delete"
 }

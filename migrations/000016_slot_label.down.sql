@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE slot DROP COLUMN label;
+COMMIT;

@@ -1,0 +1,10 @@
+BEGIN;
+DROP INDEX exhibitor_registration_id_upper;
+DROP INDEX exhibitor_website_host;
+DROP INDEX exhibitor_name_es_core;
+DROP INDEX exhibitor_name_zh_core;
+DROP INDEX exhibitor_name_en_core;
+DROP INDEX exhibitor_legal_name_core;
+DROP FUNCTION website_host(text);
+DROP FUNCTION name_core(text);
+COMMIT;
