@@ -3,7 +3,8 @@
 -- into characters once, rather than matching a regular expression and
 -- taking substr (which walks a Chinese text from its start) at every
 -- position: about three times faster on 10,000 company texts, and
--- indexing them is most of what an import of 10,000 companies spends (docs/benchmarks.md). The index is rebuilt with it.
+-- indexing them is most of what an import of 10,000 companies spends
+-- (docs/benchmarks.md). The index is rebuilt with it.
 BEGIN;
 
 CREATE OR REPLACE FUNCTION search_bigrams(t text) RETURNS text[]
