@@ -49,6 +49,8 @@ type SlotFormView struct {
 	Slot  expodesk.SlotRow
 	Form  FormState
 	Flash string
+	// Cancel is the form cancelling the slot's booking with a reason.
+	Cancel FormState
 }
 
 // GridView is the booked/free grid of an expo's stages for one day.

@@ -272,6 +272,12 @@ func OrganizerSlotDelete(expo string, slot int64) string {
 	return OrganizerSlot(expo, slot) + "/delete"
 }
 
+// OrganizerSlotCancelBooking cancels, with a reason, the booking that
+// holds a slot (POST).
+func OrganizerSlotCancelBooking(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/cancel"
+}
+
 // OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
 // (q: "day" as 2006-01-02, "stage" an id).
 func OrganizerSlotGrid(expo string, q url.Values) string {

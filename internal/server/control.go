@@ -1,0 +1,48 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/a-h/templ"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
+	"expodesk/web"
+)
+
+// Organizer control of bookings (O5 part): the service decides who may
+// (a coordinator on their pavilion's stages only) and tells the company.
+
+const flashBookingCancelledByOrganizer flashKey = "control.cancelled"
+
+// slotCancelBooking cancels the booking that holds the URL's slot, with
+// the reason the organizer typed; back to the grid of the slot's day.
+// A missing reason re-renders the slot's page with the problem at the field.
+func (s *Server) slotCancelBooking(w http.ResponseWriter, r *http.Request) {
+	e, sl, err := s.urlSlot(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	reason := f.paragraphs("reason", expodesk.MaxCancelReasonLen, true)
+	if f.err() == nil {
+		if sl.BookingID == nil {
+			err = expodesk.ErrBookingCancelled
+		} else {
+			_, err = s.svc.OrganizerCancelBooking(r.Context(), s.caller(r), e.ID, *sl.BookingID, reason)
+		}
+	}
+	day := sl.StartsAt.In(e.Location()).Format(dateLayout)
+	s.finish(w, r, submission{f: f, err: err, flash: flashBookingCancelledByOrganizer,
+		done: urls.OrganizerSlotGrid(e.Slug, url.Values{"day": {day}, "stage": {itoa(sl.StageID)}}),
+		page: func(fs web.FormState) (templ.Component, error) {
+			return web.SlotFormPage(web.Page{Title: web.T(r.Context(), "slots.edit_title")},
+				web.SlotFormView{Expo: e, Slot: sl, Form: web.FormState{Values: slotValues(e, sl)}, Cancel: fs}), nil
+		}})
+}

@@ -1,0 +1,105 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/mail"
+)
+
+// Organizer control of bookings (O5 part): an organizer cancels, books on
+// behalf of, or moves a company's booking; a coordinator only on their
+// pavilion's stages (another's is not found). The company's team is told
+// by mail, in the same transaction as the change and its audit entry.
+
+// managedBooking returns booking id of expo expoID locked, with its slot,
+// after the company's participation lock (the order BookSlot and
+// CancelBooking take them in), if the caller may manage its stage; a
+// booking of another expo or another pavilion's stage is not found.
+func (s *Service) managedBooking(ctx context.Context, c Caller, t *tx, expoID, id int64) (expodesk.Booking, expodesk.BookableSlot, error) {
+	owner, err := t.BookingOwner(ctx, id)
+	if errors.Is(err, expodesk.ErrNotFound) || (err == nil && owner.ExpoID != expoID) {
+		return expodesk.Booking{}, expodesk.BookableSlot{}, s.refuse(ctx, c, "booking", id, expodesk.ErrNotFound)
+	}
+	if err != nil {
+		return expodesk.Booking{}, expodesk.BookableSlot{}, err
+	}
+	if _, err := t.ParticipationLockForBooking(ctx, owner.ExhibitorID, owner.ExpoID); err != nil && !errors.Is(err, expodesk.ErrNotFound) {
+		return expodesk.Booking{}, expodesk.BookableSlot{}, err
+	}
+	b, err := t.BookingGetForUpdate(ctx, id)
+	if err != nil {
+		return b, expodesk.BookableSlot{}, err
+	}
+	sl, err := t.BookableSlotGet(ctx, b.SlotID)
+	if err != nil {
+		return b, sl, err
+	}
+	if !expodesk.CanManageStage(c.Principal, sl.PavilionID) {
+		return b, sl, s.refuse(ctx, c, "booking", id, expodesk.ErrNotFound)
+	}
+	if b.Status != expodesk.BookingActive {
+		return b, sl, expodesk.ErrBookingCancelled
+	}
+	return b, sl, nil
+}
+
+// tellCompany mails each enabled member of the company's team, in their
+// language, what content says.
+func (s *Service) tellCompany(ctx context.Context, t *tx, exhibitorID int64, sc scope, content func(expodesk.Lang, string) mail.Content) error {
+	company, err := t.ExhibitorGetByID(ctx, exhibitorID)
+	if err != nil {
+		return err
+	}
+	contacts, err := t.ExhibitorContacts(ctx, exhibitorID)
+	if err != nil {
+		return err
+	}
+	for _, m := range contacts {
+		if err := t.mail(ctx, m.Email, m.Lang, content(m.Lang, company.DisplayName(m.Lang)), sc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OrganizerCancelBooking cancels booking id of expo expoID with a reason,
+// whatever the cancellation deadline (the deadline binds companies, not
+// organizers), and tells the company's team why.
+func (s *Service) OrganizerCancelBooking(ctx context.Context, c Caller, expoID, id int64, reason string) (expodesk.Booking, error) {
+	expo, err := s.ManagedExpo(ctx, c, expoID)
+	if err != nil {
+		return expodesk.Booking{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if err := expodesk.ValidateCancelReason(reason); err != nil {
+		return expodesk.Booking{}, err
+	}
+	var out expodesk.Booking
+	err = s.write(ctx, c, func(t *tx) error {
+		before, sl, err := s.managedBooking(ctx, c, t, expoID, id)
+		if err != nil {
+			return err
+		}
+		stage, err := t.StageGet(ctx, sl.StageID)
+		if err != nil {
+			return err
+		}
+		if out, err = t.BookingCancel(ctx, id, &c.Principal.UserID); err != nil {
+			return err
+		}
+		sc := bookingScope(sl, out.ExhibitorID)
+		after := bookingAudit(out)
+		after["reason"] = reason
+		if err := t.audit(ctx, expodesk.ActionBookingOrganizerCancel, "booking", id, sc, bookingAudit(before), after); err != nil {
+			return err
+		}
+		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
+			return mail.BookingCancelled{Company: company, Expo: expo.Name.In(l), Stage: stage.Name.In(l),
+				Start: sl.StartsAt, Zone: expo.Location(), Reason: reason}
+		})
+	})
+	return out, err
+}

@@ -1,0 +1,104 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"expodesk/internal/expodesk"
+)
+
+// TestOrganizerCancelBooking checks an organizer's cancellation of a
+// company's booking: who may, the reason required, the booking freed, the
+// audit entry and the mail to each of the company's team in their language.
+func TestOrganizerCancelBooking(t *testing.T) {
+	w := newBookingWorld(t)
+	ctx := context.Background()
+	if _, err := w.store.UserUpdateProfile(ctx, w.colleague.ID, w.colleague.PersonName, expodesk.ZH); err != nil {
+		t.Fatal(err)
+	}
+	book := func(t *testing.T, slot int64, company int64) expodesk.Booking {
+		t.Helper()
+		b, err := w.store.BookingCreate(ctx, expodesk.Booking{SlotID: slot, ExhibitorID: company}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	onWuxi := book(t, w.wuxi.ID, w.inside.ID)
+	onMain := book(t, w.main[1].ID, w.outside.ID)
+	refused := func(name string, c expodesk.User, expoID, id int64, reason string, check func(error) bool) {
+		t.Run(name, func(t *testing.T) {
+			before, n := w.state(t), w.auditsOf(t, expodesk.ActionBookingOrganizerCancel)
+			_, err := w.svc.OrganizerCancelBooking(ctx, w.as(c), expoID, id, reason)
+			if !check(err) {
+				t.Fatalf("err = %v", err)
+			}
+			if w.state(t) != before || w.auditsOf(t, expodesk.ActionBookingOrganizerCancel) != n {
+				t.Fatal("a refused cancellation changed something")
+			}
+		})
+	}
+	is := func(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+	refused("ForbiddenExhibitor", w.exhibitorIn, w.expoID, onWuxi.ID, "Stage closed", is(expodesk.ErrForbidden))
+	refused("CoordinatorOtherStage", w.coordinator, w.expoID, onMain.ID, "Stage closed", is(expodesk.ErrNotFound))
+	refused("OtherExpo", w.organizer, w.expoID+1000, onWuxi.ID, "Stage closed", is(expodesk.ErrNotFound))
+	refused("UnknownBooking", w.organizer, w.expoID, 1<<40, "Stage closed", is(expodesk.ErrNotFound))
+	refused("ReasonRequired", w.organizer, w.expoID, onWuxi.ID, "   ", func(err error) bool {
+		e := expodesk.ErrorOf(err)
+		return e != nil && e.Problems["reason"].Key == "validation.required"
+	})
+	refused("ReasonTooLong", w.organizer, w.expoID, onWuxi.ID, strings.Repeat("x", expodesk.MaxCancelReasonLen+1), func(err error) bool {
+		e := expodesk.ErrorOf(err)
+		return e != nil && e.Problems["reason"].Key == "validation.too_long"
+	})
+
+	t.Run("OKCoordinator", func(t *testing.T) {
+		n := w.auditsOf(t, expodesk.ActionBookingOrganizerCancel)
+		b, err := w.svc.OrganizerCancelBooking(ctx, w.as(w.coordinator), w.expoID, onWuxi.ID, "The stage is closed for repairs.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Status != expodesk.BookingCancelled {
+			t.Fatalf("status = %s", b.Status)
+		}
+		if w.auditsOf(t, expodesk.ActionBookingOrganizerCancel) != n+1 {
+			t.Fatal("no audit entry")
+		}
+		var actor int64
+		var reason string
+		if err := w.pool.QueryRow(ctx, `SELECT actor_id, after->>'reason' FROM audit_entry WHERE action = $1 ORDER BY id DESC LIMIT 1`,
+			string(expodesk.ActionBookingOrganizerCancel)).Scan(&actor, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if actor != w.coordinator.ID || reason != "The stage is closed for repairs." {
+			t.Fatalf("audit actor %d reason %q", actor, reason)
+		}
+		en := w.mailTo(t, w.exhibitorIn.Email, expodesk.MailBookingCancelled)
+		zh := w.mailTo(t, w.colleague.Email, expodesk.MailBookingCancelled)
+		if len(en) != 1 || !strings.Contains(en[0], "cancelled") || !strings.Contains(en[0], "The stage is closed for repairs.") ||
+			!strings.Contains(en[0], "Wuxi stage") || !strings.Contains(en[0], "Inside") {
+			t.Fatalf("English mail = %q", en)
+		}
+		if len(zh) != 1 || !strings.Contains(zh[0], "取消") {
+			t.Fatalf("Chinese mail = %q", zh)
+		}
+		if got := w.mailTo(t, w.exhibitorOut.Email, expodesk.MailBookingCancelled); len(got) != 0 {
+			t.Fatalf("another company was told: %q", got)
+		}
+		// The slot is free again: the company (or another) can book it.
+		if _, err := w.store.BookingActiveForSlot(ctx, w.wuxi.ID); !errors.Is(err, expodesk.ErrNotFound) {
+			t.Fatalf("slot still held: %v", err)
+		}
+	})
+	refused("AlreadyCancelled", w.organizer, w.expoID, onWuxi.ID, "Again", is(expodesk.ErrBookingCancelled))
+	t.Run("OKOrganizerExpoWideStage", func(t *testing.T) {
+		if _, err := w.svc.OrganizerCancelBooking(ctx, w.as(w.organizer), w.expoID, onMain.ID, "Keynote overran"); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.mailTo(t, w.exhibitorOut.Email, expodesk.MailBookingCancelled); len(got) != 1 {
+			t.Fatalf("mail to the company = %q", got)
+		}
+	})
+}
