@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
+)
+
+// controlFixture books fresh slots for the organizer-control rows: each
+// call a new slot on 13 May at a time no other call uses, booked by Nube
+// Catalana (whose other bookings are on other days).
+type controlFixture struct {
+	e *testEnv
+	w world
+	n atomic.Int64
+}
+
+// booked creates a slot on stage and an active booking of it.
+func (f *controlFixture) booked(stageID int64) expodesk.Slot {
+	f.e.t.Helper()
+	ctx := context.Background()
+	start := time.Date(2027, 5, 13, 17, 0, 0, 0, f.w.Barcelona.Location()).Add(time.Duration(f.n.Add(1)) * 10 * time.Minute)
+	sl, err := f.e.store.SlotCreate(ctx, expodesk.Slot{StageID: stageID, StartsAt: start, EndsAt: start.Add(5 * time.Minute)})
+	if err != nil {
+		f.e.t.Fatal(err)
+	}
+	if _, err := f.e.store.BookingCreate(ctx, expodesk.Booking{SlotID: sl.ID, ExhibitorID: f.w.Cloud.ID}, nil); err != nil {
+		f.e.t.Fatal(err)
+	}
+	return sl
+}
+
+// plainStage is a new expo-wide stage of Barcelona (no coordinator's).
+func (f *controlFixture) plainStage() expodesk.Stage {
+	f.e.t.Helper()
+	st, err := f.e.store.StageCreate(context.Background(), expodesk.Stage{ExpoID: f.w.Barcelona.ID,
+		Slug: "control-plain-" + itoa(f.n.Add(1)), Name: expodesk.Text{EN: "Control Stage"}})
+	if err != nil {
+		f.e.t.Fatal(err)
+	}
+	return st
+}
+
+// controlMatrixCases are the matrix rows of organizer control of bookings.
+func controlMatrixCases(e *testEnv, w world) []matrixCase {
+	f := &controlFixture{e: e, w: w}
+	bcn := w.Barcelona.Slug
+	plain := f.plainStage()
+	writes := func(coord, org int) [roleCount]int { return [roleCount]int{s401, s403, s403, coord, org} }
+	reason := url.Values{"reason": {"The stage is closed."}}
+	path := func(p string) func(role) string { return func(role) string { return p } }
+	free := f.w.Slots[3]
+	return []matrixCase{
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "a booked slot in the Wuxi Pavilion",
+			path: func(role) string { return urls.OrganizerSlotCancelBooking(bcn, f.booked(w.Stage.ID).ID) }, form: reason,
+			want: writes(s303, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "a booked slot of an expo-wide stage",
+			path: func(role) string { return urls.OrganizerSlotCancelBooking(bcn, f.booked(plain.ID).ID) }, form: reason,
+			want: writes(s404, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "no reason",
+			path: path(urls.OrganizerSlotCancelBooking(bcn, w.Slots[0].ID)), want: writes(s422, s422)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "a free slot",
+			path: path(urls.OrganizerSlotCancelBooking(bcn, free.ID)), form: reason, want: writes(s409, s409)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "a slot under another expo",
+			path: path(urls.OrganizerSlotCancelBooking(w.Wuxi.Slug, w.Slots[0].ID)), form: reason, want: writes(s404, s404)},
+	}
+}
+
+// controlCSRFCases are the cross-site rows of organizer control.
+func controlCSRFCases(e *testEnv, w world) []csrfCase {
+	f := &controlFixture{e: e, w: w}
+	return []csrfCase{
+		{pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Coordinator), urls.OrganizerSlotCancelBooking(w.Barcelona.Slug, f.booked(w.Stage.ID).ID),
+				url.Values{"reason": {"Moved to another day."}}
+		}},
+	}
+}
+
+// TestOrganizerCancelBookingPage: from the grid, an organizer cancels a
+// booking with a reason; the slot shows free, the company's team is
+// mailed, the audit has it; a missing reason is a 422 at the field with
+// nothing changed.
+func TestOrganizerCancelBookingPage(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	ctx := context.Background()
+	org := e.signedIn(t, w.Organizer)
+	bcn := w.Barcelona.Slug
+	grid := urls.OrganizerSlotGrid(bcn, url.Values{"day": {"2027-05-11"}, "stage": {itoa(w.Stage.ID)}})
+
+	_, body := org.get(grid)
+	d := doc(t, body)
+	action := urls.OrganizerSlotCancelBooking(bcn, w.Slots[0].ID)
+	if d.Find(`form[action="` + action + `"] input[name="reason"]`).Length() != 1 {
+		t.Fatalf("the grid row has no cancel form:\n%s", excerpt(body))
+	}
+
+	before := e.snapshot()
+	resp, body := org.post(action, url.Values{"reason": {"  "}})
+	if resp.StatusCode != s422 {
+		t.Fatalf("no reason: %d", resp.StatusCode)
+	}
+	if msg := doc(t, body).Find("#reason-error").Text(); msg == "" {
+		t.Errorf("no message at the reason field:\n%s", excerpt(body))
+	}
+	if changed := changedTables(before, e.snapshot()); len(changed) > 0 {
+		t.Errorf("refused form changed %v", changed)
+	}
+
+	resp, body = org.post(action, url.Values{"reason": {"The stage is closed for repairs."}})
+	if resp.StatusCode != s303 || resp.Header.Get("Location") != grid {
+		t.Fatalf("cancel: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
+	}
+	if _, err := e.store.BookingActiveForSlot(ctx, w.Slots[0].ID); err == nil {
+		t.Error("the slot is still booked")
+	}
+	_, body = org.get(grid)
+	if !strings.Contains(body, "Booking cancelled") {
+		t.Errorf("no flash after cancelling:\n%s", excerpt(body))
+	}
+	var mails, audits int
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM mail_message m JOIN app_user u ON u.email = m.to_addr
+		WHERE m.kind = $1 AND u.exhibitor_id = $2 AND m.body_text LIKE '%closed for repairs%'`,
+		string(expodesk.MailBookingCancelled), w.Sensing.ID).Scan(&mails); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM audit_entry WHERE action = $1 AND actor_id = $2`,
+		string(expodesk.ActionBookingOrganizerCancel), w.Organizer.ID).Scan(&audits); err != nil {
+		t.Fatal(err)
+	}
+	if mails == 0 || audits != 1 {
+		t.Errorf("mails to the company %d, audit entries %d", mails, audits)
+	}
+}
