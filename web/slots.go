@@ -51,6 +51,10 @@ type SlotFormView struct {
 	Flash string
 	// Cancel is the form cancelling the slot's booking with a reason.
 	Cancel FormState
+	// Companies are those an organizer may book the free slot for; Book
+	// is that form.
+	Companies []Option
+	Book      FormState
 }
 
 // GridView is the booked/free grid of an expo's stages for one day.

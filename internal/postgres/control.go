@@ -19,3 +19,13 @@ func (s *Store) ExhibitorContacts(ctx context.Context, exhibitorID int64) ([]Con
 		`SELECT u.email, u.lang FROM app_user u
 		WHERE u.exhibitor_id = $1 AND u.disabled_at IS NULL ORDER BY u.id`, exhibitorID)
 }
+
+// BookingCompanyOptions lists the companies an organizer may book a slot
+// for at expo expoID: those whose participation there is approved, and for
+// a coordinator (pavilionID set) in their pavilion only.
+func (s *Store) BookingCompanyOptions(ctx context.Context, expoID, pavilionID int64) ([]ExhibitorOption, error) {
+	return collect[ExhibitorOption](ctx, s.db, "list companies to book for",
+		`SELECT e.id, e.slug, e.name, e.legal_name FROM exhibitor e JOIN participation p ON p.exhibitor_id = e.id
+		WHERE p.expo_id = $1 AND p.status = 'approved' AND ($2 = 0 OR p.pavilion_id = $2)
+		ORDER BY lower(coalesce(nullif(e.name->>'en', ''), e.legal_name)), e.id`, expoID, pavilionID)
+}

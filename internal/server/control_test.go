@@ -21,16 +21,22 @@ type controlFixture struct {
 	n atomic.Int64
 }
 
-// booked creates a slot on stage and an active booking of it.
-func (f *controlFixture) booked(stageID int64) expodesk.Slot {
+// free creates a free slot on stage.
+func (f *controlFixture) free(stageID int64) expodesk.Slot {
 	f.e.t.Helper()
-	ctx := context.Background()
 	start := time.Date(2027, 5, 13, 17, 0, 0, 0, f.w.Barcelona.Location()).Add(time.Duration(f.n.Add(1)) * 10 * time.Minute)
-	sl, err := f.e.store.SlotCreate(ctx, expodesk.Slot{StageID: stageID, StartsAt: start, EndsAt: start.Add(5 * time.Minute)})
+	sl, err := f.e.store.SlotCreate(context.Background(), expodesk.Slot{StageID: stageID, StartsAt: start, EndsAt: start.Add(5 * time.Minute)})
 	if err != nil {
 		f.e.t.Fatal(err)
 	}
-	if _, err := f.e.store.BookingCreate(ctx, expodesk.Booking{SlotID: sl.ID, ExhibitorID: f.w.Cloud.ID}, nil); err != nil {
+	return sl
+}
+
+// booked creates a slot on stage and an active booking of it.
+func (f *controlFixture) booked(stageID int64) expodesk.Slot {
+	f.e.t.Helper()
+	sl := f.free(stageID)
+	if _, err := f.e.store.BookingCreate(context.Background(), expodesk.Booking{SlotID: sl.ID, ExhibitorID: f.w.Cloud.ID}, nil); err != nil {
 		f.e.t.Fatal(err)
 	}
 	return sl
@@ -69,6 +75,19 @@ func controlMatrixCases(e *testEnv, w world) []matrixCase {
 			path: path(urls.OrganizerSlotCancelBooking(bcn, free.ID)), form: reason, want: writes(s409, s409)},
 		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "a slot under another expo",
 			path: path(urls.OrganizerSlotCancelBooking(w.Wuxi.Slug, w.Slots[0].ID)), form: reason, want: writes(s404, s404)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/book", object: "a free slot in the Wuxi Pavilion, its company",
+			path: func(role) string { return urls.OrganizerSlotBookFor(bcn, f.free(w.Stage.ID).ID) },
+			form: url.Values{"exhibitor": {itoa(w.Sensing.ID)}}, want: writes(s303, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/book", object: "a free slot in the Wuxi Pavilion, a company outside it",
+			path: func(role) string { return urls.OrganizerSlotBookFor(bcn, f.free(w.Stage.ID).ID) },
+			form: url.Values{"exhibitor": {itoa(w.Cloud.ID)}}, want: writes(s422, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/book", object: "a free slot of an expo-wide stage",
+			path: func(role) string { return urls.OrganizerSlotBookFor(bcn, f.free(plain.ID).ID) },
+			form: url.Values{"exhibitor": {itoa(w.Cloud.ID)}}, want: writes(s404, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/book", object: "no company",
+			path: path(urls.OrganizerSlotBookFor(bcn, free.ID)), want: writes(s422, s422)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/book", object: "a company not approved",
+			path: path(urls.OrganizerSlotBookFor(bcn, free.ID)), form: url.Values{"exhibitor": {itoa(w.Hidden.ID)}}, want: writes(s422, s422)},
 	}
 }
 
@@ -79,6 +98,10 @@ func controlCSRFCases(e *testEnv, w world) []csrfCase {
 		{pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.Coordinator), urls.OrganizerSlotCancelBooking(w.Barcelona.Slug, f.booked(w.Stage.ID).ID),
 				url.Values{"reason": {"Moved to another day."}}
+		}},
+		{pattern: "/organizer/expos/{expo}/slots/{slot}/book", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Organizer), urls.OrganizerSlotBookFor(w.Barcelona.Slug, f.free(w.Stage.ID).ID),
+				url.Values{"exhibitor": {itoa(w.Sensing.ID)}}
 		}},
 	}
 }
@@ -138,5 +161,33 @@ func TestOrganizerCancelBookingPage(t *testing.T) {
 	}
 	if mails == 0 || audits != 1 {
 		t.Errorf("mails to the company %d, audit entries %d", mails, audits)
+	}
+}
+
+// TestOrganizerBookForPage: the free slot's page offers the pavilion's
+// approved companies to a coordinator, and booking one fills the grid.
+func TestOrganizerBookForPage(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	coord := e.signedIn(t, w.Coordinator)
+	bcn := w.Barcelona.Slug
+	sl := w.Slots[2]
+	_, body := coord.get(urls.OrganizerSlot(bcn, sl.ID))
+	opts := doc(t, body).Find(`form[action="` + urls.OrganizerSlotBookFor(bcn, sl.ID) + `"] select[name="exhibitor"] option`)
+	if opts.Length() != 2 || opts.Eq(1).AttrOr("value", "") != itoa(w.Sensing.ID) {
+		t.Fatalf("company choices %d:\n%s", opts.Length(), excerpt(body))
+	}
+	resp, body := coord.post(urls.OrganizerSlotBookFor(bcn, sl.ID), url.Values{"exhibitor": {itoa(w.Sensing.ID)}})
+	if resp.StatusCode != s303 {
+		t.Fatalf("book for: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	b, err := e.store.BookingActiveForSlot(context.Background(), sl.ID)
+	if err != nil || b.ExhibitorID != w.Sensing.ID {
+		t.Fatalf("booking %+v %v", b, err)
+	}
+	_, body = coord.get(resp.Header.Get("Location"))
+	if !strings.Contains(body, "Slot booked for the company.") {
+		t.Errorf("no flash:\n%s", excerpt(body))
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
+	"expodesk/internal/postgres"
 )
 
 // Organizer control of bookings (O5 part): an organizer cancels, books on
@@ -100,6 +101,55 @@ func (s *Service) OrganizerCancelBooking(ctx context.Context, c Caller, expoID, 
 			return mail.BookingCancelled{Company: company, Expo: expo.Name.In(l), Stage: stage.Name.In(l),
 				Start: sl.StartsAt, Zone: expo.Location(), Reason: reason}
 		})
+	})
+	return out, err
+}
+
+// BookingCompanies lists the companies the caller may book slots of expo
+// expoID for: its approved ones, a coordinator's in their pavilion only.
+func (s *Service) BookingCompanies(ctx context.Context, c Caller, expoID int64) ([]postgres.ExhibitorOption, error) {
+	if _, err := s.ManagedExpo(ctx, c, expoID); err != nil {
+		return nil, err
+	}
+	return s.store.BookingCompanyOptions(ctx, expoID, c.Principal.PavilionID)
+}
+
+// OrganizerBookSlot books slot slotID of expo expoID for company
+// exhibitorID on its behalf, with the organizer as the audit's actor. The
+// rules of BookSlot hold (approved participation, free, not blocked, not
+// started, quota, no overlap) except the booking window: it binds
+// companies racing for slots, and an organizer places a company before it
+// opens or after it closes. A company the caller may not book for is a
+// problem at the exhibitor field; another pavilion's slot is not found.
+func (s *Service) OrganizerBookSlot(ctx context.Context, c Caller, expoID, slotID, exhibitorID int64) (expodesk.Booking, error) {
+	companies, err := s.BookingCompanies(ctx, c, expoID)
+	if err != nil {
+		return expodesk.Booking{}, err
+	}
+	known := false
+	for _, o := range companies {
+		known = known || o.ID == exhibitorID
+	}
+	var out expodesk.Booking
+	err = s.write(ctx, c, func(t *tx) error {
+		sl, err := t.BookableSlotGet(ctx, slotID)
+		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && (sl.ExpoID != expoID || !expodesk.CanManageStage(c.Principal, sl.PavilionID))) {
+			return s.refuse(ctx, c, "slot", slotID, expodesk.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if !known {
+			p := expodesk.Problems{}
+			p.Add("exhibitor", "validation.choice", nil)
+			return p.Err()
+		}
+		held, err := t.BookingActiveForSlot(ctx, slotID)
+		if err == nil && held.ExhibitorID == exhibitorID {
+			return expodesk.ErrSlotTaken
+		}
+		out, _, err = s.book(ctx, c, t, expoID, slotID, exhibitorID, expodesk.BookingText{}, false)
+		return err
 	})
 	return out, err
 }

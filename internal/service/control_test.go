@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"expodesk/internal/expodesk"
 )
@@ -100,5 +101,75 @@ func TestOrganizerCancelBooking(t *testing.T) {
 		if got := w.mailTo(t, w.exhibitorOut.Email, expodesk.MailBookingCancelled); len(got) != 1 {
 			t.Fatalf("mail to the company = %q", got)
 		}
+	})
+}
+
+// TestOrganizerBookSlot checks booking on a company's behalf: outside the
+// window, the other rules holding, a coordinator's scope, the audit actor.
+func TestOrganizerBookSlot(t *testing.T) {
+	w := newBookingWorld(t)
+	ctx := context.Background()
+	// The window closed an hour ago: companies cannot book, organizers can.
+	opens, closes := w.clock.Now().Add(-48*time.Hour), w.clock.Now().Add(-time.Hour)
+	if _, err := w.store.BookingRulesSetExpo(ctx, expodesk.BookingRules{ExpoID: w.expoID, OpensAt: &opens, ClosesAt: &closes,
+		SlotQuota: 1, CancelHoursBefore: 48}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.BookSlot(ctx, w.as(w.exhibitorOut), w.expoID, w.main[0].ID, expodesk.BookingText{}); err == nil {
+		t.Fatal("a company booked after the window closed")
+	}
+	refused := func(name string, c expodesk.User, slot, company int64, check func(error) bool) {
+		t.Run(name, func(t *testing.T) {
+			before, n := w.state(t), w.auditsOf(t, expodesk.ActionBookingCreate)
+			_, err := w.svc.OrganizerBookSlot(ctx, w.as(c), w.expoID, slot, company)
+			if !check(err) {
+				t.Fatalf("err = %v", err)
+			}
+			if w.state(t) != before || w.auditsOf(t, expodesk.ActionBookingCreate) != n {
+				t.Fatal("a refused booking changed something")
+			}
+		})
+	}
+	is := func(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+	problem := func(err error) bool {
+		e := expodesk.ErrorOf(err)
+		return e != nil && e.Problems["exhibitor"].Key == "validation.choice"
+	}
+	refused("ForbiddenExhibitor", w.exhibitorIn, w.wuxi.ID, w.inside.ID, is(expodesk.ErrForbidden))
+	refused("CoordinatorOtherStage", w.coordinator, w.main[0].ID, w.inside.ID, is(expodesk.ErrNotFound))
+	refused("CoordinatorOtherPavilionsCompany", w.coordinator, w.wuxi.ID, w.outside.ID, problem)
+	refused("OtherExposSlot", w.organizer, w.other.ID, w.inside.ID, is(expodesk.ErrNotFound))
+	refused("UnknownCompany", w.organizer, w.main[0].ID, 1<<40, problem)
+	refused("BlockedSlot", w.organizer, w.blocked.ID, w.outside.ID, is(expodesk.ErrSlotBlocked))
+	refused("PastSlot", w.organizer, w.past.ID, w.outside.ID, is(expodesk.ErrSlotPast))
+
+	t.Run("OKOutsideTheWindow", func(t *testing.T) {
+		n := w.auditsOf(t, expodesk.ActionBookingCreate)
+		b, err := w.svc.OrganizerBookSlot(ctx, w.as(w.coordinator), w.expoID, w.wuxi.ID, w.inside.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.ExhibitorID != w.inside.ID || b.Status != expodesk.BookingActive {
+			t.Fatalf("booking %+v", b)
+		}
+		if w.auditsOf(t, expodesk.ActionBookingCreate) != n+1 {
+			t.Fatal("no audit entry")
+		}
+		var actor int64
+		if err := w.pool.QueryRow(ctx, `SELECT actor_id FROM audit_entry WHERE action = $1 ORDER BY id DESC LIMIT 1`,
+			string(expodesk.ActionBookingCreate)).Scan(&actor); err != nil || actor != w.coordinator.ID {
+			t.Fatalf("audit actor %d (%v)", actor, err)
+		}
+	})
+	refused("SlotTaken", w.organizer, w.wuxi.ID, w.outside.ID, is(expodesk.ErrSlotTaken))
+	refused("HeldAlready", w.organizer, w.wuxi.ID, w.inside.ID, is(expodesk.ErrSlotTaken))
+	t.Run("QuotaHolds", func(t *testing.T) {
+		if _, err := w.svc.OrganizerBookSlot(ctx, w.as(w.organizer), w.expoID, w.main[1].ID, w.outside.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+	refused("QuotaReached", w.organizer, w.main[2].ID, w.outside.ID, func(err error) bool {
+		e := expodesk.ErrorOf(err)
+		return e != nil && strings.Contains(e.Message, "quota")
 	})
 }

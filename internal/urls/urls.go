@@ -278,6 +278,11 @@ func OrganizerSlotCancelBooking(expo string, slot int64) string {
 	return OrganizerSlot(expo, slot) + "/cancel"
 }
 
+// OrganizerSlotBookFor books a free slot on a company's behalf (POST).
+func OrganizerSlotBookFor(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/book"
+}
+
 // OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
 // (q: "day" as 2006-01-02, "stage" an id).
 func OrganizerSlotGrid(expo string, q url.Values) string {
