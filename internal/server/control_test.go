@@ -122,7 +122,7 @@ func TestOrganizerCancelBookingPage(t *testing.T) {
 	_, body := org.get(grid)
 	d := doc(t, body)
 	action := urls.OrganizerSlotCancelBooking(bcn, w.Slots[0].ID)
-	if d.Find(`form[action="` + action + `"] input[name="reason"]`).Length() != 1 {
+	if d.Find(`form[action="`+action+`"] input[name="reason"]`).Length() != 1 {
 		t.Fatalf("the grid row has no cancel form:\n%s", excerpt(body))
 	}
 
