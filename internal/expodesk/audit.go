@@ -116,4 +116,6 @@ const (
 	ActionBookingCancel      AuditAction = "booking.cancel"
 	// ActionBookingOrganizerCancel: an organizer cancelled a company's booking, with a reason.
 	ActionBookingOrganizerCancel AuditAction = "booking.organizer_cancel"
+	// ActionBookingMove: an organizer moved a company's booking to another slot.
+	ActionBookingMove AuditAction = "booking.move"
 )

@@ -22,6 +22,7 @@ const (
 	MailTOTPChanged      MailKind = "totp_changed"      // a second factor turned on or off
 	MailTOTPLocked       MailKind = "totp_locked"       // too many wrong codes in a row
 	MailBookingCancelled MailKind = "booking_cancelled" // an organizer cancelled a company's booking
+	MailBookingMoved     MailKind = "booking_moved"     // an organizer moved a company's booking
 )
 
 // MailMaxAttempts is how many times the worker tries to send a message before

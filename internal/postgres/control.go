@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"expodesk/internal/expodesk"
 )
@@ -28,4 +29,21 @@ func (s *Store) BookingCompanyOptions(ctx context.Context, expoID, pavilionID in
 		`SELECT e.id, e.slug, e.name, e.legal_name FROM exhibitor e JOIN participation p ON p.exhibitor_id = e.id
 		WHERE p.expo_id = $1 AND p.status = 'approved' AND ($2 = 0 OR p.pavilion_id = $2)
 		ORDER BY lower(coalesce(nullif(e.name->>'en', ''), e.legal_name)), e.id`, expoID, pavilionID)
+}
+
+// BookingMove moves active booking id to slot slotID (its time follows by
+// trigger). A slot another active booking holds is ErrSlotTaken, a time the
+// company is elsewhere ErrBookingOverlap (the constraints decide a race).
+func (s *Store) BookingMove(ctx context.Context, id, slotID int64) (expodesk.Booking, error) {
+	return one[expodesk.Booking](ctx, s.db, "move booking",
+		`UPDATE booking b SET slot_id = $2 WHERE b.id = $1 AND b.status = 'active' RETURNING `+bookingColumns, id, slotID)
+}
+
+// BookingOverlapsOther is BookingOverlaps leaving out booking except.
+func (s *Store) BookingOverlapsOther(ctx context.Context, exhibitorID, except int64, start, end time.Time) (bool, error) {
+	var yes bool
+	err := s.db.QueryRow(ctx,
+		`SELECT EXISTS (SELECT 1 FROM booking b WHERE b.exhibitor_id = $1 AND b.status = 'active' AND b.id <> $2
+		AND b.during && tstzrange($3, $4))`, exhibitorID, except, start, end).Scan(&yes)
+	return yes, translate(err, "check overlapping bookings")
 }

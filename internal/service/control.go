@@ -153,3 +153,73 @@ func (s *Service) OrganizerBookSlot(ctx context.Context, c Caller, expoID, slotI
 	})
 	return out, err
 }
+
+// OrganizerMoveBooking moves booking id of expo expoID to slot toSlot of
+// the same expo, in one transaction: the company's participation and the
+// booking locked, the target free, not blocked, not started, on a stage
+// the caller manages, and the company elsewhere at no moment of it (its
+// booking being moved aside); then the audit entry and mail to its team.
+// The window, quota and deadlines bind companies, not organizers.
+func (s *Service) OrganizerMoveBooking(ctx context.Context, c Caller, expoID, id, toSlot int64) (expodesk.Booking, error) {
+	expo, err := s.ManagedExpo(ctx, c, expoID)
+	if err != nil {
+		return expodesk.Booking{}, err
+	}
+	var out expodesk.Booking
+	err = s.write(ctx, c, func(t *tx) error {
+		before, from, err := s.managedBooking(ctx, c, t, expoID, id)
+		if err != nil {
+			return err
+		}
+		to, err := t.BookableSlotGet(ctx, toSlot)
+		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && (to.ExpoID != expoID || !expodesk.CanManageStage(c.Principal, to.PavilionID))) {
+			p := expodesk.Problems{}
+			p.Add("to", "validation.choice", nil)
+			return p.Err()
+		}
+		if err != nil {
+			return err
+		}
+		if to.ID == from.ID {
+			out = before
+			return nil
+		}
+		switch _, err := t.BookingActiveForSlot(ctx, toSlot); {
+		case err == nil:
+			return expodesk.ErrSlotTaken
+		case !errors.Is(err, expodesk.ErrNotFound):
+			return err
+		}
+		if to.Blocked {
+			return expodesk.ErrSlotBlocked
+		}
+		if !to.StartsAt.After(s.now()) {
+			return expodesk.ErrSlotPast
+		}
+		if overlaps, err := t.BookingOverlapsOther(ctx, before.ExhibitorID, id, to.StartsAt, to.EndsAt); err != nil {
+			return err
+		} else if overlaps {
+			return expodesk.ErrBookingOverlap
+		}
+		if out, err = t.BookingMove(ctx, id, toSlot); err != nil {
+			return err
+		}
+		fromStage, err := t.StageGet(ctx, from.StageID)
+		if err != nil {
+			return err
+		}
+		toStage, err := t.StageGet(ctx, to.StageID)
+		if err != nil {
+			return err
+		}
+		sc := bookingScope(to, out.ExhibitorID)
+		if err := t.audit(ctx, expodesk.ActionBookingMove, "booking", id, sc, bookingAudit(before), bookingAudit(out)); err != nil {
+			return err
+		}
+		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
+			return mail.BookingMoved{Company: company, Expo: expo.Name.In(l), FromStage: fromStage.Name.In(l), ToStage: toStage.Name.In(l),
+				FromStart: from.StartsAt, ToStart: to.StartsAt, Zone: expo.Location()}
+		})
+	})
+	return out, err
+}

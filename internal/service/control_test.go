@@ -173,3 +173,75 @@ func TestOrganizerBookSlot(t *testing.T) {
 		return e != nil && strings.Contains(e.Message, "quota")
 	})
 }
+
+// TestOrganizerMoveBooking checks moving a booking: to a free slot of the
+// same expo only, never onto a time the company is elsewhere, in the
+// caller's pavilion for a coordinator; audited and mailed.
+func TestOrganizerMoveBooking(t *testing.T) {
+	w := newBookingWorld(t)
+	ctx := context.Background()
+	book := func(slot, company int64) expodesk.Booking {
+		t.Helper()
+		b, err := w.store.BookingCreate(ctx, expodesk.Booking{SlotID: slot, ExhibitorID: company}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	in := book(w.wuxi.ID, w.inside.ID)         // 10:00 on the pavilion's stage
+	out := book(w.main[1].ID, w.outside.ID)    // 10:30 on the main stage
+	inLater := book(w.main[2].ID, w.inside.ID) // 11:00 on the main stage
+	refused := func(name string, c expodesk.User, id, to int64, check func(error) bool) {
+		t.Run(name, func(t *testing.T) {
+			before, n := w.state(t), w.auditsOf(t, expodesk.ActionBookingMove)
+			_, err := w.svc.OrganizerMoveBooking(ctx, w.as(c), w.expoID, id, to)
+			if !check(err) {
+				t.Fatalf("err = %v", err)
+			}
+			if w.state(t) != before || w.auditsOf(t, expodesk.ActionBookingMove) != n {
+				t.Fatal("a refused move changed something")
+			}
+		})
+	}
+	is := func(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+	problem := func(err error) bool {
+		e := expodesk.ErrorOf(err)
+		return e != nil && e.Problems["to"].Key == "validation.choice"
+	}
+	refused("ForbiddenExhibitor", w.exhibitorIn, in.ID, w.wuxi2.ID, is(expodesk.ErrForbidden))
+	refused("CoordinatorOtherStagesBooking", w.coordinator, out.ID, w.main[0].ID, is(expodesk.ErrNotFound))
+	refused("CoordinatorToOtherStage", w.coordinator, in.ID, w.main[0].ID, problem)
+	refused("OtherExposSlot", w.organizer, in.ID, w.other.ID, problem)
+	refused("Taken", w.organizer, in.ID, w.main[1].ID, is(expodesk.ErrSlotTaken))
+	refused("Blocked", w.organizer, in.ID, w.blocked.ID, is(expodesk.ErrSlotBlocked))
+	refused("Past", w.organizer, in.ID, w.past.ID, is(expodesk.ErrSlotPast))
+	// inside holds 11:00 on the main stage; a free slot at that time elsewhere would overlap.
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	start := time.Date(2027, 5, 11, 11, 0, 0, 0, madrid)
+	clash, err := w.store.SlotCreate(ctx, expodesk.Slot{StageID: w.wuxi.StageID, StartsAt: start, EndsAt: start.Add(30 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused("Overlap", w.organizer, in.ID, clash.ID, is(expodesk.ErrBookingOverlap))
+	_ = inLater
+
+	t.Run("OK", func(t *testing.T) {
+		n := w.auditsOf(t, expodesk.ActionBookingMove)
+		b, err := w.svc.OrganizerMoveBooking(ctx, w.as(w.organizer), w.expoID, in.ID, w.main[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.SlotID != w.main[0].ID || b.ID != in.ID || b.Status != expodesk.BookingActive {
+			t.Fatalf("moved %+v", b)
+		}
+		if _, err := w.store.BookingActiveForSlot(ctx, w.wuxi.ID); !errors.Is(err, expodesk.ErrNotFound) {
+			t.Fatalf("the old slot is still held: %v", err)
+		}
+		if w.auditsOf(t, expodesk.ActionBookingMove) != n+1 {
+			t.Fatal("no audit entry")
+		}
+		if got := w.mailTo(t, w.exhibitorIn.Email, expodesk.MailBookingMoved); len(got) != 1 || !strings.Contains(got[0], "Main stage") {
+			t.Fatalf("mail %q", got)
+		}
+	})
+}
