@@ -55,6 +55,9 @@ type SlotFormView struct {
 	// is that form.
 	Companies []Option
 	Book      FormState
+	// MoveTo are the free slots the booking may move to; Move is that form.
+	MoveTo []Option
+	Move   FormState
 }
 
 // GridView is the booked/free grid of an expo's stages for one day.

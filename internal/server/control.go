@@ -101,3 +101,73 @@ func (s *Server) slotBookFor(w http.ResponseWriter, r *http.Request) {
 					Companies: s.bookingCompanyOptions(r, e, sl)}), nil
 		}})
 }
+
+const flashBookingMoved flashKey = "control.moved"
+
+// moveOptions are the free slots the booking of sl may move to: the
+// company's free slots of the expo on stages the caller manages, labelled
+// with day, time and stage in the expo's zone.
+func (s *Server) moveOptions(r *http.Request, e expodesk.Expo, sl expodesk.SlotRow) []web.Option {
+	if !sl.Booked() || sl.ExhibitorID == nil {
+		return nil
+	}
+	ctx := r.Context()
+	list, err := s.store.FreeSlots(ctx, e.ID, *sl.ExhibitorID)
+	if err != nil {
+		return nil
+	}
+	p := principal(r)
+	out := []web.Option{{Value: "", Label: web.T(ctx, "control.choose_slot")}}
+	zone := e.Location()
+	for _, f := range list {
+		if !expodesk.CanManageStage(p, f.PavilionID) {
+			continue
+		}
+		out = append(out, web.Option{Value: itoa(f.SlotID), Label: web.Date(ctx, f.StartsAt.In(zone)) + " " +
+			web.ClockRange(f.StartsAt, f.EndsAt, zone) + " · " + web.In(ctx, f.StageName)})
+	}
+	if len(out) == 1 {
+		return nil
+	}
+	return out
+}
+
+// slotMoveBooking moves the booking holding the URL's slot to the slot
+// chosen; back to the grid of the new slot's day.
+func (s *Server) slotMoveBooking(w http.ResponseWriter, r *http.Request) {
+	e, sl, err := s.urlSlot(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	to := f.id("to")
+	if to == 0 {
+		f.Problems.Add("to", "validation.choice", nil)
+	}
+	var moved expodesk.Booking
+	if f.err() == nil {
+		if sl.BookingID == nil {
+			err = expodesk.ErrBookingCancelled
+		} else {
+			moved, err = s.svc.OrganizerMoveBooking(r.Context(), s.caller(r), e.ID, *sl.BookingID, to)
+		}
+	}
+	done := urls.OrganizerSlotGrid(e.Slug, nil)
+	if err == nil && f.err() == nil {
+		if target, err2 := s.store.BookableSlotGet(r.Context(), moved.SlotID); err2 == nil {
+			done = urls.OrganizerSlotGrid(e.Slug, url.Values{"day": {target.StartsAt.In(e.Location()).Format(dateLayout)},
+				"stage": {itoa(target.StageID)}})
+		}
+	}
+	s.finish(w, r, submission{f: f, err: err, flash: flashBookingMoved, done: done,
+		page: func(fs web.FormState) (templ.Component, error) {
+			return web.SlotFormPage(web.Page{Title: web.T(r.Context(), "slots.edit_title")},
+				web.SlotFormView{Expo: e, Slot: sl, Form: web.FormState{Values: slotValues(e, sl)}, Move: fs,
+					MoveTo: s.moveOptions(r, e, sl)}), nil
+		}})
+}

@@ -62,6 +62,16 @@ func controlMatrixCases(e *testEnv, w world) []matrixCase {
 	reason := url.Values{"reason": {"The stage is closed."}}
 	path := func(p string) func(role) string { return func(role) string { return p } }
 	free := f.w.Slots[3]
+	// move books a slot on stage from and a free one on stage to for each
+	// role; the row's form (read when the request is sent) names the latter.
+	inPavilion, toPlain, fromPlain := url.Values{}, url.Values{}, url.Values{}
+	move := func(from, to int64, form url.Values) func(role) string {
+		return func(role) string {
+			sl := f.booked(from)
+			form.Set("to", itoa(f.free(to).ID))
+			return urls.OrganizerSlotMoveBooking(bcn, sl.ID)
+		}
+	}
 	return []matrixCase{
 		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/cancel", object: "a booked slot in the Wuxi Pavilion",
 			path: func(role) string { return urls.OrganizerSlotCancelBooking(bcn, f.booked(w.Stage.ID).ID) }, form: reason,
@@ -88,6 +98,14 @@ func controlMatrixCases(e *testEnv, w world) []matrixCase {
 			path: path(urls.OrganizerSlotBookFor(bcn, free.ID)), want: writes(s422, s422)},
 		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/book", object: "a company not approved",
 			path: path(urls.OrganizerSlotBookFor(bcn, free.ID)), form: url.Values{"exhibitor": {itoa(w.Hidden.ID)}}, want: writes(s422, s422)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/move", object: "within the Wuxi Pavilion",
+			path: move(w.Stage.ID, w.Stage.ID, inPavilion), form: inPavilion, want: writes(s303, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/move", object: "to an expo-wide stage",
+			path: move(w.Stage.ID, plain.ID, toPlain), form: toPlain, want: writes(s422, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/move", object: "from an expo-wide stage",
+			path: move(plain.ID, plain.ID, fromPlain), form: fromPlain, want: writes(s404, s303)},
+		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/move", object: "no target",
+			path: path(urls.OrganizerSlotMoveBooking(bcn, w.Slots[0].ID)), want: writes(s422, s422)},
 	}
 }
 
@@ -102,6 +120,10 @@ func controlCSRFCases(e *testEnv, w world) []csrfCase {
 		{pattern: "/organizer/expos/{expo}/slots/{slot}/book", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
 			return e.signedIn(t, w.Organizer), urls.OrganizerSlotBookFor(w.Barcelona.Slug, f.free(w.Stage.ID).ID),
 				url.Values{"exhibitor": {itoa(w.Sensing.ID)}}
+		}},
+		{pattern: "/organizer/expos/{expo}/slots/{slot}/move", want: s303, setup: func(t *testing.T) (*client, string, url.Values) {
+			return e.signedIn(t, w.Coordinator), urls.OrganizerSlotMoveBooking(w.Barcelona.Slug, f.booked(w.Stage.ID).ID),
+				url.Values{"to": {itoa(f.free(w.Stage.ID).ID)}}
 		}},
 	}
 }
@@ -189,5 +211,40 @@ func TestOrganizerBookForPage(t *testing.T) {
 	_, body = coord.get(resp.Header.Get("Location"))
 	if !strings.Contains(body, "Slot booked for the company.") {
 		t.Errorf("no flash:\n%s", excerpt(body))
+	}
+}
+
+// TestOrganizerMovePage: a booked slot's page offers the free slots the
+// booking may move to; moving it frees the old slot and tells the company.
+func TestOrganizerMovePage(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	ctx := context.Background()
+	coord := e.signedIn(t, w.Coordinator)
+	bcn := w.Barcelona.Slug
+	_, body := coord.get(urls.OrganizerSlot(bcn, w.Slots[0].ID))
+	sel := doc(t, body).Find(`form[action="` + urls.OrganizerSlotMoveBooking(bcn, w.Slots[0].ID) + `"] select[name="to"]`)
+	if sel.Find(`option[value="` + itoa(w.Slots[2].ID) + `"]`).Length() != 1 {
+		t.Fatalf("no move to the free slot offered:\n%s", excerpt(body))
+	}
+	before := e.snapshot()
+	if resp, _ := coord.post(urls.OrganizerSlotMoveBooking(bcn, w.Slots[0].ID), url.Values{"to": {""}}); resp.StatusCode != s422 {
+		t.Fatalf("no target: %d", resp.StatusCode)
+	}
+	if changed := changedTables(before, e.snapshot()); len(changed) > 0 {
+		t.Errorf("refused form changed %v", changed)
+	}
+	resp, body := coord.post(urls.OrganizerSlotMoveBooking(bcn, w.Slots[0].ID), url.Values{"to": {itoa(w.Slots[2].ID)}})
+	if resp.StatusCode != s303 {
+		t.Fatalf("move: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	b, err := e.store.BookingActiveForSlot(ctx, w.Slots[2].ID)
+	if err != nil || b.ID != w.Booking.ID {
+		t.Fatalf("moved booking %+v %v", b, err)
+	}
+	var mails int
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM mail_message WHERE kind = $1`, string(expodesk.MailBookingMoved)).Scan(&mails); err != nil || mails == 0 {
+		t.Errorf("mails %d (%v)", mails, err)
 	}
 }

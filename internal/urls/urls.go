@@ -283,6 +283,12 @@ func OrganizerSlotBookFor(expo string, slot int64) string {
 	return OrganizerSlot(expo, slot) + "/book"
 }
 
+// OrganizerSlotMoveBooking moves the booking holding a slot to another
+// free slot (POST).
+func OrganizerSlotMoveBooking(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/move"
+}
+
 // OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
 // (q: "day" as 2006-01-02, "stage" an id).
 func OrganizerSlotGrid(expo string, q url.Values) string {
