@@ -225,7 +225,7 @@ func TestOrganizerMovePage(t *testing.T) {
 	bcn := w.Barcelona.Slug
 	_, body := coord.get(urls.OrganizerSlot(bcn, w.Slots[0].ID))
 	sel := doc(t, body).Find(`form[action="` + urls.OrganizerSlotMoveBooking(bcn, w.Slots[0].ID) + `"] select[name="to"]`)
-	if sel.Find(`option[value="` + itoa(w.Slots[2].ID) + `"]`).Length() != 1 {
+	if sel.Find(`option[value="`+itoa(w.Slots[2].ID)+`"]`).Length() != 1 {
 		t.Fatalf("no move to the free slot offered:\n%s", excerpt(body))
 	}
 	before := e.snapshot()
