@@ -47,3 +47,29 @@ func (s *Store) BookingOverlapsOther(ctx context.Context, exhibitorID, except in
 		AND b.during && tstzrange($3, $4))`, exhibitorID, except, start, end).Scan(&yes)
 	return yes, translate(err, "check overlapping bookings")
 }
+
+// AgendaRow is one slot of an expo's agenda export.
+type AgendaRow struct {
+	StartsAt  time.Time
+	EndsAt    time.Time
+	StageName expodesk.Text
+	Blocked   bool
+	Booked    bool
+	Company   expodesk.Text
+	LegalName string
+	Titles    expodesk.Text
+}
+
+// AgendaExport lists an expo's slots in time order, stage by stage, with
+// the company and titles of each active booking; a coordinator's
+// (pavilionID set) on their pavilion's stages only.
+func (s *Store) AgendaExport(ctx context.Context, expoID, pavilionID int64) ([]AgendaRow, error) {
+	return collect[AgendaRow](ctx, s.db, "export agenda",
+		`SELECT sl.starts_at, sl.ends_at, st.name AS stage_name, sl.blocked, b.id IS NOT NULL AS booked,
+			coalesce(x.name, '{}') AS company, coalesce(x.legal_name, '') AS legal_name, coalesce(b.titles, '{}') AS titles
+		FROM slot sl JOIN stage st ON st.id = sl.stage_id
+		LEFT JOIN booking b ON b.slot_id = sl.id AND b.status = 'active'
+		LEFT JOIN exhibitor x ON x.id = b.exhibitor_id
+		WHERE st.expo_id = $1 AND ($2 = 0 OR st.pavilion_id = $2)
+		ORDER BY sl.starts_at, st.position, st.id`, expoID, pavilionID)
+}

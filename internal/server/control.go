@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bytes"
+	"encoding/csv"
 	"net/http"
 	"net/url"
 
 	"github.com/a-h/templ"
 
+	"expodesk/internal/exhibitorcsv"
 	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -170,4 +173,58 @@ func (s *Server) slotMoveBooking(w http.ResponseWriter, r *http.Request) {
 				web.SlotFormView{Expo: e, Slot: sl, Form: web.FormState{Values: slotValues(e, sl)}, Move: fs,
 					MoveTo: s.moveOptions(r, e, sl)}), nil
 		}})
+}
+
+// agendaColumns are the agenda export's header: times in the expo's zone,
+// and a title column per language.
+var agendaColumns = []string{"day", "start", "end", "stage", "company", "title_en", "title_zh", "title_es", "status"}
+
+// agendaCSV answers an expo's agenda as a spreadsheet, as the console's
+// exports are: UTF-8 with a byte-order mark, CRLF, every cell guarded
+// against formulas. A coordinator gets their pavilion's stages only.
+func (s *Server) agendaCSV(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	e, err := s.managedExpo(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	rows, err := s.store.AgendaExport(ctx, e.ID, principal(r).PavilionID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	zone := e.Location()
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	_ = cw.Write(agendaColumns)
+	for _, a := range rows {
+		status, company := "free", ""
+		switch {
+		case a.Booked:
+			status = "booked"
+			if company = web.In(ctx, a.Company); company == "" {
+				company = a.LegalName
+			}
+		case a.Blocked:
+			status = "blocked"
+		}
+		rec := []string{a.StartsAt.In(zone).Format(dateLayout), a.StartsAt.In(zone).Format("15:04"), a.EndsAt.In(zone).Format("15:04"),
+			web.In(ctx, a.StageName), company, a.Titles.Get(expodesk.EN), a.Titles.Get(expodesk.ZH), a.Titles.Get(expodesk.ES), status}
+		for i, v := range rec {
+			rec[i] = exhibitorcsv.Cell(v)
+		}
+		if err := cw.Write(rec); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sendCSV(w, s.csvName("agenda", e.Slug), buf.Bytes())
 }

@@ -104,6 +104,10 @@ func controlMatrixCases(e *testEnv, w world) []matrixCase {
 			path: move(w.Stage.ID, plain.ID, toPlain), form: toPlain, want: writes(s422, s303)},
 		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/move", object: "from an expo-wide stage",
 			path: move(plain.ID, plain.ID, fromPlain), form: fromPlain, want: writes(s404, s303)},
+		{method: "GET", pattern: "/organizer/expos/{expo}/agenda.csv", path: path(urls.OrganizerAgendaCSV(bcn)),
+			want: [roleCount]int{s303, s403, s403, s200, s200}},
+		{method: "GET", pattern: "/organizer/expos/{expo}/agenda.csv", object: "another expo", path: path(urls.OrganizerAgendaCSV(w.Wuxi.Slug)),
+			want: [roleCount]int{s303, s403, s403, s404, s200}},
 		{method: "POST", pattern: "/organizer/expos/{expo}/slots/{slot}/move", object: "no target",
 			path: path(urls.OrganizerSlotMoveBooking(bcn, w.Slots[0].ID)), want: writes(s422, s422)},
 	}
@@ -246,5 +250,39 @@ func TestOrganizerMovePage(t *testing.T) {
 	var mails int
 	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM mail_message WHERE kind = $1`, string(expodesk.MailBookingMoved)).Scan(&mails); err != nil || mails == 0 {
 		t.Errorf("mails %d (%v)", mails, err)
+	}
+}
+
+// TestAgendaCSV: the agenda export is Excel-safe (BOM, CRLF, formulas
+// guarded), in the expo's zone, and a coordinator's has their pavilion's
+// stages only.
+func TestAgendaCSV(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	ctx := context.Background()
+	bcn := w.Barcelona.Slug
+	if _, err := e.store.BookingSetTexts(ctx, w.Booking.ID, expodesk.BookingText{
+		Titles: expodesk.Text{EN: "=HYPERLINK(\"http://x\")", ZH: "传感器赋能智慧城市"}}); err != nil {
+		t.Fatal(err)
+	}
+	f := &controlFixture{e: e, w: w}
+	plain := f.plainStage()
+	f.free(plain.ID)
+
+	_, body := e.signedIn(t, w.Organizer).get(urls.OrganizerAgendaCSV(bcn))
+	if !strings.HasPrefix(body, "\uFEFFday,start,end,stage,company,title_en,title_zh,title_es,status\r\n") {
+		t.Fatalf("header:\n%q", excerpt(body))
+	}
+	want := "2027-05-11,10:30,11:00,Wuxi Stage,Taihu Sensing,\"'=HYPERLINK(\"\"http://x\"\")\",传感器赋能智慧城市,,booked\r\n"
+	if !strings.Contains(body, want) {
+		t.Errorf("booked row missing %q in:\n%s", want, body)
+	}
+	if !strings.Contains(body, "Control Stage") || !strings.Contains(body, ",free\r\n") {
+		t.Errorf("the organizer's export lacks the expo-wide stage:\n%s", body)
+	}
+	_, body = e.signedIn(t, w.Coordinator).get(urls.OrganizerAgendaCSV(bcn))
+	if strings.Contains(body, "Control Stage") || !strings.Contains(body, "Wuxi Stage") {
+		t.Errorf("the coordinator's export is not scoped:\n%s", body)
 	}
 }

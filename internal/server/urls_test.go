@@ -101,6 +101,7 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 		{"POST", urls.OrganizerSlotCancelBooking("iotswc-2027", 7)},
 		{"POST", urls.OrganizerSlotBookFor("iotswc-2027", 7)},
 		{"POST", urls.OrganizerSlotMoveBooking("iotswc-2027", 7)},
+		{"GET", urls.OrganizerAgendaCSV("iotswc-2027")},
 		{"GET", urls.OrganizerSlotGrid("iotswc-2027", nil)},
 		{"GET", urls.OrganizerSlotGrid("iotswc-2027", url.Values{"day": {"2027-05-11"}, "stage": {"7"}})},
 		{"GET", urls.ExhibitorArea()},

@@ -289,6 +289,9 @@ func OrganizerSlotMoveBooking(expo string, slot int64) string {
 	return OrganizerSlot(expo, slot) + "/move"
 }
 
+// OrganizerAgendaCSV is an expo's agenda as a spreadsheet (GET).
+func OrganizerAgendaCSV(expo string) string { return OrganizerExpo(expo) + "/agenda.csv" }
+
 // OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
 // (q: "day" as 2006-01-02, "stage" an id).
 func OrganizerSlotGrid(expo string, q url.Values) string {
