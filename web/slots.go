@@ -49,6 +49,15 @@ type SlotFormView struct {
 	Slot  expodesk.SlotRow
 	Form  FormState
 	Flash string
+	// Cancel is the form cancelling the slot's booking with a reason.
+	Cancel FormState
+	// Companies are those an organizer may book the free slot for; Book
+	// is that form.
+	Companies []Option
+	Book      FormState
+	// MoveTo are the free slots the booking may move to; Move is that form.
+	MoveTo []Option
+	Move   FormState
 }
 
 // GridView is the booked/free grid of an expo's stages for one day.

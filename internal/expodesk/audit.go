@@ -114,4 +114,8 @@ const (
 	ActionBookingCreate      AuditAction = "booking.create"
 	ActionBookingTexts       AuditAction = "booking.texts"
 	ActionBookingCancel      AuditAction = "booking.cancel"
+	// ActionBookingOrganizerCancel: an organizer cancelled a company's booking, with a reason.
+	ActionBookingOrganizerCancel AuditAction = "booking.organizer_cancel"
+	// ActionBookingMove: an organizer moved a company's booking to another slot.
+	ActionBookingMove AuditAction = "booking.move"
 )

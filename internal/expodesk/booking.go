@@ -226,3 +226,15 @@ type BookingOwner struct {
 	ExhibitorID int64
 	ExpoID      int64
 }
+
+// MaxCancelReasonLen is the longest reason an organizer gives for
+// cancelling a company's booking.
+const MaxCancelReasonLen = 2000
+
+// ValidateCancelReason reports what is wrong with an organizer's reason
+// for cancelling a booking: the company is told it, so it is required.
+func ValidateCancelReason(reason string) error {
+	p := Problems{}
+	checkRequired(p, "reason", reason, MaxCancelReasonLen)
+	return p.Err()
+}

@@ -15,12 +15,14 @@ type MailKind string
 
 // The kinds of mail expodesk sends.
 const (
-	MailInvitation      MailKind = "invitation"
-	MailPasswordReset   MailKind = "password_reset"
-	MailPasswordChanged MailKind = "password_changed"
-	MailAccountExists   MailKind = "account_exists" // an invitation to an address that has an account
-	MailTOTPChanged     MailKind = "totp_changed"   // a second factor turned on or off
-	MailTOTPLocked      MailKind = "totp_locked"    // too many wrong codes in a row
+	MailInvitation       MailKind = "invitation"
+	MailPasswordReset    MailKind = "password_reset"
+	MailPasswordChanged  MailKind = "password_changed"
+	MailAccountExists    MailKind = "account_exists"    // an invitation to an address that has an account
+	MailTOTPChanged      MailKind = "totp_changed"      // a second factor turned on or off
+	MailTOTPLocked       MailKind = "totp_locked"       // too many wrong codes in a row
+	MailBookingCancelled MailKind = "booking_cancelled" // an organizer cancelled a company's booking
+	MailBookingMoved     MailKind = "booking_moved"     // an organizer moved a company's booking
 )
 
 // MailMaxAttempts is how many times the worker tries to send a message before

@@ -280,6 +280,7 @@ func TestCSRF(t *testing.T) {
 	cases = append(cases, bookingCSRFCases(t, e, w)...)
 
 	cases = append(cases, stageCSRFCases(e, w)...)
+	cases = append(cases, controlCSRFCases(e, w)...)
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
 		covered := map[string]bool{}

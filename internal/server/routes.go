@@ -135,6 +135,11 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}", OrganizerOnly, s.slotUpdate)
 	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/delete", OrganizerOnly, s.slotDelete)
 	s.handle(r, "GET", "/organizer/expos/{expo}/grid", OrganizerOnly, s.slotGrid)
+	// Organizer control of bookings (O5 part): cancel with a reason, book for a company, move; the agenda as CSV.
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/cancel", OrganizerOnly, s.slotCancelBooking)
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/book", OrganizerOnly, s.slotBookFor)
+	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/move", OrganizerOnly, s.slotMoveBooking)
+	s.handle(r, "GET", "/organizer/expos/{expo}/agenda.csv", OrganizerOnly, s.agendaCSV)
 
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)

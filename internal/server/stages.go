@@ -383,7 +383,7 @@ func slotValues(e expodesk.Expo, sl expodesk.SlotRow) url.Values {
 
 func (s *Server) slotPage(r *http.Request, e expodesk.Expo, sl expodesk.SlotRow, fs web.FormState) templ.Component {
 	return web.SlotFormPage(web.Page{Title: web.T(r.Context(), "slots.edit_title")},
-		web.SlotFormView{Expo: e, Slot: sl, Form: fs, Flash: s.popFlash(r)})
+		web.SlotFormView{Expo: e, Slot: sl, Form: fs, Flash: s.popFlash(r), Companies: s.bookingCompanyOptions(r, e, sl), MoveTo: s.moveOptions(r, e, sl)})
 }
 
 func (s *Server) slotEdit(w http.ResponseWriter, r *http.Request) {

@@ -55,6 +55,21 @@ func (s *Service) BookSlot(ctx context.Context, c Caller, expoID, slotID int64, 
 	in = in.Clean()
 	var out expodesk.Booking
 	err = s.write(ctx, c, func(t *tx) error {
+		var err error
+		out, _, err = s.book(ctx, c, t, expoID, slotID, company, in, true)
+		return err
+	})
+	return out, err
+}
+
+// book is BookSlot's work in transaction t, for company, and for an
+// organizer booking on a company's behalf (OrganizerBookSlot): window
+// false skips the booking window, which binds companies only. It returns
+// the booking and whether it was made now (false: the company held the
+// slot already).
+func (s *Service) book(ctx context.Context, c Caller, t *tx, expoID, slotID, company int64, in expodesk.BookingText, window bool) (expodesk.Booking, bool, error) {
+	var out expodesk.Booking
+	err := func() error {
 		sl, err := t.BookableSlotGet(ctx, slotID)
 		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && sl.ExpoID != expoID) {
 			return s.refuse(ctx, c, "slot", slotID, expodesk.ErrNotFound)
@@ -75,7 +90,7 @@ func (s *Service) BookSlot(ctx context.Context, c Caller, expoID, slotID int64, 
 		switch {
 		case err == nil && held.ExhibitorID == company:
 			out = held
-			return nil
+			return errHeld
 		case err == nil:
 			return expodesk.ErrSlotTaken
 		case !errors.Is(err, expodesk.ErrNotFound):
@@ -92,7 +107,7 @@ func (s *Service) BookSlot(ctx context.Context, c Caller, expoID, slotID int64, 
 		if err != nil {
 			return err
 		}
-		if err := rules.WindowError(now); err != nil {
+		if err := rules.WindowError(now); window && err != nil {
 			return err
 		}
 		if err := checkTexts(in, rules, sl, now); err != nil {
@@ -115,9 +130,15 @@ func (s *Service) BookSlot(ctx context.Context, c Caller, expoID, slotID int64, 
 			return err
 		}
 		return t.audit(ctx, expodesk.ActionBookingCreate, "booking", out.ID, bookingScope(sl, company), nil, bookingAudit(out))
-	})
-	return out, err
+	}()
+	if errors.Is(err, errHeld) {
+		return out, false, nil
+	}
+	return out, err == nil, err
 }
+
+// errHeld ends book early when the company holds the slot already.
+var errHeld = errors.New("slot held by the company already")
 
 // checkTexts validates texts written at booking or later: lengths, the
 // language the rules ask for, and the publication deadline.

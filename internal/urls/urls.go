@@ -283,6 +283,26 @@ func OrganizerSlotDelete(expo string, slot int64) string {
 	return OrganizerSlot(expo, slot) + "/delete"
 }
 
+// OrganizerSlotCancelBooking cancels, with a reason, the booking that
+// holds a slot (POST).
+func OrganizerSlotCancelBooking(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/cancel"
+}
+
+// OrganizerSlotBookFor books a free slot on a company's behalf (POST).
+func OrganizerSlotBookFor(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/book"
+}
+
+// OrganizerSlotMoveBooking moves the booking holding a slot to another
+// free slot (POST).
+func OrganizerSlotMoveBooking(expo string, slot int64) string {
+	return OrganizerSlot(expo, slot) + "/move"
+}
+
+// OrganizerAgendaCSV is an expo's agenda as a spreadsheet (GET).
+func OrganizerAgendaCSV(expo string) string { return OrganizerExpo(expo) + "/agenda.csv" }
+
 // OrganizerSlotGrid is the booked/free grid of an expo's stages for a day
 // (q: "day" as 2006-01-02, "stage" an id).
 func OrganizerSlotGrid(expo string, q url.Values) string {
