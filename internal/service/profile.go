@@ -72,7 +72,7 @@ func (s *Service) UpdateExhibitorProfile(ctx context.Context, c Caller, id int64
 		next.Sectors = []string{}
 	}
 	if err := next.Validate(known); err != nil {
-		return before, err
+		return before, countryAgainstRegistration(err)
 	}
 	var after expodesk.Exhibitor
 	err = s.write(ctx, c, func(t *tx) error {
@@ -83,6 +83,22 @@ func (s *Service) UpdateExhibitorProfile(ctx context.Context, c Caller, id int64
 			ExhibitorAudit(before), ExhibitorAudit(after))
 	})
 	return after, err
+}
+
+// countryAgainstRegistration moves a registration id problem to the
+// country field: the profile form has no registration id (only organizers
+// change it), so the only way to make it invalid there is choosing a
+// country its kind does not belong to (a Chinese code with Spain).
+func countryAgainstRegistration(err error) error {
+	var e *expodesk.Error
+	if !errors.As(err, &e) || e.Problems == nil {
+		return err
+	}
+	if _, ok := e.Problems["registration_id"]; ok {
+		delete(e.Problems, "registration_id")
+		e.Problems.Add("country", "profile.country_registration", nil)
+	}
+	return err
 }
 
 // logoProblems are the messages at the file field for each reason a logo is refused.

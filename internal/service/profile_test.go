@@ -236,3 +236,32 @@ func TestLogo(t *testing.T) {
 		}
 	})
 }
+
+// TestProfileCountryAgainstRegistration: the profile form has no
+// registration id, so a country its kind does not fit is a problem at the
+// country field, and nothing changes.
+func TestProfileCountryAgainstRegistration(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if _, err := w.pool.Exec(ctx, `UPDATE exhibitor SET registration_id = '91320214MA1QM7K8PB' WHERE id = $1`, w.inside.ID); err != nil {
+		t.Fatal(err)
+	}
+	in := profileOf(w.inside)
+	in.Country = "ES"
+	audits := w.auditCount(t, expodesk.ActionExhibitorUpdateProfile, w.inside.ID)
+	_, err := w.svc.UpdateExhibitorProfile(ctx, w.as(w.exhibitorIn), w.inside.ID, in)
+	var e *expodesk.Error
+	if !errors.As(err, &e) || e.Problems["country"].Key != "profile.country_registration" {
+		t.Fatalf("err = %v, want the problem at the country field", err)
+	}
+	if _, ok := e.Problems["registration_id"]; ok {
+		t.Errorf("a problem at registration_id, a field the form does not have: %+v", e.Problems)
+	}
+	after, err := w.store.ExhibitorGetByID(ctx, w.inside.ID)
+	if err != nil || after.Country != "CN" {
+		t.Errorf("country = %q, %v; want CN unchanged", after.Country, err)
+	}
+	if n := w.auditCount(t, expodesk.ActionExhibitorUpdateProfile, w.inside.ID); n != audits {
+		t.Errorf("audit entries %d → %d", audits, n)
+	}
+}
