@@ -79,11 +79,7 @@ func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.applyView(r, e, web.FormState{Values: web.ApplyValues(web.Lang(ctx))})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 // apply records an application. A call that is not open answers 409 with

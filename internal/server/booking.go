@@ -360,11 +360,7 @@ func (s *Server) bookingRules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.bookingRulesView(r, expo, nil)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 func (s *Server) bookingRulesSave(w http.ResponseWriter, r *http.Request) {

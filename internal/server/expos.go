@@ -150,11 +150,7 @@ func (s *Server) expoEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.expoEditView(r, e, web.FormState{Values: expoValues(e)}, web.FormState{})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 func (s *Server) expoUpdate(w http.ResponseWriter, r *http.Request) {

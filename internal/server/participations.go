@@ -114,11 +114,7 @@ func (s *Server) participations(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	c, err := s.participationsView(r, e, participationsQuery(q.Get("status"), q.Get("q"), q.Get("pavilion"), q.Get("incomplete")), 0, web.FormState{})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 // participationForm reads the participation the URL names, if the caller may

@@ -73,11 +73,7 @@ func (s *Server) exhibitorNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.registerView(r, e, web.FormState{}, nil)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 // exhibitorRegister registers the posted company, or adds the
@@ -129,11 +125,7 @@ func (s *Server) exhibitorRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, expodesk.ErrLikelyDuplicates) {
 		c, err := s.registerView(r, e, web.FormState{Values: f.Values}, res.Duplicates)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, c)
+		s.renderPage(w, r, c, err)
 		return
 	}
 	flash := flashRegistered
@@ -201,11 +193,7 @@ func (s *Server) organizerExhibitor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.organizerExhibitorView(r, x, web.FormState{}, web.FormState{})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 // organizerExhibitorSave saves a company's profile with the operation its

@@ -28,6 +28,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	}
 }
 
+// renderPage answers a GET's page: c with 200, or the error page for err
+// (the view could not be read: not found, forbidden, the database).
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c templ.Component, err error) {
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, c)
+}
+
 // write renders c into a buffer and sends it; nothing is sent on error.
 func write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	buf := bufPool.Get().(*bytes.Buffer)

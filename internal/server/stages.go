@@ -198,11 +198,7 @@ func (s *Server) stageNew(w http.ResponseWriter, r *http.Request) {
 		v.Set("pavilion", itoa(p.PavilionID))
 	}
 	c, err := s.stagePage(r, e, nil, web.FormState{Values: v})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 func (s *Server) stageCreate(w http.ResponseWriter, r *http.Request) {
@@ -232,11 +228,7 @@ func (s *Server) stageEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.stagePage(r, e, &st, web.FormState{Values: stageValues(st)})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, c)
+	s.renderPage(w, r, c, err)
 }
 
 func (s *Server) stageUpdate(w http.ResponseWriter, r *http.Request) {
