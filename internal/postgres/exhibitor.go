@@ -119,11 +119,12 @@ func (s *Store) ExhibitorParticipations(ctx context.Context, exhibitorID int64) 
 	return out, nil
 }
 
-// ParticipationCreate inserts a participation.
+// ParticipationCreate inserts a participation; one approved (or rejected)
+// from the start is decided now, as the console's status change records it.
 func (s *Store) ParticipationCreate(ctx context.Context, p expodesk.Participation) (expodesk.Participation, error) {
 	return one[expodesk.Participation](ctx, s.db, "create participation",
-		`INSERT INTO participation (expo_id, exhibitor_id, pavilion_id, booth, status)
-		VALUES ($1, $2, $3, $4, $5)
+		`INSERT INTO participation (expo_id, exhibitor_id, pavilion_id, booth, status, decided_at)
+		VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 IN ('approved', 'rejected') THEN now() END)
 		RETURNING id, expo_id, exhibitor_id, pavilion_id, booth, status, created_at`,
 		p.ExpoID, p.ExhibitorID, p.PavilionID, p.Booth, p.Status)
 }

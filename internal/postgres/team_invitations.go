@@ -34,6 +34,13 @@ func (s *Store) TeamInvitationGet(ctx context.Context, exhibitorID, id int64) (e
 		`SELECT `+teamInvitationColumns+` FROM team_invitation i WHERE i.exhibitor_id = $1 AND i.id = $2`, exhibitorID, id)
 }
 
+// TeamInvitationGetForUpdate is TeamInvitationGet with the row locked
+// until the transaction ends.
+func (s *Store) TeamInvitationGetForUpdate(ctx context.Context, exhibitorID, id int64) (expodesk.TeamInvitation, error) {
+	return one[expodesk.TeamInvitation](ctx, s.db, "lock team invitation",
+		`SELECT `+teamInvitationColumns+` FROM team_invitation i WHERE i.exhibitor_id = $1 AND i.id = $2 FOR UPDATE`, exhibitorID, id)
+}
+
 // TeamInvitationDelete removes an invitation from the list.
 func (s *Store) TeamInvitationDelete(ctx context.Context, id int64) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM team_invitation WHERE id = $1`, id)

@@ -217,14 +217,16 @@ func (s *Service) CancelTeamInvitation(ctx context.Context, c Caller, id int64) 
 	if !p.IsExhibitor() {
 		return s.refuse(ctx, c, "team_invitation", id, expodesk.ErrNotFound)
 	}
-	inv, err := s.store.TeamInvitationGet(ctx, p.ExhibitorID, id)
-	if errors.Is(err, expodesk.ErrNotFound) {
-		return s.refuse(ctx, c, "team_invitation", id, err)
-	}
-	if err != nil {
-		return err
-	}
 	return s.write(ctx, c, func(t *tx) error {
+		// Read in the transaction that deletes it, FOR UPDATE, so that an
+		// invitation accepted meanwhile is not cancelled on a stale read.
+		inv, err := t.TeamInvitationGetForUpdate(ctx, p.ExhibitorID, id)
+		if errors.Is(err, expodesk.ErrNotFound) {
+			return s.refuse(ctx, c, "team_invitation", id, err)
+		}
+		if err != nil {
+			return err
+		}
 		if inv.UserID != nil {
 			u, err := t.UserGet(ctx, *inv.UserID)
 			if err != nil && !errors.Is(err, expodesk.ErrNotFound) {
@@ -240,7 +242,7 @@ func (s *Service) CancelTeamInvitation(ctx context.Context, c Caller, id int64) 
 			return err
 		}
 		return t.audit(ctx, expodesk.ActionInvitationCancel, "team_invitation", inv.ID,
-			scope{ExhibitorID: &inv.ExhibitorID}, nil, nil)
+			scope{ExhibitorID: &inv.ExhibitorID}, map[string]any{"email": inv.Email}, nil)
 	})
 }
 

@@ -121,6 +121,11 @@ func TestRegisterExhibitor(t *testing.T) {
 		if n := w.auditCountOf(t, expodesk.ActionParticipationCreate, "participation", pt.ID); n != 1 {
 			t.Errorf("%d participation.create entries", n)
 		}
+		// Approved at registration is a decision, dated as one made later is.
+		var decided bool
+		if err := w.pool.QueryRow(ctx, `SELECT decided_at IS NOT NULL FROM participation WHERE id = $1`, pt.ID).Scan(&decided); err != nil || !decided {
+			t.Errorf("an approved registration has no decision time: %v", err)
+		}
 		public, err := w.store.ExhibitorIsPublic(ctx, got.Exhibitor.ID)
 		if err != nil || !public {
 			t.Errorf("an approved registration is not public: %v %v", public, err)
