@@ -198,6 +198,26 @@ type CandidateParticipation struct {
 	Booth       string
 }
 
+// ForCoordinator is what a pavilion coordinator may see of likely
+// duplicates: a coordinator registers for one pavilion, so of a company
+// they are shown what the public sees of it (its approved participations)
+// and never its registration id, which they learn only matched.
+func ForCoordinator(cands []DuplicateCandidate) []DuplicateCandidate {
+	out := make([]DuplicateCandidate, len(cands))
+	for i, c := range cands {
+		c.RegistrationID = ""
+		var parts []CandidateParticipation
+		for _, pt := range c.Participations {
+			if pt.Status == StatusApproved {
+				parts = append(parts, pt)
+			}
+		}
+		c.Participations = parts
+		out[i] = c
+	}
+	return out
+}
+
 // BlocksNewCompany reports whether one of cands has the registration id
 // of the company being registered, which no second company may have.
 func BlocksNewCompany(cands []DuplicateCandidate) bool {

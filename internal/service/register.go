@@ -191,6 +191,9 @@ func (s *Service) RegisterExhibitor(ctx context.Context, c Caller, expoID int64,
 	}
 	if len(dups) > 0 && (!in.CreateAnyway || expodesk.BlocksNewCompany(dups) || !allSeen(dups, in.Seen)) {
 		out.Duplicates = dups
+		if !c.Principal.IsExpoOrganizer() {
+			out.Duplicates = expodesk.ForCoordinator(dups)
+		}
 		return out, expodesk.ErrLikelyDuplicates
 	}
 

@@ -231,6 +231,29 @@ func TestRegisterExhibitor(t *testing.T) {
 		}
 	})
 
+	t.Run("CoordinatorSeesWhatThePublicSees", func(t *testing.T) {
+		// Nube Catalana is invited at the other expo only: nothing public.
+		if _, err := w.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: w.otherExpo.ID, ExhibitorID: w.nube.ID,
+			Status: expodesk.StatusInvited}); err != nil {
+			t.Fatal(err)
+		}
+		in := newCompany("Nube Catalana")
+		in.PavilionID, in.Company.Country, in.Company.RegistrationID = w.pavilion.ID, "ES", "B26740183"
+		got, err := w.svc.RegisterExhibitor(ctx, w.as(w.coordinator), w.expoID, in)
+		if !errors.Is(err, expodesk.ErrLikelyDuplicates) || len(got.Duplicates) != 1 {
+			t.Fatalf("%v %+v", err, got.Duplicates)
+		}
+		d := got.Duplicates[0]
+		if d.RegistrationID != "" || len(d.Participations) != 0 || !d.Has(expodesk.DuplicateRegistrationID) {
+			t.Errorf("a coordinator is shown %q and %+v of a company outside their pavilion", d.RegistrationID, d.Participations)
+		}
+		got, err = w.svc.RegisterExhibitor(ctx, w.as(w.organizer), w.expoID, in)
+		if !errors.Is(err, expodesk.ErrLikelyDuplicates) || len(got.Duplicates) != 1 ||
+			got.Duplicates[0].RegistrationID != "B26740183" || len(got.Duplicates[0].Participations) != 1 {
+			t.Errorf("the organizer sees less: %v %+v", err, got.Duplicates)
+		}
+	})
+
 	t.Run("CreateAnyway", func(t *testing.T) {
 		in := newCompany("Taihu Sensing Co")
 		_, err := w.svc.RegisterExhibitor(ctx, w.as(w.organizer), w.expoID, in)
