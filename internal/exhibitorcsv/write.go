@@ -58,21 +58,47 @@ func record(r Row) []string {
 // a description are written as CRLF too and read back as LF. Row.Line and
 // Row.Problems are not written.
 func Write(w io.Writer, rows []Row) error {
+	sw, err := NewWriter(w)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := sw.Write(r); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// Writer writes rows one at a time, as Write does, for a file too large to
+// hold in memory as rows.
+type Writer struct{ cw *csv.Writer }
+
+// NewWriter writes the byte-order mark and the header.
+func NewWriter(w io.Writer) (*Writer, error) {
 	if _, err := w.Write(utf8BOM); err != nil {
-		return fmt.Errorf("exhibitorcsv: write: %w", err)
+		return nil, fmt.Errorf("exhibitorcsv: write: %w", err)
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(Columns); err != nil {
+		return nil, fmt.Errorf("exhibitorcsv: write: %w", err)
+	}
+	return &Writer{cw: cw}, nil
+}
+
+// Write writes one row.
+func (sw *Writer) Write(r Row) error {
+	if err := sw.cw.Write(record(r)); err != nil {
 		return fmt.Errorf("exhibitorcsv: write: %w", err)
 	}
-	for _, r := range rows {
-		if err := cw.Write(record(r)); err != nil {
-			return fmt.Errorf("exhibitorcsv: write: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+// Flush writes what is buffered; call it after the last row.
+func (sw *Writer) Flush() error {
+	sw.cw.Flush()
+	if err := sw.cw.Error(); err != nil {
 		return fmt.Errorf("exhibitorcsv: write: %w", err)
 	}
 	return nil

@@ -162,6 +162,26 @@ func collect[T any](ctx context.Context, db Querier, what, sql string, args ...a
 	return out, nil
 }
 
+// each runs a query and calls fn with each row scanned into a T, without
+// holding the rows in memory; an error from fn stops it and is returned.
+func each[T any](ctx context.Context, db Querier, what, sql string, args []any, fn func(T) error) error {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return translate(err, what)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := pgx.RowToStructByName[T](rows)
+		if err != nil {
+			return translate(err, what)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err(), what)
+}
+
 // one runs a query expected to return exactly one row and scans it into a T.
 func one[T any](ctx context.Context, db Querier, what, sql string, args ...any) (T, error) {
 	rows, err := db.Query(ctx, sql, args...)

@@ -19,10 +19,22 @@ type ExportFilter struct {
 }
 
 // ExhibitorExport returns one record per participation, the company's
-// columns on each, as the spreadsheet writer takes them: soonest expo first,
-// then by company slug, so that two exports of the same data are the same
-// file and can be compared line by line.
+// columns on each, as ExhibitorExportEach gives them.
 func (s *Store) ExhibitorExport(ctx context.Context, f ExportFilter) ([]expodesk.ParticipationRecord, error) {
+	var out []expodesk.ParticipationRecord
+	err := s.ExhibitorExportEach(ctx, f, func(r expodesk.ParticipationRecord) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// ExhibitorExportEach calls fn with one record per participation, the
+// company's columns on each, as the spreadsheet writer takes them: soonest
+// expo first, then by company slug, so that two exports of the same data
+// are the same file and can be compared line by line. The rows are not
+// held in memory: an export of every company costs what one row does.
+func (s *Store) ExhibitorExportEach(ctx context.Context, f ExportFilter, fn func(expodesk.ParticipationRecord) error) error {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -55,14 +67,8 @@ func (s *Store) ExhibitorExport(ctx context.Context, f ExportFilter) ([]expodesk
 		Booth        string
 		Status       expodesk.ParticipationStatus
 	}
-	rows, err := collect[row](ctx, s.db, "export exhibitors", q, args...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]expodesk.ParticipationRecord, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, expodesk.ParticipationRecord{Exhibitor: r.Exhibitor, Expo: r.ExpoSlug, Pavilion: r.PavilionSlug,
+	return each(ctx, s.db, "export exhibitors", q, args, func(r row) error {
+		return fn(expodesk.ParticipationRecord{Exhibitor: r.Exhibitor, Expo: r.ExpoSlug, Pavilion: r.PavilionSlug,
 			Booth: r.Booth, Status: r.Status})
-	}
-	return out, nil
+	})
 }

@@ -1,11 +1,16 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,17 +57,43 @@ func (s *Server) exhibitorsCSV(w http.ResponseWriter, r *http.Request) {
 	if !p.IsExpoOrganizer() {
 		f.PavilionID = p.PavilionID
 	}
-	rows, err := s.store.ExhibitorExport(ctx, f)
+	// The file is written to disk as the rows arrive, then sent: memory
+	// stays that of one row whatever the number of companies, and a query
+	// that fails half-way answers with the error page, not a file cut short.
+	file, err := os.CreateTemp("", "expodesk-export-*.csv")
+	if err != nil {
+		s.renderError(w, r, fmt.Errorf("export exhibitors: %w", err))
+		return
+	}
+	defer func() {
+		_ = file.Close()
+		_ = os.Remove(file.Name())
+	}()
+	err = func() error {
+		bw := bufio.NewWriter(file)
+		cw, err := exhibitorcsv.NewWriter(bw)
+		if err != nil {
+			return err
+		}
+		if err := s.store.ExhibitorExportEach(ctx, f, func(rec expodesk.ParticipationRecord) error {
+			return cw.Write(exhibitorcsv.RowOf(rec))
+		}); err != nil {
+			return err
+		}
+		if err := cw.Flush(); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("export exhibitors: %w", err)
+		}
+		_, err = file.Seek(0, io.SeekStart)
+		return err
+	}()
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := exhibitorcsv.Write(&buf, exhibitorcsv.RowsOf(rows)); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.sendCSV(w, s.csvName(name...), buf.Bytes())
+	s.sendCSVFrom(w, s.csvName(name...), file)
 }
 
 // exhibitorsTemplateCSV downloads the template: the header and example rows.
@@ -150,11 +181,26 @@ func (s *Server) csvName(parts ...string) string {
 // taking the file for a page; no-store keeps exhibitor contacts and the
 // audit log out of shared caches and the browser's disk cache.
 func (s *Server) sendCSV(w http.ResponseWriter, filename string, body []byte) {
+	csvHeaders(w, filename)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// sendCSVFrom is sendCSV with the body read from a written file.
+func (s *Server) sendCSVFrom(w http.ResponseWriter, filename string, file *os.File) {
+	csvHeaders(w, filename)
+	if fi, err := file.Stat(); err == nil {
+		w.Header().Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(w, file)
+}
+
+func csvHeaders(w http.ResponseWriter, filename string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
 }
