@@ -253,6 +253,13 @@ func TestReadRowProblems(t *testing.T) {
 			}
 		})
 	}
+	t.Run("RegistrationIDCleanedAsTheFormCleansIt", func(t *testing.T) {
+		t.Parallel()
+		f := mustRead(t, []byte(h+"\n"+"nube,Nube Catalana SL,Nube,,ES,,,b-2674 0183,iotswc-2027,,,\n"), limits)
+		if got := f.Rows[0].Exhibitor.RegistrationID; got != "B26740183" || len(f.Rows[0].Problems) > 0 {
+			t.Errorf("registration id %q, problems %v; want B26740183 and none", got, f.Rows[0].Problems)
+		}
+	})
 	t.Run("FiveThenNine", func(t *testing.T) {
 		t.Parallel()
 		f := mustRead(t, []byte("slug,legal_name,name_en,country,expo,booth,status\n"+

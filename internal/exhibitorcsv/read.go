@@ -278,7 +278,9 @@ func parseRow(line int, rec []string, width int, pos []int, unnamed int, sectors
 		Website:        get(ColWebsite),
 		Email:          get(ColEmail),
 		Phone:          get(ColPhone),
-		RegistrationID: get(ColRegistrationID),
+		// Cleaned as the console cleans it ("b-2674 0183" is B26740183),
+		// so that the file and the form find the same duplicates.
+		RegistrationID: expodesk.CleanRegistrationID(get(ColCountry), get(ColRegistrationID)),
 		Sectors:        splitSectors(get(ColSectors)),
 	}
 	row.Exhibitor = e

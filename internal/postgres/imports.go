@@ -78,7 +78,7 @@ func (s *Store) ImportState(ctx context.Context, k expodesk.ImportKeys) (expodes
 	if st.Exhibitors, err = collect[expodesk.Exhibitor](ctx, s.db, "match exhibitors",
 		`SELECT `+exhibitorColumns+` FROM exhibitor e
 		WHERE e.slug IN (SELECT unnest($1::text[]))
-		   OR (e.registration_id <> '' AND e.registration_id IN (SELECT unnest($2::text[])))
+		   OR (e.registration_id <> '' AND upper(e.registration_id) IN (SELECT upper(unnest($2::text[]))))
 		   OR (e.website <> '' AND `+hostSQL+` IN (SELECT unnest($3::text[])))
 		   OR `+foldSQL("e.legal_name")+` IN (SELECT unnest($4::text[]))
 		   OR `+foldSQL("coalesce(e.name->>'en', '')")+` IN (SELECT unnest($4::text[]))

@@ -3,6 +3,7 @@ package service
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"expodesk/internal/exhibitorcsv"
 	"expodesk/internal/expodesk"
@@ -143,7 +144,7 @@ func planImport(p *expodesk.Principal, f *exhibitorcsv.File, st expodesk.ImportS
 		e := &st.Exhibitors[i]
 		bySlug[e.Slug] = e
 		if e.RegistrationID != "" {
-			byReg[e.RegistrationID] = e
+			byReg[strings.ToUpper(e.RegistrationID)] = e
 		}
 		if h := expodesk.ImportHost(e.Website); h != "" {
 			byHost[h] = append(byHost[h], e)
@@ -355,7 +356,7 @@ func planCompany(p *expodesk.Principal, row expodesk.Exhibitor, has map[string]b
 	cp := &companyPlan{problems: expodesk.Problems{}, merged: row}
 	existing := bySlug[row.Slug]
 	if row.RegistrationID != "" {
-		if other := byReg[row.RegistrationID]; other != nil && (existing == nil || other.ID != existing.ID) {
+		if other := byReg[strings.ToUpper(row.RegistrationID)]; other != nil && (existing == nil || other.ID != existing.ID) {
 			if existing == nil {
 				cp.problems.Add(exhibitorcsv.ColSlug, "import.registered_as", map[string]any{"Slug": other.Slug})
 			} else {
