@@ -485,3 +485,61 @@ func TestWaitlistOffers(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitlistRulesForm: the organizer sets the waitlist's mode in the
+// booking rules form, for the expo and for a pavilion; a number of hours
+// out of range is said at its field and changes nothing; exhibitors read
+// the mode where they book.
+func TestWaitlistRulesForm(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := newWaitlistWorld(t, e, 0)
+	org := e.signedIn(t, w.Organizer)
+	coord := e.signedIn(t, w.Coordinator)
+	opens := e.clock.Now().Add(-time.Hour).In(w.Barcelona.Location()).Format(dateTimeLayout)
+	form := url.Values{"opens_at": {opens}, "slot_quota": {"2"}, "cancel_hours_before": {"48"}, "waitlist_offer_hours": {"6"}}
+	if resp, body := org.post(urls.OrganizerBookingRules(w.Barcelona.Slug), form); resp.StatusCode != s303 {
+		t.Fatalf("%d\n%s", resp.StatusCode, excerpt(body))
+	}
+	rules, err := e.store.BookingRulesOfExpo(context.Background(), w.Barcelona.ID)
+	if err != nil || rules.WaitlistOfferHours != 6 {
+		t.Fatalf("offer hours %d, %v", rules.WaitlistOfferHours, err)
+	}
+	_, body := org.get(urls.OrganizerBookingRules(w.Barcelona.Slug))
+	if doc(t, body).Find(`#waitlist_offer_hours`).AttrOr("value", "") != "6" {
+		t.Error("the form does not show the offer hours")
+	}
+	_, body = e.signedIn(t, w.ExhibitorB).get(urls.ExhibitorSlots(w.Barcelona.Slug, nil) + "?lang=en")
+	if got := doc(t, body).Find(`[data-testid="waitlist-rule"]`).First().Text(); !strings.Contains(got, "for 6 hours") {
+		t.Errorf("the exhibitor reads %q", got)
+	}
+	t.Run("ErrOutOfRange", func(t *testing.T) {
+		before := e.snapshot()
+		form.Set("waitlist_offer_hours", "-1")
+		resp, body := org.post(urls.OrganizerBookingRules(w.Barcelona.Slug), form)
+		if resp.StatusCode != s422 || doc(t, body).Find(`#waitlist_offer_hours[aria-invalid="true"]`).Length() != 1 {
+			t.Errorf("%d, or the problem is not at the field", resp.StatusCode)
+		}
+		if changed := changedTables(before, e.snapshot()); len(changed) > 0 {
+			t.Errorf("changed %v", changed)
+		}
+	})
+	t.Run("Pavilion", func(t *testing.T) {
+		prefix := pavilionPrefix(w.WuxiPavilion.ID)
+		pf := url.Values{}
+		for k, v := range form {
+			pf[prefix+k] = v
+		}
+		pf.Set(prefix+"waitlist_offer_hours", "0")
+		if resp, body := coord.post(urls.OrganizerPavilionBookingRules(w.Barcelona.Slug, w.WuxiPavilion.ID), pf); resp.StatusCode != s303 {
+			t.Fatalf("%d\n%s", resp.StatusCode, excerpt(body))
+		}
+		r, err := e.store.BookingRulesFor(context.Background(), w.Barcelona.ID, &w.WuxiPavilion.ID)
+		if err != nil || r.PavilionID == nil || r.WaitlistOfferHours != 0 {
+			t.Errorf("pavilion rules %+v, %v", r, err)
+		}
+		if n := e.count(`SELECT count(*) FROM audit_entry WHERE action = 'booking_rules.set' AND object_type = 'pavilion'`); n != 1 {
+			t.Errorf("%d audit entries", n)
+		}
+	})
+}
