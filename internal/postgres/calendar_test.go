@@ -15,17 +15,11 @@ type revision struct {
 	at  time.Time
 }
 
-func (v *visitorStore) bookingRevision(id int64) revision {
+// revisionOf reads a booking's or a slot's (table) revision.
+func (v *visitorStore) revisionOf(table string, id int64) revision {
 	v.t.Helper()
 	var r revision
-	v.must(v.pool.QueryRow(v.ctx, `SELECT sequence, updated_at FROM booking WHERE id = $1`, id).Scan(&r.seq, &r.at))
-	return r
-}
-
-func (v *visitorStore) slotRevision(id int64) revision {
-	v.t.Helper()
-	var r revision
-	v.must(v.pool.QueryRow(v.ctx, `SELECT sequence, updated_at FROM slot WHERE id = $1`, id).Scan(&r.seq, &r.at))
+	v.must(v.pool.QueryRow(v.ctx, `SELECT sequence, updated_at FROM `+table+` WHERE id = $1`, id).Scan(&r.seq, &r.at))
 	return r
 }
 
@@ -41,14 +35,14 @@ func TestBookingRevisions(t *testing.T) {
 	v.join(e.ID, taihu.ID, nil, expodesk.StatusApproved)
 	a, b := v.slot(st.ID, 10, 0, 30), v.slot(st.ID, 11, 0, 30)
 	bk := v.book(a.ID, taihu.ID, "Sensors")
-	last := v.bookingRevision(bk.ID)
+	last := v.revisionOf("booking", bk.ID)
 	if last.seq != 0 {
 		t.Fatalf("a new booking has sequence %d, want 0", last.seq)
 	}
 	step := func(t *testing.T, what string, raised bool, change func()) {
 		t.Helper()
 		change()
-		got := v.bookingRevision(bk.ID)
+		got := v.revisionOf("booking", bk.ID)
 		switch {
 		case raised && (got.seq != last.seq+1 || got.at.Before(last.at)):
 			t.Errorf("%s: sequence %d at %v, want %d from %v", what, got.seq, got.at, last.seq+1, last.at)
@@ -81,16 +75,16 @@ func TestBookingRevisions(t *testing.T) {
 	})
 	t.Run("RebookedIsAnotherBookingFromZero", func(t *testing.T) {
 		again := v.book(b.ID, taihu.ID, "Sensors, third time")
-		if again.ID == bk.ID || v.bookingRevision(again.ID).seq != 0 {
-			t.Errorf("booked again: id %d (was %d), sequence %d", again.ID, bk.ID, v.bookingRevision(again.ID).seq)
+		if again.ID == bk.ID || v.revisionOf("booking", again.ID).seq != 0 {
+			t.Errorf("booked again: id %d (was %d), sequence %d", again.ID, bk.ID, v.revisionOf("booking", again.ID).seq)
 		}
 	})
 	t.Run("SlotRevisions", func(t *testing.T) {
 		free := v.slot(st.ID, 12, 0, 30)
-		before := v.slotRevision(free.ID)
+		before := v.revisionOf("slot", free.ID)
 		v.exec(`UPDATE slot SET blocked = true, label = '{"en": "Keynote"}' WHERE id = $1`, free.ID)
 		v.exec(`UPDATE slot SET blocked = true WHERE id = $1`, free.ID)
-		if got := v.slotRevision(free.ID); got.seq != before.seq+1 || got.at.Before(before.at) {
+		if got := v.revisionOf("slot", free.ID); got.seq != before.seq+1 || got.at.Before(before.at) {
 			t.Errorf("a slot blocked with a label: %+v, want one revision after %+v", got, before)
 		}
 	})

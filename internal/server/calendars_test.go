@@ -438,7 +438,9 @@ func TestBookingInvalidatesFeeds(t *testing.T) {
 	w := e.world()
 	openBooking(t, e, w, 2)
 	_, public := cachedInstance(t, e)
-	get := func(path string, headers ...string) (*http.Response, string) { return fetch(t, public, path, headers...) }
+	get := func(path string, headers ...string) (*http.Response, string) {
+		return fetch(t, public, path, headers...)
+	}
 	hit := func(path string) bool {
 		r, _ := get(path)
 		return r.Header.Get("X-Cache") == "hit"
