@@ -22,36 +22,32 @@ ALTER TABLE slot
 UPDATE slot SET updated_at = created_at;
 ALTER TABLE slot ALTER COLUMN updated_at SET NOT NULL, ALTER COLUMN updated_at SET DEFAULT now();
 
--- during changes when the booking moves to another slot (booking_during,
--- which runs first: BEFORE triggers fire in name order) and when its slot's
--- time is edited (slot_moved_bookings); an UPDATE that writes what was
--- there already is no revision.
-CREATE FUNCTION booking_revise() RETURNS trigger
+-- calendar_revise counts a revision when one of the columns the trigger names
+-- changed; an UPDATE that writes what was there already is none.
+CREATE FUNCTION calendar_revise() RETURNS trigger
     LANGUAGE plpgsql AS $$
+DECLARE
+    col text;
+    new_row jsonb := to_jsonb(NEW);
+    old_row jsonb := to_jsonb(OLD);
 BEGIN
-    IF NEW.slot_id <> OLD.slot_id OR NEW.during <> OLD.during OR NEW.status <> OLD.status
-       OR NEW.titles <> OLD.titles OR NEW.abstracts <> OLD.abstracts THEN
-        NEW.sequence := OLD.sequence + 1;
-        NEW.updated_at := greatest(now(), OLD.updated_at);
-    END IF;
+    FOREACH col IN ARRAY TG_ARGV LOOP
+        IF new_row -> col IS DISTINCT FROM old_row -> col THEN
+            NEW.sequence := OLD.sequence + 1;
+            NEW.updated_at := greatest(now(), OLD.updated_at);
+            RETURN NEW;
+        END IF;
+    END LOOP;
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER booking_revise BEFORE UPDATE ON booking
-    FOR EACH ROW EXECUTE FUNCTION booking_revise();
 
-CREATE FUNCTION slot_revise() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.starts_at <> OLD.starts_at OR NEW.ends_at <> OLD.ends_at OR NEW.blocked <> OLD.blocked
-       OR NEW.label <> OLD.label THEN
-        NEW.sequence := OLD.sequence + 1;
-        NEW.updated_at := greatest(now(), OLD.updated_at);
-    END IF;
-    RETURN NEW;
-END
-$$;
+-- A booking's during changes when it moves to another slot (booking_during,
+-- which runs first: BEFORE triggers fire in name order) and when its slot's
+-- time is edited (slot_moved_bookings).
+CREATE TRIGGER booking_revise BEFORE UPDATE ON booking
+    FOR EACH ROW EXECUTE FUNCTION calendar_revise('slot_id', 'during', 'status', 'titles', 'abstracts');
 CREATE TRIGGER slot_revise BEFORE UPDATE ON slot
-    FOR EACH ROW EXECUTE FUNCTION slot_revise();
+    FOR EACH ROW EXECUTE FUNCTION calendar_revise('starts_at', 'ends_at', 'blocked', 'label');
 
 COMMIT;

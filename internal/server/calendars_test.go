@@ -48,6 +48,14 @@ func wantEvent(t *testing.T, cal *goical.Calendar, uid, seq, status string, star
 	return ev
 }
 
+// wantWallTime checks that an event starts at the expo's wall time, with its zone.
+func wantWallTime(t *testing.T, ev *goical.Event, tzid, value string) {
+	t.Helper()
+	if p := ev.Props.Get(goical.PropDateTimeStart); p.Params.Get(goical.ParamTimezoneID) != tzid || p.Value != value {
+		t.Errorf("DTSTART;%v:%s, want %s in %s", p.Params, p.Value, value, tzid)
+	}
+}
+
 // TestCalendarFeedsFollowBookings: a booking keeps its UID while the
 // organizer moves it and cancels it, each time with a higher SEQUENCE, so
 // calendars update their copy; cancelled, it stays in the feeds marked so
@@ -215,10 +223,7 @@ func TestCalendarFeedsAcrossDST(t *testing.T) {
 
 	t.Run("Madrid", func(t *testing.T) {
 		cal := feed(t, e.get, "/expos/iotswc-test/agenda.ics")
-		ev := wantEvent(t, cal, uidOf(movedMadrid.ID), "1", "CONFIRMED", springMoved)
-		if p := ev.Props.Get(goical.PropDateTimeStart); p.Params.Get(goical.ParamTimezoneID) != "Europe/Madrid" || p.Value != "20270329T103000" {
-			t.Errorf("DTSTART;%v:%s, want the Madrid wall time", p.Params, p.Value)
-		}
+		wantWallTime(t, wantEvent(t, cal, uidOf(movedMadrid.ID), "1", "CONFIRMED", springMoved), "Europe/Madrid", "20270329T103000")
 		wantEvent(t, cal, uidOf(cancelledMadrid.ID), "1", "CANCELLED", springCancelled)
 		obs := icaltest.VTimezone(t, cal, "Europe/Madrid")
 		for _, tc := range []struct {
@@ -232,10 +237,7 @@ func TestCalendarFeedsAcrossDST(t *testing.T) {
 	})
 	t.Run("Shanghai", func(t *testing.T) {
 		cal := feed(t, e.get, "/expos/wiot-test/agenda.ics?lang=zh")
-		ev := wantEvent(t, cal, uidOf(movedWuxi.ID), "1", "CONFIRMED", autumnMoved)
-		if p := ev.Props.Get(goical.PropDateTimeStart); p.Params.Get(goical.ParamTimezoneID) != "Asia/Shanghai" || p.Value != "20271101T100000" {
-			t.Errorf("DTSTART;%v:%s, want the Wuxi wall time", p.Params, p.Value)
-		}
+		wantWallTime(t, wantEvent(t, cal, uidOf(movedWuxi.ID), "1", "CONFIRMED", autumnMoved), "Asia/Shanghai", "20271101T100000")
 		wantEvent(t, cal, uidOf(cancelledWuxi.ID), "1", "CANCELLED", autumnCancelled)
 		for _, o := range icaltest.VTimezone(t, cal, "Asia/Shanghai") {
 			if o.Kind != goical.CompTimezoneStandard || o.From != 8*3600 || o.To != 8*3600 {
