@@ -34,6 +34,8 @@ type Zones struct {
 	Viewer   *time.Location // nil: the expo's zone only
 	ViewerTZ string
 	Options  []string
+	// Unknown is a ?tz= that names no zone, which the page says it ignored.
+	Unknown string
 }
 
 // RulesShown are booking rules as a company reads them: for the expo, or

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,20 +24,6 @@ import (
 
 // nearestOffered is how many free slots a company that lost one is offered.
 const nearestOffered = 5
-
-// viewerZones reads ?tz=, a zone to show times in beside the expo's.
-func readViewerZone(r *http.Request, expo expodesk.Expo) web.Zones {
-	z := web.Zones{Options: viewerZones}
-	if tz := r.URL.Query().Get("tz"); tz != "" && tz != expo.TimeZone {
-		if loc, ok := viewerZone(tz); ok {
-			z.Viewer, z.ViewerTZ = loc, tz
-			if !slices.Contains(z.Options, tz) {
-				z.Options = append([]string{tz}, z.Options...)
-			}
-		}
-	}
-	return z
-}
 
 // bookingSlotsView is an expo's booking page for the caller's company.
 func (s *Server) bookingSlotsView(r *http.Request, expo expodesk.Expo) (web.BookingSlotsView, error) {
