@@ -53,7 +53,8 @@ func (s *Store) AgendaByExhibitor(ctx context.Context, exhibitorID int64) ([]exp
 
 // calendarSelect reads calendar entries from ev(slot_id, booking_id): the
 // bookings still worth telling calendars about — active ones, and
-// cancelled ones whose slot has not ended — and, where ev names no
+// cancelled ones whose slot has not ended (a waitlist offer not yet
+// accepted, or one that lapsed, was never public and is not one) — and, where ev names no
 // booking, the slot itself.
 const calendarSelect = `SELECT ` + agendaColumns + `,
 	coalesce(b.status = 'cancelled', false) AS cancelled,
@@ -71,7 +72,7 @@ func (s *Store) Calendar(ctx context.Context, expoID, pavilionID int64, now time
 		`WITH here AS (SELECT es.id, es.ends_at, es.blocked, es.label FROM slot es JOIN stage est ON est.id = es.stage_id
 			WHERE est.expo_id = $2 AND ($3 = 0 OR est.pavilion_id = $3)),
 		ev AS (SELECT b.slot_id, b.id AS booking_id FROM booking b JOIN here ON here.id = b.slot_id
-			WHERE b.status = 'active' OR here.ends_at > $1
+			WHERE b.status = 'active' OR (b.status = 'cancelled' AND here.ends_at > $1)
 			UNION ALL SELECT id, NULL FROM here WHERE blocked AND label <> '{}')
 		`+calendarSelect+`
 		WHERE b.id IS NULL OR x.id IS NOT NULL
@@ -83,7 +84,7 @@ func (s *Store) Calendar(ctx context.Context, expoID, pavilionID int64, now time
 func (s *Store) CalendarByExhibitor(ctx context.Context, exhibitorID int64, now time.Time) ([]expodesk.CalendarEntry, error) {
 	return collect[expodesk.CalendarEntry](ctx, s.db, "list exhibitor calendar",
 		`WITH ev AS (SELECT b.slot_id, b.id AS booking_id FROM booking b JOIN slot bs ON bs.id = b.slot_id
-			WHERE b.exhibitor_id = $2 AND (b.status = 'active' OR bs.ends_at > $1))
+			WHERE b.exhibitor_id = $2 AND (b.status = 'active' OR (b.status = 'cancelled' AND bs.ends_at > $1)))
 		`+calendarSelect+`
 		WHERE x.id IS NOT NULL ORDER BY sl.starts_at, st.id, b.id`, now, exhibitorID)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/ical/icaltest"
 	"expodesk/internal/urls"
 )
 
@@ -383,6 +384,10 @@ func TestWaitlistOffers(t *testing.T) {
 		}
 		if _, body := eva.get(urls.ExhibitorSlots(w.Barcelona.Slug, nil)); doc(t, body).Find(`[data-testid="book-`+itoa(held.ID)+`"]`).Length() != 0 {
 			t.Error("an offered slot is listed as free")
+		}
+		// An offer not yet accepted is not public: no event in the feeds.
+		if cal := feed(t, e.get, urls.ExpoAgendaICS(w.Barcelona.Slug)); icaltest.Event(cal, "booking-"+itoa(offer)+"@expodesk") != nil {
+			t.Error("the expo's feed shows an offer nobody has accepted")
 		}
 		if resp, _ := ana.get(urls.ExhibitorOffer(offer)); resp.StatusCode != s404 {
 			t.Errorf("another company's offer: %d", resp.StatusCode)
