@@ -1,8 +1,11 @@
 package server
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -85,4 +88,83 @@ func TestBrowserBookingRules(t *testing.T) {
 	ex.wantText(own, "1 slot")
 	ex.wantText(own, "Español")
 	ex.axe("the free slots under a pavilion's rules")
+}
+
+// TestBrowserBookingsPhone: a company's bookings pages at a phone's width
+// (375×740) in each language: nothing reaches past the page's margin, the
+// free slots' book buttons are all reached by Tab with a visible focus
+// ring, and Enter on one books it, with JavaScript and without.
+func TestBrowserBookingsPhone(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	openBooking(t, e, w, 2)
+	b := startBrowser(t, e.ts.URL)
+	tb := b.signedInTab(t, e, w.ExhibitorA)
+	tb.do("emulate a phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
+	slots := urls.ExhibitorSlots(w.Barcelona.Slug, nil)
+	measure := func(u string) {
+		t.Helper()
+		wd := run(tb, "measure "+u, chromedp.Evaluate[pageWidth](pageWidthJS))
+		if wd.Inner != 375 {
+			t.Fatalf("%s: innerWidth = %d, want the emulated 375", u, wd.Inner)
+		}
+		if wd.Scroll > wd.Inner {
+			t.Errorf("%s scrolls sideways on a phone: scrollWidth %d > innerWidth %d", u, wd.Scroll, wd.Inner)
+		}
+		if len(wd.Outside) > 0 {
+			t.Errorf("%s on a phone: elements reach past the page margin: %s", u, strings.Join(wd.Outside, "; "))
+		}
+	}
+	for _, lang := range []string{"en", "zh", "es"} {
+		for _, path := range []string{urls.ExhibitorBookings(), slots, urls.ExhibitorBooking(w.Booking.ID),
+			urls.ExhibitorSlots(w.Barcelona.Slug, url.Values{"tz": {"America/Argentina/Buenos_Aires"}})} {
+			u := path + sep(path) + "lang=" + lang
+			tb.load("open "+u, chromedp.Navigate(b.base+u))
+			measure(u)
+			if lang == "zh" {
+				tb.axe(u + " on a phone")
+			}
+		}
+	}
+
+	// Tab from the top of the free slots reaches every book button.
+	tb.load("open the free slots", chromedp.Navigate(b.base+slots+"?lang=en"))
+	want := run(tb, "list the book buttons", chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-testid^="book-"]')].map(b => b.dataset.testid)`))
+	if len(want) != 3 {
+		t.Fatalf("the free slots page offers %d book buttons, want 3: %q", len(want), want)
+	}
+	reached := map[string]bool{}
+	for i := 0; i < 40 && len(reached) < len(want); i++ {
+		tb.do("press Tab", chromedp.KeyEvent(kb.Tab))
+		f := run(tb, "read the focused element", chromedp.Evaluate[focusInfo](focusInfoJS))
+		id := run(tb, "read its test id", chromedp.Evaluate[string](`document.activeElement.dataset.testid || ''`))
+		if strings.HasPrefix(id, "book-") {
+			reached[id] = true
+			if !f.Visible || !f.Ring {
+				t.Errorf("book button %s when focused by Tab: %s; want it on screen with a focus ring", id, f)
+			}
+		}
+	}
+	for _, id := range want {
+		if !reached[id] {
+			t.Errorf("Tab never reached %s (reached %v)", id, reached)
+		}
+	}
+	tb.do("focus the first book button", chromedp.Focus(chromedp.CSS(`[data-testid="`+want[0]+`"]`)))
+	tb.load("book it with Enter", chromedp.KeyEvent(kb.Enter))
+	tb.wantText(`[role="status"]`, "The slot is yours.")
+	measure(tb.location().Path)
+
+	// Without JavaScript, the same page books with the keyboard too.
+	nojs := b.signedInTab(t, e, w.ExhibitorB)
+	if _, err := chromedp.Call(nojs.ctx, emulation.SetScriptExecutionDisabled,
+		emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("disable JavaScript: %v", err)
+	}
+	nojs.do("emulate a phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
+	nojs.load("open the free slots", chromedp.Navigate(b.base+slots+"?lang=es"))
+	nojs.do("focus a book button", chromedp.Focus(chromedp.CSS(`[data-testid^="book-"]`)))
+	nojs.load("book it with Enter", chromedp.KeyEvent(kb.Enter))
+	nojs.wantText(`[role="status"]`, "La franja es suya.")
 }
