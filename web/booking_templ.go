@@ -698,7 +698,7 @@ func BookingSlotsPage(p Page, v BookingSlotsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Notice != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<div class=\"notice error\" role=\"alert\" tabindex=\"-1\" id=\"booking-notice\" data-testid=\"booking-notice\"><p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<div class=\"notice error\" role=\"alert\" tabindex=\"-1\" id=\"booking-notice\" data-testid=\"booking-notice\" autofocus><p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

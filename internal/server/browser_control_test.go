@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -51,9 +53,22 @@ func (tb *tab) chooseByArrow(id, value string) {
 }
 
 // wantFieldProblem fails unless the field id shows a problem containing
-// want, tied to it with aria-describedby and marked aria-invalid.
+// want, tied to it with aria-describedby and marked aria-invalid, and the
+// page came back with focus on its list of problems: read first by a
+// screen reader, one Tab from the link to the field.
 func (tb *tab) wantFieldProblem(id, want string) {
 	tb.t.Helper()
+	// autofocus is applied at the page's next rendering, a moment after load.
+	pollCtx, cancel := context.WithTimeout(tb.ctx, 2*time.Second)
+	_, _ = chromedp.Run(pollCtx, chromedp.Poll[bool](`document.activeElement.id === 'form-errors'`, chromedp.WithPollingInterval(20*time.Millisecond)))
+	cancel()
+	if f := run(tb, "read the focused element", chromedp.Evaluate[focusInfo](focusInfoJS)); f.ID != "form-errors" {
+		tb.t.Errorf("a form sent back with a problem at #%s has focus on %s, want the list of problems #form-errors", id, f)
+	}
+	tb.do("Tab into the problems", chromedp.KeyEvent(kb.Tab))
+	if href := run(tb, "read the focused link", chromedp.Evaluate[string](`document.activeElement.getAttribute('href') || ''`)); href != "#"+id {
+		tb.t.Errorf("the first Tab in the list of problems focused %q, want the link to #%s", href, id)
+	}
 	tb.wantText("#"+id+"-error", want)
 	js := fmt.Sprintf(`(() => { const el = document.getElementById(%q);
 		return !!el && el.getAttribute('aria-invalid') === 'true' &&

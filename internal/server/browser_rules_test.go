@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 )
 
@@ -93,7 +96,9 @@ func TestBrowserBookingRules(t *testing.T) {
 // TestBrowserBookingsPhone: a company's bookings pages at a phone's width
 // (375×740) in each language: nothing reaches past the page's margin, the
 // free slots' book buttons are all reached by Tab with a visible focus
-// ring, and Enter on one books it, with JavaScript and without.
+// ring, and Enter on one books it; without JavaScript too, where a slot
+// taken meanwhile is said with focus on the news and the nearest free
+// slots one Tab away.
 func TestBrowserBookingsPhone(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, Config{})
@@ -163,8 +168,30 @@ func TestBrowserBookingsPhone(t *testing.T) {
 		t.Fatalf("disable JavaScript: %v", err)
 	}
 	nojs.do("emulate a phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
+	nojs.allow("status of 409")
 	nojs.load("open the free slots", chromedp.Navigate(b.base+slots+"?lang=es"))
-	nojs.do("focus a book button", chromedp.Focus(chromedp.CSS(`[data-testid^="book-"]`)))
-	nojs.load("book it with Enter", chromedp.KeyEvent(kb.Enter))
+	first := run(nojs, "read the first book button", chromedp.Evaluate[string](`document.querySelector('[data-testid^="book-"]').dataset.testid`))
+	nojs.do("focus it", chromedp.Focus(chromedp.CSS(`[data-testid="`+first+`"]`)))
+	// Another company takes it while Nube Catalana looks at the page.
+	taken, _ := strconv.ParseInt(strings.TrimPrefix(first, "book-"), 10, 64)
+	if _, err := e.store.BookingCreate(context.Background(), expodesk.Booking{SlotID: taken, ExhibitorID: w.Hidden.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	nojs.loadStatus("book it with Enter", 409, chromedp.KeyEvent(kb.Enter))
+	nojs.wantText(`#booking-notice`, "Otra empresa acaba de reservar esta franja.")
+	if f := run(nojs, "read the focused element", chromedp.Evaluate[focusInfo](focusInfoJS)); f.ID != "booking-notice" {
+		t.Errorf("the page that says the slot was just taken has focus on %s, want the notice", f)
+	}
+	// axe-core needs scripts; the page is loaded, so they may run now.
+	if _, err := chromedp.Call(nojs.ctx, emulation.SetScriptExecutionDisabled,
+		emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatalf("enable JavaScript: %v", err)
+	}
+	nojs.axe("the slot just taken, on a phone")
+	nojs.do("Tab to the nearest free slot", chromedp.KeyEvent(kb.Tab))
+	if id := run(nojs, "read the focused button", chromedp.Evaluate[string](`document.activeElement.closest('[data-testid="nearest"]') ? document.activeElement.dataset.testid || '' : ''`)); !strings.HasPrefix(id, "book-") {
+		t.Fatalf("the first Tab after the notice focused %q, want a book button of the nearest free slots", id)
+	}
+	nojs.load("book the nearest with Enter", chromedp.KeyEvent(kb.Enter))
 	nojs.wantText(`[role="status"]`, "La franja es suya.")
 }
