@@ -99,9 +99,17 @@ func TestBrowserControl(t *testing.T) {
 	slot := func(i int) string { return urls.OrganizerSlot(bcn, w.Slots[i].ID) }
 	row := func(i int) string { return `tr[data-testid="grid-slot"]:has(a[href="` + slot(i) + `"])` }
 
-	tb.load("open the grid", chromedp.Navigate(b.base+urls.OrganizerSlotGrid(bcn, url.Values{"day": {"2027-05-11"}})+"&lang=en"))
+	tb.load("open the expo list", chromedp.Navigate(b.base+urls.OrganizerExpos()+"?lang=en"))
+	tb.click("the expo's stages link", `main a[href="`+urls.OrganizerStages(bcn)+`"]`)
+	tb.click("the grid button", `main .actions a[href="`+urls.OrganizerSlotGrid(bcn, nil)+`"]`)
 	tb.wantText(row(0), "Taihu Sensing")
 	tb.axe("the grid")
+	tb.loadStatus("open a day outside the expo", 422, chromedp.Navigate(b.base+urls.OrganizerSlotGrid(bcn, url.Values{"day": {"2027-06-01"}})+"&lang=en"))
+	tb.wantFieldProblem("day", "Choose a day of the expo, from 2027-05-11 to 2027-05-13.")
+	tb.axe("the grid with a day outside the expo")
+	tb.load("choose the first day with the keyboard", chromedp.Focus(chromedp.ID("day")), chromedp.KeyEvent(kb.Home),
+		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
+	tb.wantText(row(0), "Taihu Sensing")
 
 	// Book the free 11:00 slot for Nube Catalana.
 	tb.click("edit link of the free 11:00 slot", row(1)+` a[href="`+slot(1)+`"]`)
