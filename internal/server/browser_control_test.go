@@ -15,6 +15,33 @@ import (
 	"expodesk/internal/urls"
 )
 
+// newBrowserWorld is the environment of a browser test of signed-in
+// pages: the fixture with an account per role, and one Chromium.
+func newBrowserWorld(t *testing.T) (*testEnv, world, *browser) {
+	t.Helper()
+	e := newAuthEnv(t, Config{})
+	w := e.world()
+	return e, w, startBrowser(t, e.ts.URL)
+}
+
+// newOrganizerBrowser is newBrowserWorld with a tab signed in as the
+// expo-wide organizer, where forms sent back with problems (422) are expected.
+func newOrganizerBrowser(t *testing.T) (*testEnv, world, *browser, *tab) {
+	t.Helper()
+	e, w, b := newBrowserWorld(t)
+	tb := b.signedInTab(t, e, w.Organizer)
+	tb.allow("status of 422")
+	return e, w, b, tb
+}
+
+// slotPage is the organizer's page of the fixture's slot i.
+func (w world) slotPage(i int) string { return urls.OrganizerSlot(w.Barcelona.Slug, w.Slots[i].ID) }
+
+// gridRow selects the grid's row of the fixture's slot i.
+func (w world) gridRow(i int) string {
+	return `tr[data-testid="grid-slot"]:has(a[href="` + w.slotPage(i) + `"])`
+}
+
 // signedInTab opens a tab of its own browser context signed in as a: the
 // session is signed in over HTTP and handed to the browser (the sign-in
 // and second-factor pages have their own browser tests).
@@ -90,14 +117,9 @@ const agendaSlotsJS = `Object.fromEntries([...document.querySelectorAll('.agenda
 // agenda shows the result; every page state passes axe-core.
 func TestBrowserControl(t *testing.T) {
 	t.Parallel()
-	e := newAuthEnv(t, Config{})
-	w := e.world()
-	b := startBrowser(t, e.ts.URL)
-	tb := b.signedInTab(t, e, w.Organizer)
-	tb.allow("status of 422")
+	e, w, b, tb := newOrganizerBrowser(t)
 	bcn := w.Barcelona.Slug
-	slot := func(i int) string { return urls.OrganizerSlot(bcn, w.Slots[i].ID) }
-	row := func(i int) string { return `tr[data-testid="grid-slot"]:has(a[href="` + slot(i) + `"])` }
+	slot, row := w.slotPage, w.gridRow
 
 	tb.load("open the expo list", chromedp.Navigate(b.base+urls.OrganizerExpos()+"?lang=en"))
 	tb.click("the expo's stages link", `main a[href="`+urls.OrganizerStages(bcn)+`"]`)
@@ -177,14 +199,9 @@ func TestBrowserControl(t *testing.T) {
 // follow; every page state passes axe-core.
 func TestBrowserSlotEdit(t *testing.T) {
 	t.Parallel()
-	e := newAuthEnv(t, Config{})
-	w := e.world()
-	b := startBrowser(t, e.ts.URL)
-	tb := b.signedInTab(t, e, w.Organizer)
-	tb.allow("status of 422")
+	_, w, b, tb := newOrganizerBrowser(t)
 	bcn := w.Barcelona.Slug
-	slot := func(i int) string { return urls.OrganizerSlot(bcn, w.Slots[i].ID) }
-	row := func(i int) string { return `tr[data-testid="grid-slot"]:has(a[href="` + slot(i) + `"])` }
+	slot, row := w.slotPage, w.gridRow
 	grid := urls.OrganizerSlotGrid(bcn, url.Values{"day": {"2027-05-11"}, "stage": {itoa(w.Stage.ID)}})
 
 	tb.load("open the grid", chromedp.Navigate(b.base+grid+"&lang=en"))

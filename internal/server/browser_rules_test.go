@@ -22,11 +22,7 @@ import (
 // reads the rules where it books; every page state passes axe-core.
 func TestBrowserBookingRules(t *testing.T) {
 	t.Parallel()
-	e := newAuthEnv(t, Config{})
-	w := e.world()
-	b := startBrowser(t, e.ts.URL)
-	tb := b.signedInTab(t, e, w.Organizer)
-	tb.allow("status of 422")
+	e, w, b, tb := newOrganizerBrowser(t)
 	rules := urls.OrganizerBookingRules(w.Barcelona.Slug)
 	wuxi := pavilionPrefix(w.WuxiPavilion.ID)
 	retype := func(id, value string) chromedp.Action[chromedp.Void] {
@@ -101,32 +97,17 @@ func TestBrowserBookingRules(t *testing.T) {
 // slots one Tab away.
 func TestBrowserBookingsPhone(t *testing.T) {
 	t.Parallel()
-	e := newAuthEnv(t, Config{})
-	w := e.world()
+	e, w, b := newBrowserWorld(t)
 	openBooking(t, e, w, 2)
-	b := startBrowser(t, e.ts.URL)
 	tb := b.signedInTab(t, e, w.ExhibitorA)
 	tb.do("emulate a phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
 	slots := urls.ExhibitorSlots(w.Barcelona.Slug, nil)
-	measure := func(u string) {
-		t.Helper()
-		wd := run(tb, "measure "+u, chromedp.Evaluate[pageWidth](pageWidthJS))
-		if wd.Inner != 375 {
-			t.Fatalf("%s: innerWidth = %d, want the emulated 375", u, wd.Inner)
-		}
-		if wd.Scroll > wd.Inner {
-			t.Errorf("%s scrolls sideways on a phone: scrollWidth %d > innerWidth %d", u, wd.Scroll, wd.Inner)
-		}
-		if len(wd.Outside) > 0 {
-			t.Errorf("%s on a phone: elements reach past the page margin: %s", u, strings.Join(wd.Outside, "; "))
-		}
-	}
 	for _, lang := range []string{"en", "zh", "es"} {
 		for _, path := range []string{urls.ExhibitorBookings(), slots, urls.ExhibitorBooking(w.Booking.ID),
 			urls.ExhibitorSlots(w.Barcelona.Slug, url.Values{"tz": {"America/Argentina/Buenos_Aires"}})} {
 			u := path + sep(path) + "lang=" + lang
 			tb.load("open "+u, chromedp.Navigate(b.base+u))
-			measure(u)
+			tb.wantPhoneFit(u, 375)
 			if lang == "zh" {
 				tb.axe(u + " on a phone")
 			}
@@ -159,7 +140,7 @@ func TestBrowserBookingsPhone(t *testing.T) {
 	tb.do("focus the first book button", chromedp.Focus(chromedp.CSS(`[data-testid="`+want[0]+`"]`)))
 	tb.load("book it with Enter", chromedp.KeyEvent(kb.Enter))
 	tb.wantText(`[role="status"]`, "The slot is yours.")
-	measure(tb.location().Path)
+	tb.wantPhoneFit(tb.location().Path, 375)
 
 	// Without JavaScript, the same page books with the keyboard too.
 	nojs := b.signedInTab(t, e, w.ExhibitorB)
