@@ -179,6 +179,14 @@ func TestBrowserControl(t *testing.T) {
 		t.Errorf("Nube Catalana's team was not mailed the reason typed on the grid (%d mails)", len(m))
 	}
 
+	// On a phone the grid's table scrolls in its box; the page does not.
+	tb.do("emulate a phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile))
+	tb.load("open the grid on a phone", chromedp.Navigate(b.base+urls.OrganizerSlotGrid(bcn, url.Values{"day": {"2027-05-11"}})+"&lang=es"))
+	if wd := run(tb, "measure the grid", chromedp.Evaluate[pageWidth](pageWidthJS)); wd.Inner != 375 || wd.Scroll > wd.Inner {
+		t.Errorf("the grid on a 375-pixel phone: innerWidth %d, scrollWidth %d; want the page 375 wide, the table scrolling in its box", wd.Inner, wd.Scroll)
+	}
+	tb.do("back to a desktop", chromedp.EmulateViewport(1280, 900))
+
 	tb.load("open the public agenda", chromedp.Navigate(b.base+urls.ExpoAgenda(bcn)+"?lang=en"))
 	got := run(tb, "read the agenda", chromedp.Evaluate[map[string]string](agendaSlotsJS))
 	for at, want := range map[string]string{"10:30–11:00 CEST": "Free slot", "11:00–11:30 CEST": "Free slot",
