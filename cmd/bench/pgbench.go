@@ -121,24 +121,21 @@ var (
 
 // parsePgbench reads the summary pgbench prints at the end of a run.
 func parsePgbench(out string) (pgbenchResult, error) {
-	var r pgbenchResult
-	m := pgbTPS.FindStringSubmatch(out)
-	if m == nil {
-		return r, errors.New("no tps line")
+	group := func(re *regexp.Regexp) string {
+		if m := re.FindStringSubmatch(out); m != nil {
+			return m[1]
+		}
+		return ""
 	}
-	r.TPS, _ = strconv.ParseFloat(m[1], 64)
-	if m := pgbVersion.FindStringSubmatch(out); m != nil {
-		r.Version = m[1]
+	tps := group(pgbTPS)
+	if tps == "" {
+		return pgbenchResult{}, errors.New("no tps line")
 	}
-	if m := pgbTransactions.FindStringSubmatch(out); m != nil {
-		r.Transactions, _ = strconv.ParseInt(m[1], 10, 64)
-	}
-	if m := pgbFailed.FindStringSubmatch(out); m != nil {
-		r.Failed, _ = strconv.ParseInt(m[1], 10, 64)
-	}
-	if m := pgbLatency.FindStringSubmatch(out); m != nil {
-		v, _ := strconv.ParseFloat(m[1], 64)
-		r.LatencyAvg = time.Duration(v * float64(time.Millisecond))
-	}
+	r := pgbenchResult{Version: group(pgbVersion)}
+	r.TPS, _ = strconv.ParseFloat(tps, 64)
+	r.Transactions, _ = strconv.ParseInt(group(pgbTransactions), 10, 64)
+	r.Failed, _ = strconv.ParseInt(group(pgbFailed), 10, 64)
+	latency, _ := strconv.ParseFloat(group(pgbLatency), 64)
+	r.LatencyAvg = time.Duration(latency * float64(time.Millisecond))
 	return r, nil
 }
