@@ -133,7 +133,7 @@ func renderReport(r results) string {
 	p("```sh\nmake bench\n```\n\n")
 	p("which is `go run ./cmd/bench`. It needs only what `make run` needs, plus `wrk` (installed from Debian when missing). ")
 	p("Settings: `BENCH_DURATION` (default 10s), `BENCH_WARMUP` (3s), `BENCH_CONNECTIONS` (64), `BENCH_THREADS` (2), ")
-	p("`BENCH_EXHIBITORS` (10000), `BENCH_OUT` (this file; `-` prints instead), `BENCH_KEEP=true` (leave the database running for EXPLAIN or profiling). ")
+	p("`BENCH_EXHIBITORS` (10000), `BENCH_OUT` (this file; `-` prints instead), `BENCH_KEEP=true` (leave the database running for EXPLAIN or profiling), `BENCH_ONLY` (`pages` or `burst`: one part alone). ")
 	p("This run: %d threads, %d connections, %s per measured run after %s of warm-up. ",
 		c.Load.Threads, c.Load.Connections, c.Load.Duration, c.Warmup)
 	p("After the page loads, `make bench` runs [the window-opening burst](#the-window-opening-burst) of bookings ")
