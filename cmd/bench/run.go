@@ -120,6 +120,15 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		defer cancel()
 		if err := cluster.Stop(stopCtx); err != nil {
 			logf(stderr, "stop PostgreSQL: %v", err)
+			return
+		}
+		// Where the postgres user cannot reach the temporary folder, the
+		// data went to a folder of its own, which removing tmp leaves behind
+		// (hundreds of MB with pgbench's tables).
+		if cluster.Relocated() {
+			if err := os.RemoveAll(cluster.Location()); err != nil {
+				logf(stderr, "remove the cluster's data: %v", err)
+			}
 		}
 	}()
 	if err := cluster.CreateDatabase(ctx, "bench"); err != nil {
