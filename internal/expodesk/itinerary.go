@@ -147,10 +147,10 @@ type Presentation struct {
 // Warning is one clash of an entry, with the entry it clashes with (Other)
 // or the presentation's start, and the minutes between two halls.
 type Warning struct {
-	Kind    WarningKind
-	Other   string
-	At      time.Time
-	Minutes int
+	Kind             WarningKind
+	Other            string
+	At               time.Time
+	Minutes          int
 	FromHall, ToHall string
 }
 

@@ -416,10 +416,14 @@ func OrganizerPavilionBookingRulesDelete(expo string, pavilion int64) string {
 
 // OrganizerDelegationBase is one delegation in the organizer console; its
 // own page is part A's, and the itinerary's pages hang under it.
-func OrganizerDelegationBase(delegation int64) string { return "/organizer/delegations/" + id(delegation) }
+func OrganizerDelegationBase(delegation int64) string {
+	return "/organizer/delegations/" + id(delegation)
+}
 
 // OrganizerItinerary is a delegation's itinerary (GET) and adds an item to it (POST).
-func OrganizerItinerary(delegation int64) string { return OrganizerDelegationBase(delegation) + "/itinerary" }
+func OrganizerItinerary(delegation int64) string {
+	return OrganizerDelegationBase(delegation) + "/itinerary"
+}
 
 // OrganizerItineraryItem is one item's edit page (GET, POST to save).
 func OrganizerItineraryItem(delegation, item int64) string {
@@ -437,7 +441,9 @@ func OrganizerSuggestions(delegation int64, q url.Values) string {
 }
 
 // OrganizerMeetings requests a meeting for a delegation (POST).
-func OrganizerMeetings(delegation int64) string { return OrganizerDelegationBase(delegation) + "/meetings" }
+func OrganizerMeetings(delegation int64) string {
+	return OrganizerDelegationBase(delegation) + "/meetings"
+}
 
 // OrganizerMeetingProposal takes or turns down a company's proposal of another time (POST).
 func OrganizerMeetingProposal(delegation, meeting int64) string {
