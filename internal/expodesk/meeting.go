@@ -74,10 +74,10 @@ func ValidateMeetingRequest(m Meeting, d Delegation, zone *time.Location) error 
 	return p.Err()
 }
 
-// ValidateMeetingNote reports a note too long for an answer.
-func ValidateMeetingNote(p Problems, note string) {
+// ValidateMeetingNote reports a note too long for an answer, at field.
+func ValidateMeetingNote(p Problems, field, note string) {
 	if utf8.RuneCountInString(note) > MaxMeetingNote {
-		p.Add("note", "validation.too_long", map[string]any{"Max": MaxMeetingNote})
+		p.Add(field, "validation.too_long", map[string]any{"Max": MaxMeetingNote})
 	}
 }
 

@@ -22,6 +22,9 @@ type Event struct {
 	Location    string
 	URL         string
 	Modified    time.Time
+	// Tentative marks an event not yet agreed (a meeting the company has
+	// not accepted); events are confirmed otherwise.
+	Tentative bool
 }
 
 // Feed is a calendar of events in one time zone.
@@ -84,7 +87,11 @@ func Write(w io.Writer, f Feed) error {
 		if !e.Modified.IsZero() {
 			ev.SetLastModifiedAt(e.Modified)
 		}
-		ev.SetStatus(ics.ObjectStatusConfirmed)
+		if e.Tentative {
+			ev.SetStatus(ics.ObjectStatusTentative)
+		} else {
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		}
 		ev.SetTimeTransparency(ics.TransparencyOpaque)
 	}
 	// RFC 5545 lines end in CRLF; the library's default is the platform's newline.

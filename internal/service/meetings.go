@@ -230,7 +230,7 @@ func (s *Service) AnswerMeeting(ctx context.Context, c Caller, id int64, answer 
 	if answer != expodesk.AnswerAccept && answer != expodesk.AnswerDecline {
 		p.Add("answer", "validation.choice", nil)
 	}
-	expodesk.ValidateMeetingNote(p, note)
+	expodesk.ValidateMeetingNote(p, "note", note)
 	var out expodesk.Meeting
 	err := s.write(ctx, c, func(t *tx) error {
 		before, d, e, err := s.companyMeeting(ctx, c, t, id)
@@ -287,7 +287,7 @@ func (s *Service) ProposeMeetingTime(ctx context.Context, c Caller, id int64, st
 		if !start.IsZero() && start.Equal(before.StartsAt) && end.Equal(before.EndsAt) {
 			p.Add("proposed_starts_at", "meetings.same_time", nil)
 		}
-		expodesk.ValidateMeetingNote(p, note)
+		expodesk.ValidateMeetingNote(p, "proposal_note", note)
 		if err := p.Err(); err != nil {
 			return err
 		}

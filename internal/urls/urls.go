@@ -425,6 +425,11 @@ func OrganizerItinerary(delegation int64) string {
 	return OrganizerDelegationBase(delegation) + "/itinerary"
 }
 
+// OrganizerItineraryNew is the page adding an item of a kind ("visit", "roadshow" or "free").
+func OrganizerItineraryNew(delegation int64, kind string) string {
+	return withQuery(OrganizerItinerary(delegation)+"/new", url.Values{"kind": {kind}})
+}
+
 // OrganizerItineraryItem is one item's edit page (GET, POST to save).
 func OrganizerItineraryItem(delegation, item int64) string {
 	return OrganizerItinerary(delegation) + "/" + id(item)
@@ -443,6 +448,16 @@ func OrganizerSuggestions(delegation int64, q url.Values) string {
 // OrganizerMeetings requests a meeting for a delegation (POST).
 func OrganizerMeetings(delegation int64) string {
 	return OrganizerDelegationBase(delegation) + "/meetings"
+}
+
+// OrganizerMeetingNew is the full meeting request form, for a company
+// chosen beforehand (exhibitor 0: none).
+func OrganizerMeetingNew(delegation, exhibitor int64) string {
+	var q url.Values
+	if exhibitor != 0 {
+		q = url.Values{"exhibitor": {id(exhibitor)}}
+	}
+	return withQuery(OrganizerMeetings(delegation)+"/new", q)
 }
 
 // OrganizerMeetingProposal takes or turns down a company's proposal of another time (POST).
