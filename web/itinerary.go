@@ -198,7 +198,6 @@ func (p Plan) StayText(ctx context.Context) string {
 // MemberName is an attendee's name in the order their culture uses.
 func MemberName(a expodesk.MeetingAttendee) string { return a.PersonName.String() }
 
-
 // ItineraryView is the organizer's itinerary page.
 type ItineraryView struct {
 	Plan       Plan
@@ -265,7 +264,9 @@ type CompanyMeetingView struct {
 }
 
 // Zone is the meeting's expo zone.
-func (v CompanyMeetingView) Zone() *time.Location { return expodesk.LoadLocation(v.Meeting.ExpoTimeZone) }
+func (v CompanyMeetingView) Zone() *time.Location {
+	return expodesk.LoadLocation(v.Meeting.ExpoTimeZone)
+}
 
 // ShareCreatedView shows a new shared link once.
 type ShareCreatedView struct {

@@ -79,7 +79,9 @@ func (s *Server) companyMeetingAnswer(w http.ResponseWriter, r *http.Request) {
 		flash = flashMeetingDeclined
 	}
 	s.finish(w, r, submission{f: f, err: err, done: urls.ExhibitorMeeting(id), flash: flash,
-		page: func(fs web.FormState) (templ.Component, error) { return s.companyMeetingPage(r, id, fs, web.FormState{}) }})
+		page: func(fs web.FormState) (templ.Component, error) {
+			return s.companyMeetingPage(r, id, fs, web.FormState{})
+		}})
 }
 
 func (s *Server) companyMeetingPropose(w http.ResponseWriter, r *http.Request) {
@@ -106,6 +108,7 @@ func (s *Server) companyMeetingPropose(w http.ResponseWriter, r *http.Request) {
 		_, err = s.svc.ProposeMeetingTime(ctx, s.caller(r), id, start, end, note)
 	}
 	s.finish(w, r, submission{f: f, err: err, done: urls.ExhibitorMeeting(id), flash: flashMeetingProposed,
-		page: func(fs web.FormState) (templ.Component, error) { return s.companyMeetingPage(r, id, web.FormState{}, fs) }})
+		page: func(fs web.FormState) (templ.Component, error) {
+			return s.companyMeetingPage(r, id, web.FormState{}, fs)
+		}})
 }
-

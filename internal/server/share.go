@@ -7,8 +7,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"expodesk/internal/ical"
 	"expodesk/internal/i18n"
+	"expodesk/internal/ical"
 	"expodesk/internal/urls"
 	"expodesk/web"
 )
@@ -79,4 +79,3 @@ func (s *Server) sharedICS(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", `attachment; filename="itinerary.ics"`)
 	_, _ = w.Write(buf.Bytes())
 }
-
