@@ -165,7 +165,7 @@ func TestItineraryConflicts(t *testing.T) {
 	_, body := org.get(it + "?lang=en")
 	page := doc(t, body)
 	for _, kind := range []string{"overlap", "on_stage", "travel_gap"} {
-		if page.Find(`[data-testid="warn-` + kind + `"]`).Length() == 0 {
+		if page.Find(`[data-testid="warn-`+kind+`"]`).Length() == 0 {
 			t.Errorf("no %s warning on the itinerary:\n%s", kind, excerpt(body))
 		}
 	}
