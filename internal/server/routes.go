@@ -163,6 +163,12 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/bookings/{booking}/cancel", ExhibitorOnly, s.bookingCancel)
 	s.handle(r, "GET", "/exhibitor/expos/{expo}/slots", ExhibitorOnly, s.bookingSlots)
 	s.handle(r, "POST", "/exhibitor/expos/{expo}/slots/{slot}/book", ExhibitorOnly, s.bookSlot)
+	// Waitlists: join a slot's line, leave it, answer a slot offered from it.
+	s.handle(r, "POST", "/exhibitor/expos/{expo}/slots/{slot}/waitlist", ExhibitorOnly, s.waitlistJoin)
+	s.handle(r, "POST", "/exhibitor/waitlist/{entry}/leave", ExhibitorOnly, s.waitlistLeave)
+	s.handle(r, "GET", "/exhibitor/offers/{booking}", ExhibitorOnly, s.offer)
+	s.handle(r, "POST", "/exhibitor/offers/{booking}/accept", ExhibitorOnly, s.offerAnswer(true))
+	s.handle(r, "POST", "/exhibitor/offers/{booking}/decline", ExhibitorOnly, s.offerAnswer(false))
 	s.handle(r, "GET", "/organizer/expos/{expo}/booking-rules", OrganizerOnly, s.bookingRules)
 	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules", ExpoManagers, s.bookingRulesSave)
 	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}", OrganizerOnly, s.pavilionRulesSave)
