@@ -119,3 +119,17 @@ const (
 	// ActionBookingMove: an organizer moved a company's booking to another slot.
 	ActionBookingMove AuditAction = "booking.move"
 )
+
+// Audit actions of itineraries, meetings and the shared itinerary link (O4, E4).
+const (
+	ActionItineraryAdd     AuditAction = "itinerary.add"
+	ActionItineraryUpdate  AuditAction = "itinerary.update"
+	ActionItineraryRemove  AuditAction = "itinerary.remove"
+	ActionMeetingRequest   AuditAction = "meeting.request"
+	ActionMeetingAnswer    AuditAction = "meeting.answer"  // accepted or declined by the exhibitor
+	ActionMeetingPropose   AuditAction = "meeting.propose" // another time proposed by the exhibitor
+	ActionMeetingProposal  AuditAction = "meeting.proposal_decided"
+	ActionMeetingCancel    AuditAction = "meeting.cancel"
+	ActionItineraryShare   AuditAction = "delegation.share"
+	ActionItineraryUnshare AuditAction = "delegation.unshare"
+)

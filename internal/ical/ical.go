@@ -35,6 +35,9 @@ type Event struct {
 	// (CREATED, LAST-MODIFIED); zero leaves them out. Neither is written
 	// later than the feed's Stamp, as RFC 5545 reads them.
 	Created, Modified time.Time
+	// Tentative marks an event not yet agreed (a meeting the company has
+	// not accepted); a cancelled event is cancelled whatever it says.
+	Tentative bool
 }
 
 // Feed is a calendar of events in one time zone.
@@ -107,9 +110,12 @@ func Write(w io.Writer, f Feed) error {
 			ev.SetCreatedTime(created)
 		}
 		ev.SetSequence(e.Sequence)
-		if e.Cancelled {
+		switch {
+		case e.Cancelled:
 			ev.SetStatus(ics.ObjectStatusCancelled)
-		} else {
+		case e.Tentative:
+			ev.SetStatus(ics.ObjectStatusTentative)
+		default:
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
 		if e.Transparent {

@@ -174,6 +174,30 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}", OrganizerOnly, s.pavilionRulesSave)
 	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}/delete", OrganizerOnly, s.pavilionRulesDelete)
 
+	// Organizers: a delegation's itinerary, suggested visits, meetings and
+	// shared link (O4); exhibitors: their meetings with delegations (E4).
+	// Another delegation, or another company's meeting, is not found (the
+	// service decides); the shared link is public and secret.
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/itinerary", OrganizerOnly, s.itinerary)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/itinerary", OrganizerOnly, s.itineraryAdd)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/itinerary/new", OrganizerOnly, s.itineraryNew)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/itinerary/{item}", OrganizerOnly, s.itineraryItemEdit)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/itinerary/{item}", OrganizerOnly, s.itineraryItemUpdate)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/itinerary/{item}/delete", OrganizerOnly, s.itineraryItemDelete)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/suggestions", OrganizerOnly, s.suggestions)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/meetings/new", OrganizerOnly, s.meetingNew)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/meetings", OrganizerOnly, s.meetingRequest)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/meetings/{meeting}/proposal", OrganizerOnly, s.meetingProposal)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/meetings/{meeting}/cancel", OrganizerOnly, s.meetingCancel)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/share", OrganizerOnly, s.shareCreate)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/share/revoke", OrganizerOnly, s.shareRevoke)
+	s.handle(r, "GET", "/exhibitor/meetings", ExhibitorOnly, s.companyMeetings)
+	s.handle(r, "GET", "/exhibitor/meetings/{meeting}", ExhibitorOnly, s.companyMeeting)
+	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/answer", ExhibitorOnly, s.companyMeetingAnswer)
+	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/propose", ExhibitorOnly, s.companyMeetingPropose)
+	s.handle(r, "GET", "/d/{token}", Public, s.sharedItinerary)
+	s.handle(r, "GET", "/d/{token}.ics", Public, s.sharedICS)
+
 	return r
 }
 
