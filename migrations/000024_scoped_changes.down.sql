@@ -1,7 +1,5 @@
 BEGIN;
 
-ALTER FUNCTION search_bigrams(text) COST 100;
-
 DO $$
 DECLARE
     t text;

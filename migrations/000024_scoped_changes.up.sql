@@ -1,5 +1,4 @@
--- Scoped change notifications for company profiles and participations, and
--- the real cost of search_bigrams.
+-- Scoped change notifications for company profiles and participations.
 --
 -- Until now a change to a company's profile (its row, its sectors, its
 -- logo) or to a participation told every instance "anything changed" and
@@ -140,11 +139,5 @@ BEGIN
     END LOOP;
 END
 $$;
-
--- search_bigrams takes ~0.3 ms a call on a company's text (it splits the
--- text into words and characters). At the default cost of a function the
--- planner would rather call it on each row it reads than read its index;
--- told what it costs, it reads the index (docs/profile-directory.md).
-ALTER FUNCTION search_bigrams(text) COST 10000;
 
 COMMIT;
