@@ -10,8 +10,9 @@
 --
 -- each list comma-separated (slugs hold neither commas nor spaces), the
 -- expos being those where the company is approved or has a booking (a
--- profile) or those of the participation rows before and after the change,
--- whatever their status. An instance then drops those companies' pages and
+-- profile: its card, its slots' names) or those of the participation rows
+-- before and after the change, whatever their status (the company's other
+-- expos show nothing of it; its own page is named by the company). An instance then drops those companies' pages and
 -- those expos' pages only (internal/server/pagecache.go). Triggers are per
 -- statement, reading the statement's rows from transition tables, so that
 -- a statement notifies once however many rows it writes; one touching more
@@ -23,8 +24,10 @@
 BEGIN;
 
 -- notify_companies sends one scoped notification of kind for the companies
--- ids, adding to expo_ids the expos where they are approved or booked; an
--- empty payload when it cannot name them all or the payload would be too long.
+-- ids and the expos expo_ids, adding for a profile ('exhibitor') the expos
+-- where the companies are approved or booked (every page that shows them);
+-- an empty payload when it cannot name them all or the payload would be too
+-- long.
 CREATE FUNCTION notify_companies(kind text, ids bigint[], expo_ids bigint[]) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -50,8 +53,8 @@ BEGIN
     END IF;
     SELECT string_agg(x.slug, ',' ORDER BY x.slug) INTO expos FROM expo x
     WHERE x.id = ANY (expo_ids)
-       OR x.id IN (SELECT p.expo_id FROM participation p WHERE p.exhibitor_id = ANY (ids) AND p.status = 'approved')
-       OR x.id IN (SELECT st.expo_id FROM booking b JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
+       OR kind = 'exhibitor' AND x.id IN (SELECT p.expo_id FROM participation p WHERE p.exhibitor_id = ANY (ids) AND p.status = 'approved')
+       OR kind = 'exhibitor' AND x.id IN (SELECT st.expo_id FROM booking b JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
                    WHERE b.exhibitor_id = ANY (ids));
     payload := kind || ' ' || companies || ' ' || coalesce(expos, '');
     IF octet_length(payload) > 7900 THEN
