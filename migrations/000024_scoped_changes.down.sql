@@ -1,5 +1,7 @@
 BEGIN;
 
+DROP INDEX exhibitor_id_country;
+
 DO $$
 DECLARE
     t text;

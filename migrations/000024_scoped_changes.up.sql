@@ -1,4 +1,5 @@
--- Scoped change notifications for company profiles and participations.
+-- Scoped change notifications for company profiles and participations, and
+-- an index that answers "which countries exhibit here" without the heap.
 --
 -- Until now a change to a company's profile (its row, its sectors, its
 -- logo) or to a participation told every instance "anything changed" and
@@ -142,5 +143,12 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- The directory's country filter and an expo's country figure join every
+-- approved participation to its company's country. Read from the heap,
+-- that is every page of exhibitor (descriptions in three languages): 7 ms
+-- of the 10 ms of a directory miss on 10,000 companies. From this index
+-- (id and country only, some 40 pages) it is an index-only scan: 1-3 ms.
+CREATE INDEX exhibitor_id_country ON exhibitor (id) INCLUDE (country);
 
 COMMIT;
