@@ -446,7 +446,10 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 		// them all, while the page needs only the first 24 in order. Past
 		// the bound the directory says "more than" and pages up to it.
 		// Without a term the count reads the participation index alone
-		// and is exact.
+		// and is exact. The price: a term matching about as many as the
+		// bound ("cám", 610) is planned for an early stop that does not
+		// come, a full scan (9 ms instead of 3); typed prefixes are mostly
+		// dense, and they save 4-6 ms each ("sen", "sensor").
 		count = `SELECT count(*) FROM (SELECT FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id WHERE ` +
 			cond + ` LIMIT ` + strconv.Itoa(expodesk.DirectoryCountBound+1) + `) AS matches`
 	case byExhibitor:
