@@ -56,7 +56,7 @@ func loadWuxiDelegation(ctx context.Context, s *postgres.Store, w *world, now ti
 		ArrivesAt: at(expo, -1, 16, 20), DepartsAt: at(expo, 3, 11, 0),
 		Status: expodesk.DelegationConfirmed, HostPavilionID: &wuxiPavilion,
 		Sectors: []string{"internet-of-vehicles", "smart-city", "sensors", "agriculture"},
-		Notes:  "Schengen visas: invitation letters issued by the IOTSWC organizers; one still requested. Two cars for transfers between the hotel and Fira Gran Via.",
+		Notes:   "Schengen visas: invitation letters issued by the IOTSWC organizers; one still requested. Two cars for transfers between the hotel and Fira Gran Via.",
 	})
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ func loadBarcelonaMission(ctx context.Context, s *postgres.Store, w *world, now 
 		ArrivesAt: at(expo, -1, 9, 30), DepartsAt: at(expo, 2, 22, 0),
 		Status: expodesk.DelegationPlanned, HostPavilionID: &europe,
 		Sectors: []string{"sensors", "internet-of-vehicles", "energy"},
-		Notes:  "Visados: cartas de invitación del comité organizador de Wuxi. Hotel en Wuxi, distrito de Binhu.",
+		Notes:   "Visados: cartas de invitación del comité organizador de Wuxi. Hotel en Wuxi, distrito de Binhu.",
 	})
 	if err != nil {
 		return err

@@ -149,7 +149,9 @@ func (m DelegationMember) Romanized() PersonName {
 }
 
 // LetterPending reports whether the member still waits for an invitation letter.
-func (m DelegationMember) LetterPending() bool { return m.LetterStatus == LetterRequested && !m.Erased() }
+func (m DelegationMember) LetterPending() bool {
+	return m.LetterStatus == LetterRequested && !m.Erased()
+}
 
 // surnameReadings are the readings of family names whose most common
 // reading as a word is another one (单 is dān in a word, Shàn as a name).
