@@ -156,5 +156,5 @@ var (
 var (
 	// ErrMemberErased: the member's personal data was erased, so there is
 	// nothing left to edit or erase.
-	ErrMemberErased = Errorf(ECONFLICT, "delegations.member_erased")
+	ErrMemberErased = Errorf(ECONFLICT, "delegations.already_erased")
 )
