@@ -138,5 +138,5 @@ func CanManageDelegation(p *Principal, expoID int64, hostPavilionID *int64) bool
 	if p.IsExpoOrganizer() {
 		return true
 	}
-	return hostPavilionID != nil && p.ExpoID == expoID && CanManagePavilion(p, *hostPavilionID)
+	return p.IsOrganizer() && hostPavilionID != nil && p.ExpoID == expoID && CanManagePavilion(p, *hostPavilionID)
 }
