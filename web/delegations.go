@@ -147,29 +147,26 @@ func statusButtonLabel(ctx context.Context, s expodesk.DelegationStatus) string 
 	return T(ctx, "delegations.move."+string(s))
 }
 
-// DelegationKindOptions are the kinds as a select offers them.
-func DelegationKindOptions(ctx context.Context) []Option {
-	var out []Option
-	for _, k := range expodesk.DelegationKinds {
-		out = append(out, Option{Value: string(k), Label: delegationKindLabel(ctx, k)})
+// optionsOf are values as a select offers them, each named by label.
+func optionsOf[T ~string](ctx context.Context, values []T, label func(context.Context, T) string) []Option {
+	out := make([]Option, len(values))
+	for i, v := range values {
+		out[i] = Option{Value: string(v), Label: label(ctx, v)}
 	}
 	return out
+}
+
+// DelegationKindOptions are the kinds as a select offers them.
+func DelegationKindOptions(ctx context.Context) []Option {
+	return optionsOf(ctx, expodesk.DelegationKinds, delegationKindLabel)
 }
 
 func protocolRoleOptions(ctx context.Context) []Option {
-	var out []Option
-	for _, r := range expodesk.ProtocolRoles {
-		out = append(out, Option{Value: string(r), Label: protocolRoleLabel(ctx, r)})
-	}
-	return out
+	return optionsOf(ctx, expodesk.ProtocolRoles, protocolRoleLabel)
 }
 
 func letterStatusOptions(ctx context.Context) []Option {
-	var out []Option
-	for _, s := range expodesk.LetterStatuses {
-		out = append(out, Option{Value: string(s), Label: letterStatusLabel(ctx, s)})
-	}
-	return out
+	return optionsOf(ctx, expodesk.LetterStatuses, letterStatusLabel)
 }
 
 func nameOrderOptions(ctx context.Context) []Option {

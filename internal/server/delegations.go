@@ -108,22 +108,9 @@ func statusValues[T ~string](vs []T) []string {
 // whole expo or any pavilion for an expo-wide organizer, their own
 // pavilion for a coordinator.
 func (s *Server) hostOptions(r *http.Request, e expodesk.Expo) ([]web.Option, error) {
-	ctx := r.Context()
 	p := principal(r)
-	list, err := s.store.PavilionList(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	var opts []web.Option
-	if p.IsExpoOrganizer() {
-		opts = append(opts, web.Option{Value: "", Label: web.T(ctx, "delegations.whole_expo")})
-	}
-	for _, pv := range list {
-		if expodesk.CanManageDelegation(p, e.ID, &pv.ID) {
-			opts = append(opts, web.Option{Value: itoa(pv.ID), Label: web.In(ctx, pv.Name)})
-		}
-	}
-	return opts, nil
+	return s.placeOptions(r, e, web.T(r.Context(), "delegations.whole_expo"),
+		func(pavilion *int64) bool { return expodesk.CanManageDelegation(p, e.ID, pavilion) })
 }
 
 // readDelegation reads the delegation form; times are wall times in the

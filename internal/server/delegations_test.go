@@ -10,28 +10,21 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 )
 
-// delegationAudit returns the JSON of the audit entries about an object, oldest first.
+// auditOf returns the audit entries about an object as "action before after", oldest first.
 func (e *testEnv) auditOf(t *testing.T, objectType string, id int64) []string {
 	t.Helper()
-	rows, err := e.pool.Query(context.Background(),
+	rows, _ := e.pool.Query(context.Background(),
 		`SELECT action || ' ' || coalesce(before::text, '') || ' ' || coalesce(after::text, '') FROM audit_entry
 		WHERE object_type = $1 AND object_id = $2 ORDER BY id`, objectType, itoa(id))
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
 	}
 	return out
 }
