@@ -16,7 +16,8 @@ help:
 	@echo "                create an organizer in make run's database (expodesk organizer create --help lists ARGS)"
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
-	@echo "make bench      load test against 10,000 generated exhibitors, then make bench-import (see docs/benchmarks.md)"
+	@echo "make bench      load test against 10,000 generated exhibitors, the booking burst, then make bench-import (see docs/benchmarks.md)"
+	@echo "make bench-burst   the window-opening burst alone: 500 companies book 100 slots at once on two instances"
 	@echo "make bench-import  preview and commit of a 10,000-row exhibitor spreadsheet"
 	@echo "make generate   regenerate templ components"
 	@echo "make lint       go vet, staticcheck, govulncheck"
@@ -81,10 +82,17 @@ test:
 
 # make bench: a load benchmark, not a test; it writes docs/benchmarks.md.
 # BENCH_DURATION, BENCH_CONNECTIONS… are read from the environment (see cmd/bench).
+# The page loads come first, then the window-opening burst of bookings.
 .PHONY: bench
 bench:
 	go run ./cmd/bench
 	@$(MAKE) --no-print-directory bench-import
+
+# make bench-burst: the window-opening burst alone (and pgbench beside it);
+# it rewrites only the burst's section of docs/benchmarks.md.
+.PHONY: bench-burst
+bench-burst:
+	BENCH_ONLY=burst go run ./cmd/bench
 
 # make bench-import: the spreadsheet import's preview and commit of 10,000
 # rows (BenchmarkImport10000), against TEST_DATABASE_URL or a throwaway

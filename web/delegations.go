@@ -82,9 +82,9 @@ func GroupLetters(rows []expodesk.LetterRow) []LetterGroup {
 	return out
 }
 
-// MemberName is a member's name in the order their culture uses (王伟,
+// MemberLabel is a member's name in the order their culture uses (王伟,
 // Marc Tarragó), or "Erased member" once their personal data is erased.
-func MemberName(ctx context.Context, m expodesk.DelegationMember) string {
+func MemberLabel(ctx context.Context, m expodesk.DelegationMember) string {
 	if m.Erased() {
 		return T(ctx, "delegations.erased_member")
 	}

@@ -19,6 +19,12 @@
 //	BENCH_OUT          the report (default docs/benchmarks.md; "-" prints it instead)
 //	BENCH_KEEP         true leaves the cluster and its data running afterwards,
 //	                   for EXPLAIN or profiling, and prints how to stop it
+//	BENCH_ONLY         "pages" runs only the page loads and the breakdown;
+//	                   "burst" only the window-opening burst and pgbench, and
+//	                   rewrites only the burst's section of the report
+//	                   (make bench-burst); unset runs everything
+//	BENCH_BURST_COMPANIES  companies in the burst (default 500)
+//	BENCH_BURST_SLOTS      free slots they reach for (default 100)
 package main
 
 import (
@@ -61,11 +67,23 @@ type config struct {
 	Exhibitors int
 	Out        string // "" prints the report on stdout
 	Keep       bool
+	// Only is "" (everything), onlyPages or onlyBurst.
+	Only           string
+	BurstCompanies int
+	BurstSlots     int
 }
+
+const (
+	onlyPages = "pages"
+	onlyBurst = "burst"
+)
+
+func (c config) pages() bool { return c.Only != onlyBurst }
+func (c config) burst() bool { return c.Only != onlyPages }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{Load: load{Threads: 2, Connections: 64, Duration: 10 * time.Second}, Warmup: 3 * time.Second,
-		Exhibitors: 10000, Out: filepath.Join("docs", "benchmarks.md")}
+		Exhibitors: 10000, Out: filepath.Join("docs", "benchmarks.md"), BurstCompanies: 500, BurstSlots: 100}
 	duration := func(name string, into *time.Duration, min time.Duration) error {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
@@ -92,8 +110,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 		number("BENCH_CONNECTIONS", &c.Load.Connections, 1),
 		number("BENCH_THREADS", &c.Load.Threads, 1),
 		number("BENCH_EXHIBITORS", &c.Exhibitors, 100),
+		number("BENCH_BURST_COMPANIES", &c.BurstCompanies, 2),
+		number("BENCH_BURST_SLOTS", &c.BurstSlots, 1),
 	); err != nil {
 		return c, err
+	}
+	switch c.Only = getenv("BENCH_ONLY"); c.Only {
+	case "", onlyPages, onlyBurst:
+	default:
+		return c, fmt.Errorf("BENCH_ONLY %q: want %s or %s", c.Only, onlyPages, onlyBurst)
+	}
+	if c.burst() && c.BurstCompanies > c.Exhibitors {
+		return c, errors.New("BENCH_BURST_COMPANIES may not exceed BENCH_EXHIBITORS (the burst's companies are the data set's)")
+	}
+	if c.burst() && c.BurstCompanies > 9999 {
+		return c, errors.New("BENCH_BURST_COMPANIES: at most 9999")
 	}
 	if c.Load.Threads > c.Load.Connections {
 		return c, errors.New("BENCH_THREADS may not exceed BENCH_CONNECTIONS (wrk needs a connection per thread)")

@@ -133,9 +133,11 @@ func renderReport(r results) string {
 	p("```sh\nmake bench\n```\n\n")
 	p("which is `go run ./cmd/bench`. It needs only what `make run` needs, plus `wrk` (installed from Debian when missing). ")
 	p("Settings: `BENCH_DURATION` (default 10s), `BENCH_WARMUP` (3s), `BENCH_CONNECTIONS` (64), `BENCH_THREADS` (2), ")
-	p("`BENCH_EXHIBITORS` (10000), `BENCH_OUT` (this file; `-` prints instead), `BENCH_KEEP=true` (leave the database running for EXPLAIN or profiling). ")
-	p("This run: %d threads, %d connections, %s per measured run after %s of warm-up.\n\n",
+	p("`BENCH_EXHIBITORS` (10000), `BENCH_OUT` (this file; `-` prints instead), `BENCH_KEEP=true` (leave the database running for EXPLAIN or profiling), `BENCH_ONLY` (`pages` or `burst`: one part alone). ")
+	p("This run: %d threads, %d connections, %s per measured run after %s of warm-up. ",
 		c.Load.Threads, c.Load.Connections, c.Load.Duration, c.Warmup)
+	p("After the page loads, `make bench` runs [the window-opening burst](#the-window-opening-burst) of bookings ")
+	p("(`make bench-burst` runs it alone) and then the import of 10,000 rows (`make bench-import`).\n\n")
 
 	p("## Machine\n\n| | |\n|---|---|\n")
 	m := r.Machine
@@ -289,16 +291,4 @@ func formatArgs(args []any) string {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// writeReport writes the report to path, keeping what people wrote below
-// keepMarker in the file it replaces.
-func writeReport(path, report string) error {
-	notes := keepMarker + "\n"
-	if old, err := os.ReadFile(path); err == nil {
-		if _, after, ok := strings.Cut(string(old), keepMarker); ok {
-			notes = keepMarker + after
-		}
-	}
-	return os.WriteFile(path, []byte(report+notes), 0o644)
 }

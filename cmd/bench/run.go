@@ -53,6 +53,7 @@ type results struct {
 	Data      dataset
 	Targets   []target
 	Breakdown breakdown
+	Burst     *burstResult // nil when not run
 	// ServerLogLines is how many lines expodesk logged (at warn and above)
 	// during the load runs; ServerLog holds the first few.
 	ServerLogLines int
@@ -86,7 +87,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return err
 	}
 	res := results{Started: time.Now(), Config: cfg}
-	if _, err := exec.LookPath("wrk"); err != nil {
+	if _, err := exec.LookPath("wrk"); err != nil && cfg.pages() {
 		logf(stderr, "wrk not found; installing Debian's wrk")
 		if err := pgcluster.AptInstall(ctx, stderr, "wrk"); err != nil {
 			return err
@@ -119,6 +120,15 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		defer cancel()
 		if err := cluster.Stop(stopCtx); err != nil {
 			logf(stderr, "stop PostgreSQL: %v", err)
+			return
+		}
+		// Where the postgres user cannot reach the temporary folder, the
+		// data went to a folder of its own, which removing tmp leaves behind
+		// (hundreds of MB with pgbench's tables).
+		if cluster.Relocated() {
+			if err := os.RemoveAll(cluster.Location()); err != nil {
+				logf(stderr, "remove the cluster's data: %v", err)
+			}
 		}
 	}()
 	if err := cluster.CreateDatabase(ctx, "bench"); err != nil {
@@ -144,6 +154,47 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build ./cmd/expodesk: %w", err)
 	}
+	if cfg.pages() {
+		if err := runPages(ctx, cfg, &res, bin, dbURL, stderr); err != nil {
+			return err
+		}
+	}
+	if cfg.burst() {
+		b, err := runBurst(ctx, cfg, cluster, bin, dbURL, res.Data, stderr)
+		if err != nil {
+			return fmt.Errorf("burst: %w", err)
+		}
+		res.Burst = &b
+	}
+	res.Took = time.Since(res.Started)
+
+	var pages, burst string
+	if cfg.pages() {
+		fmt.Fprint(stdout, resultsTable(res))
+		pages = renderReport(res)
+	}
+	if res.Burst != nil {
+		fmt.Fprint(stdout, burstTable(*res.Burst))
+		burst = renderBurst(*res.Burst, cfg, res.Machine)
+	}
+	if cfg.Out == "" {
+		fmt.Fprint(stdout, pages+burst)
+		return nil
+	}
+	out := cfg.Out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	if err := writeReport(out, pages, burst); err != nil {
+		return err
+	}
+	logf(stderr, "wrote %s", out)
+	return nil
+}
+
+// runPages measures each page and the hello-world server with wrk, then
+// times the directory's parts in-process and explains its queries.
+func runPages(ctx context.Context, cfg config, res *results, bin, dbURL string, stderr io.Writer) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -220,22 +271,6 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if res.Breakdown, err = measureBreakdown(ctx, dbURL, res.Data, searches); err != nil {
 		return fmt.Errorf("breakdown: %w", err)
 	}
-	res.Took = time.Since(res.Started)
-
-	fmt.Fprint(stdout, resultsTable(res))
-	report := renderReport(res)
-	if cfg.Out == "" {
-		fmt.Fprint(stdout, report)
-		return nil
-	}
-	out := cfg.Out
-	if !filepath.IsAbs(out) {
-		out = filepath.Join(root, out)
-	}
-	if err := writeReport(out, report); err != nil {
-		return err
-	}
-	logf(stderr, "wrote %s", out)
 	return nil
 }
 

@@ -133,3 +133,17 @@ const (
 	// entry, and every earlier entry about the member, holds none of it.
 	ActionMemberErase AuditAction = "delegation_member.erase"
 )
+
+// Audit actions of itineraries, meetings and the shared itinerary link (O4, E4).
+const (
+	ActionItineraryAdd     AuditAction = "itinerary.add"
+	ActionItineraryUpdate  AuditAction = "itinerary.update"
+	ActionItineraryRemove  AuditAction = "itinerary.remove"
+	ActionMeetingRequest   AuditAction = "meeting.request"
+	ActionMeetingAnswer    AuditAction = "meeting.answer"  // accepted or declined by the exhibitor
+	ActionMeetingPropose   AuditAction = "meeting.propose" // another time proposed by the exhibitor
+	ActionMeetingProposal  AuditAction = "meeting.proposal_decided"
+	ActionMeetingCancel    AuditAction = "meeting.cancel"
+	ActionItineraryShare   AuditAction = "delegation.share"
+	ActionItineraryUnshare AuditAction = "delegation.unshare"
+)

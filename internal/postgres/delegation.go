@@ -161,7 +161,8 @@ func (s *Store) ItineraryItemCreate(ctx context.Context, it expodesk.ItineraryIt
 }
 
 const meetingColumns = `id, delegation_id, exhibitor_id, starts_at, ends_at, location, topic, status,
-	response_note, requested_by, responded_by, responded_at, created_at`
+	response_note, requested_by, responded_by, responded_at, proposed_starts_at, proposed_ends_at,
+	created_at, updated_at`
 
 // MeetingCreate inserts a meeting between a delegation and an exhibitor,
 // requested by the organizer by (nil when no account is behind it, as in

@@ -9,13 +9,6 @@ import (
 // Members of a delegation (O4): listed in protocol order, edited, moved in
 // that order, removed, and erased on request.
 
-// DelegationMembers returns a delegation's members in protocol order.
-func (s *Store) DelegationMembers(ctx context.Context, delegationID int64) ([]expodesk.DelegationMember, error) {
-	return collect[expodesk.DelegationMember](ctx, s.db, "list delegation members",
-		`SELECT `+delegationMemberColumns+` FROM delegation_member
-		WHERE delegation_id = $1 ORDER BY position, id`, delegationID)
-}
-
 // DelegationMembersOfExpo returns the members of every delegation of an
 // expo (of those pavilionID hosts, when not 0), by delegation and in
 // protocol order, for the export.

@@ -258,20 +258,27 @@ func testBrowserPhoneWidth(t *testing.T, b *browser) {
 			"/expos/iotswc-test/exhibitors?q=nothing-matches", "/exhibitors/applied-only"} {
 			u := path + sep(path) + "lang=" + lang
 			tb.do("open "+u, chromedp.Navigate(b.base+u))
-			w := run(tb, "measure "+u, chromedp.Evaluate[pageWidth](pageWidthJS))
-			if w.Inner != 375 {
-				t.Fatalf("%s: innerWidth = %d, want the emulated 375", u, w.Inner)
-			}
-			if w.Scroll > w.Inner {
-				t.Errorf("%s scrolls sideways on a phone: scrollWidth %d > innerWidth %d", u, w.Scroll, w.Inner)
-			}
-			if len(w.Outside) > 0 {
-				t.Errorf("%s on a phone: elements reach past the page margin: %s", u, strings.Join(w.Outside, "; "))
-			}
+			tb.wantPhoneFit(u, 375)
 			if lang == "es" {
 				tb.axe(u + " on a phone")
 			}
 		}
+	}
+}
+
+// wantPhoneFit fails unless the page u, loaded in a viewport width pixels
+// wide, neither scrolls sideways nor has elements of main past its margin.
+func (tb *tab) wantPhoneFit(u string, width int) {
+	tb.t.Helper()
+	w := run(tb, "measure "+u, chromedp.Evaluate[pageWidth](pageWidthJS))
+	if w.Inner != width {
+		tb.t.Fatalf("%s: innerWidth = %d, want the emulated %d", u, w.Inner, width)
+	}
+	if w.Scroll > w.Inner {
+		tb.t.Errorf("%s scrolls sideways on a phone: scrollWidth %d > innerWidth %d", u, w.Scroll, w.Inner)
+	}
+	if len(w.Outside) > 0 {
+		tb.t.Errorf("%s on a phone: elements reach past the page margin: %s", u, strings.Join(w.Outside, "; "))
 	}
 }
 

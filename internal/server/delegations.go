@@ -47,9 +47,9 @@ func (s *Server) delegationExpo(r *http.Request) (expodesk.Expo, error) {
 	return s.svc.DelegationExpo(r.Context(), s.caller(r), e.ID)
 }
 
-// urlDelegation is the delegation the URL names with its expo, if the
+// urlManagedDelegation is the delegation the URL names with its expo, if the
 // caller may manage it (another pavilion's visit is not found).
-func (s *Server) urlDelegation(r *http.Request) (expodesk.Expo, expodesk.Delegation, error) {
+func (s *Server) urlManagedDelegation(r *http.Request) (expodesk.Expo, expodesk.Delegation, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "delegation"), 10, 64)
 	if err != nil {
 		return expodesk.Expo{}, expodesk.Delegation{}, expodesk.ErrNotFound
@@ -223,7 +223,7 @@ func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) delegationEdit(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlDelegation(r)
+	e, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -233,7 +233,7 @@ func (s *Server) delegationEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) delegationUpdate(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlDelegation(r)
+	e, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -284,7 +284,7 @@ func newMemberValues() url.Values {
 }
 
 func (s *Server) delegationShow(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlDelegation(r)
+	e, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -294,7 +294,7 @@ func (s *Server) delegationShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) delegationSetStatus(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlDelegation(r)
+	e, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -359,7 +359,7 @@ func memberValues(m expodesk.DelegationMember) url.Values {
 }
 
 func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlDelegation(r)
+	e, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -378,14 +378,14 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) memberPage(r *http.Request, e expodesk.Expo, d expodesk.Delegation, m expodesk.DelegationMember, fs web.FormState) templ.Component {
-	return web.MemberFormPage(web.Page{Title: web.MemberName(r.Context(), m)},
+	return web.MemberFormPage(web.Page{Title: web.MemberLabel(r.Context(), m)},
 		web.MemberFormView{Expo: e, Delegation: d, Member: m, Form: fs})
 }
 
 // urlMember is the delegation and the member the URL names, if the caller
 // may manage the delegation; another delegation's member is not found.
 func (s *Server) urlMember(r *http.Request) (expodesk.Expo, expodesk.Delegation, expodesk.DelegationMember, error) {
-	e, d, err := s.urlDelegation(r)
+	e, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		return e, d, expodesk.DelegationMember{}, err
 	}
@@ -428,7 +428,7 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 // erase) and goes back to the delegation's page with its message.
 func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, flash flashKey,
 	op func(ctx context.Context, f *form, d expodesk.Delegation, member int64) error) {
-	_, d, err := s.urlDelegation(r)
+	_, d, err := s.urlManagedDelegation(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

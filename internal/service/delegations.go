@@ -15,12 +15,6 @@ import (
 // by the whole expo is not found for them. Exhibitors are refused outright:
 // member personal data is for organizers only.
 
-// delegationScope is the audit scope of a change to a delegation or its
-// members: its expo and its host pavilion, so that the coordinator sees it.
-func delegationScope(d expodesk.Delegation) scope {
-	return scope{ExpoID: &d.ExpoID, PavilionID: d.HostPavilionID}
-}
-
 // delegationAudit is what the audit log records of a delegation.
 func delegationAudit(d expodesk.Delegation) map[string]any {
 	return map[string]any{"name": d.Name, "origin": d.Origin, "kind": d.Kind, "leader": d.Leader,

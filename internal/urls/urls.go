@@ -398,6 +398,23 @@ func ExhibitorSlotBook(expo string, slot int64) string {
 	return ExhibitorSlots(expo, nil) + "/" + id(slot) + "/book"
 }
 
+// ExhibitorSlotWaitlist joins the waitlist of a slot another company holds (POST).
+func ExhibitorSlotWaitlist(expo string, slot int64) string {
+	return ExhibitorSlots(expo, nil) + "/" + id(slot) + "/waitlist"
+}
+
+// ExhibitorWaitlistLeave takes the company out of a slot's line (POST).
+func ExhibitorWaitlistLeave(entry int64) string { return "/exhibitor/waitlist/" + id(entry) + "/leave" }
+
+// ExhibitorOffer is a slot offered to the company from a waitlist (GET).
+func ExhibitorOffer(booking int64) string { return "/exhibitor/offers/" + id(booking) }
+
+// ExhibitorOfferAccept books an offered slot (POST).
+func ExhibitorOfferAccept(booking int64) string { return ExhibitorOffer(booking) + "/accept" }
+
+// ExhibitorOfferDecline gives an offered slot up to the next in line (POST).
+func ExhibitorOfferDecline(booking int64) string { return ExhibitorOffer(booking) + "/decline" }
+
 // OrganizerBookingRules is an expo's booking rules page (GET) and saves the
 // expo's own rules (POST).
 func OrganizerBookingRules(expo string) string { return OrganizerExpo(expo) + "/booking-rules" }
@@ -424,7 +441,9 @@ func OrganizerDelegations(expo string, q url.Values) string {
 func OrganizerDelegationNew(expo string) string { return OrganizerDelegations(expo, nil) + "/new" }
 
 // OrganizerDelegationLetters is the printable list of an expo's invitation letters.
-func OrganizerDelegationLetters(expo string) string { return OrganizerDelegations(expo, nil) + "/letters" }
+func OrganizerDelegationLetters(expo string) string {
+	return OrganizerDelegations(expo, nil) + "/letters"
+}
 
 // OrganizerDelegationsCSV is an expo's delegations with their members as a spreadsheet.
 func OrganizerDelegationsCSV(expo string) string { return OrganizerExpo(expo) + "/delegations.csv" }
@@ -434,13 +453,19 @@ func OrganizerDelegationsCSV(expo string) string { return OrganizerExpo(expo) + 
 func OrganizerDelegation(delegation int64) string { return "/organizer/delegations/" + id(delegation) }
 
 // OrganizerDelegationEdit is a delegation's edit form.
-func OrganizerDelegationEdit(delegation int64) string { return OrganizerDelegation(delegation) + "/edit" }
+func OrganizerDelegationEdit(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/edit"
+}
 
 // OrganizerDelegationStatus moves a delegation's status (POST).
-func OrganizerDelegationStatus(delegation int64) string { return OrganizerDelegation(delegation) + "/status" }
+func OrganizerDelegationStatus(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/status"
+}
 
 // OrganizerDelegationMembers adds a member (POST).
-func OrganizerDelegationMembers(delegation int64) string { return OrganizerDelegation(delegation) + "/members" }
+func OrganizerDelegationMembers(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/members"
+}
 
 // OrganizerDelegationMember is a member's edit form (GET) and saves it (POST).
 func OrganizerDelegationMember(delegation, member int64) string {
@@ -461,3 +486,85 @@ func OrganizerDelegationMemberRemove(delegation, member int64) string {
 func OrganizerDelegationMemberErase(delegation, member int64) string {
 	return OrganizerDelegationMember(delegation, member) + "/erase"
 }
+
+// Delegations' itineraries, meetings and shared links (O4, E4).
+
+// OrganizerDelegationBase is one delegation in the organizer console; its
+// own page is part A's, and the itinerary's pages hang under it.
+func OrganizerDelegationBase(delegation int64) string {
+	return "/organizer/delegations/" + id(delegation)
+}
+
+// OrganizerItinerary is a delegation's itinerary (GET) and adds an item to it (POST).
+func OrganizerItinerary(delegation int64) string {
+	return OrganizerDelegationBase(delegation) + "/itinerary"
+}
+
+// OrganizerItineraryNew is the page adding an item of a kind ("visit", "roadshow" or "free").
+func OrganizerItineraryNew(delegation int64, kind string) string {
+	return withQuery(OrganizerItinerary(delegation)+"/new", url.Values{"kind": {kind}})
+}
+
+// OrganizerItineraryItem is one item's edit page (GET, POST to save).
+func OrganizerItineraryItem(delegation, item int64) string {
+	return OrganizerItinerary(delegation) + "/" + id(item)
+}
+
+// OrganizerItineraryItemDelete removes an item (POST).
+func OrganizerItineraryItemDelete(delegation, item int64) string {
+	return OrganizerItineraryItem(delegation, item) + "/delete"
+}
+
+// OrganizerSuggestions lists the suggested visits of a delegation (q: "sector", repeated).
+func OrganizerSuggestions(delegation int64, q url.Values) string {
+	return withQuery(OrganizerDelegationBase(delegation)+"/suggestions", q)
+}
+
+// OrganizerMeetings requests a meeting for a delegation (POST).
+func OrganizerMeetings(delegation int64) string {
+	return OrganizerDelegationBase(delegation) + "/meetings"
+}
+
+// OrganizerMeetingNew is the full meeting request form, for a company
+// chosen beforehand (exhibitor 0: none).
+func OrganizerMeetingNew(delegation, exhibitor int64) string {
+	var q url.Values
+	if exhibitor != 0 {
+		q = url.Values{"exhibitor": {id(exhibitor)}}
+	}
+	return withQuery(OrganizerMeetings(delegation)+"/new", q)
+}
+
+// OrganizerMeetingProposal takes or turns down a company's proposal of another time (POST).
+func OrganizerMeetingProposal(delegation, meeting int64) string {
+	return OrganizerMeetings(delegation) + "/" + id(meeting) + "/proposal"
+}
+
+// OrganizerMeetingCancel cancels a meeting (POST).
+func OrganizerMeetingCancel(delegation, meeting int64) string {
+	return OrganizerMeetings(delegation) + "/" + id(meeting) + "/cancel"
+}
+
+// OrganizerShare makes a new shared itinerary link, replacing the old one (POST).
+func OrganizerShare(delegation int64) string { return OrganizerDelegationBase(delegation) + "/share" }
+
+// OrganizerShareRevoke revokes the shared itinerary link (POST).
+func OrganizerShareRevoke(delegation int64) string { return OrganizerShare(delegation) + "/revoke" }
+
+// ExhibitorMeetings lists a company's meetings with delegations.
+func ExhibitorMeetings() string { return "/exhibitor/meetings" }
+
+// ExhibitorMeeting is one meeting's page in the exhibitor's portal.
+func ExhibitorMeeting(meeting int64) string { return ExhibitorMeetings() + "/" + id(meeting) }
+
+// ExhibitorMeetingAnswer accepts or declines a meeting (POST).
+func ExhibitorMeetingAnswer(meeting int64) string { return ExhibitorMeeting(meeting) + "/answer" }
+
+// ExhibitorMeetingPropose proposes another time for a meeting (POST).
+func ExhibitorMeetingPropose(meeting int64) string { return ExhibitorMeeting(meeting) + "/propose" }
+
+// SharedItinerary is a delegation's read-only itinerary behind its secret link.
+func SharedItinerary(token string) string { return "/d/" + seg(token) }
+
+// SharedItineraryICS is the shared itinerary as a calendar file.
+func SharedItineraryICS(token string) string { return SharedItinerary(token) + ".ics" }
