@@ -81,6 +81,8 @@ type GridStage struct {
 // SlotStatus is a slot's state on the grid: "booked", "blocked" or "free".
 func SlotStatus(sl expodesk.SlotRow) string {
 	switch {
+	case sl.Offered():
+		return "offered"
 	case sl.Booked():
 		return "booked"
 	case sl.Blocked:
@@ -92,6 +94,8 @@ func SlotStatus(sl expodesk.SlotRow) string {
 // slotStatusLabel is a slot's state in the reader's language.
 func slotStatusLabel(ctx context.Context, sl expodesk.SlotRow) string {
 	switch SlotStatus(sl) {
+	case "offered":
+		return T(ctx, "waitlist.status_offered")
 	case "booked":
 		return T(ctx, "slots.status_booked")
 	case "blocked":

@@ -273,11 +273,11 @@ func parseRow(line int, rec []string, width int, pos []int, unnamed int, sectors
 		Description: expodesk.Text{
 			EN: get(ColDescriptionEN), ZH: get(ColDescriptionZH), ES: get(ColDescriptionES),
 		},
-		Country:        get(ColCountry),
-		City:           get(ColCity),
-		Website:        get(ColWebsite),
-		Email:          get(ColEmail),
-		Phone:          get(ColPhone),
+		Country: get(ColCountry),
+		City:    get(ColCity),
+		Website: get(ColWebsite),
+		Email:   get(ColEmail),
+		Phone:   get(ColPhone),
 		// Cleaned as the console cleans it ("b-2674 0183" is B26740183),
 		// so that the file and the form find the same duplicates.
 		RegistrationID: expodesk.CleanRegistrationID(get(ColCountry), get(ColRegistrationID)),

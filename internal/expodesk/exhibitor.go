@@ -178,10 +178,18 @@ type DirectoryEntry struct {
 	PavilionName Text
 }
 
-// DirectoryPage is one page of directory results.
+// DirectoryCountBound is how far a search's matches are counted: past it
+// the directory says "more than" this many and pages up to it.
+const DirectoryCountBound = 1000
+
+// DirectoryPage is one page of directory results. Entries hold only what a
+// card shows (no descriptions or contact fields).
 type DirectoryPage struct {
 	Entries []DirectoryEntry
 	Total   int
+	// More is whether there are more than Total matches (a search counted
+	// up to DirectoryCountBound).
+	More    bool
 	Page    int
 	PerPage int
 }

@@ -223,16 +223,24 @@ type SlotRow struct {
 	ExpoID     int64
 	StageName  Text
 	PavilionID *int64
-	// BookingID and what follows are set when an active booking holds the slot.
+	// BookingID and what follows are set when a booking holds the slot:
+	// an active one, or a waitlist offer (OfferedUntil set) the company
+	// has not answered yet.
 	BookingID          *int64
 	ExhibitorID        *int64
 	ExhibitorName      Text
 	ExhibitorLegalName string
 	Title              string
+	OfferedUntil       *time.Time
 }
 
-// Booked reports whether an active booking holds the slot.
+// Booked reports whether a booking holds the slot, offered or active:
+// either way nobody else may book it and its times stay as they are.
 func (r SlotRow) Booked() bool { return r.BookingID != nil }
+
+// Offered reports whether the slot is held as a waitlist offer, which the
+// company accepts or declines; the organizer cannot cancel or move it.
+func (r SlotRow) Offered() bool { return r.BookingID != nil && r.OfferedUntil != nil }
 
 // SlotChange is an organizer's edit of one slot: its times, whether it is
 // held back from booking, and why.

@@ -55,6 +55,12 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 	// A runaway query must not hold a connection forever.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60000"
+	// The server's queries are short and many run at once: compiling one
+	// with JIT (10-15 ms) or starting parallel workers for it (a directory
+	// count's Gather took 100-250 ms on 2 busy CPUs) costs more than it
+	// saves (docs/profile-directory.md).
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database pool: %w", err)

@@ -7,16 +7,18 @@ import (
 	"expodesk/internal/expodesk"
 )
 
-// slotRowSelect reads slots with their label, stage and active booking,
+// slotRowSelect reads slots with their label, stage and the booking that
+// holds them (an active one, or a waitlist offer not yet answered),
 // the company named whatever its participation's status: the organizer's
 // console sees who holds a slot, which the public agenda does not always say.
 const slotRowSelect = `SELECT sl.id, sl.stage_id, sl.starts_at, sl.ends_at, sl.blocked, sl.label,
 	st.expo_id, st.name AS stage_name, st.pavilion_id,
 	b.id AS booking_id, b.exhibitor_id, coalesce(x.name, '{}') AS exhibitor_name,
-	coalesce(x.legal_name, '') AS exhibitor_legal_name, coalesce(b.title, '') AS title
+	coalesce(x.legal_name, '') AS exhibitor_legal_name, coalesce(b.title, '') AS title,
+	b.offered_until
 FROM slot sl
 JOIN stage st ON st.id = sl.stage_id
-LEFT JOIN booking b ON b.slot_id = sl.id AND b.status = 'active'
+LEFT JOIN booking b ON b.slot_id = sl.id AND b.status IN ('active', 'offered')
 LEFT JOIN exhibitor x ON x.id = b.exhibitor_id `
 
 // SlotGetRow returns a slot with its label, stage and active booking.

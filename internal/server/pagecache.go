@@ -37,78 +37,163 @@ type PageCache struct {
 	// country list), under the same generations as pages.
 	facts *expirable.LRU[string, []string]
 	// scoped are the generations of the classes of pages a scoped change
-	// makes stale (pageClass): a booking starts a new one for the agendas
-	// and figures and for its company's page, and leaves the directory's
+	// makes stale (pageClasses): a booking starts a new one for the agendas
+	// and figures and for its company's page, a profile edit for its
+	// company's page and its expos' pages, and each leaves the other
 	// pages where they are.
 	scoped sync.Map // class → *atomic.Uint64
+	// flights are the misses being rendered, by stored key: a concurrent
+	// miss for the same page waits for the one rendering it (singleFlight).
+	flightMu sync.Mutex
+	flights  map[string]*flight
+	// waiting counts the requests waiting on another's render (for tests).
+	waiting atomic.Int64
 }
 
-// Classes of pages a booking concerns (pageClass).
+// Classes of pages scoped changes concern (pageClasses).
 const (
 	classAgenda        = "agenda"
+	classHome          = "home"
 	classExhibitorPref = "exhibitor:"
+	classExpoPref      = "expo:"
 )
 
-// pageClass is the class of a public page for scoped changes: the agendas
-// and their feeds, and an expo's page (its figures count slots) are
-// "agenda", an exhibitor's page and feed "exhibitor:<slug>" (they list the
-// company's slots), and everything else "" (the directory above all),
-// which only a change of anything (Changed) makes stale.
-func pageClass(path string) string {
+// pageClasses are the classes of a public page for scoped changes; a page
+// is stale when any of its classes, or everything (Changed), has changed.
+// An expo's agendas and its page (its figures count slots) are "agenda"
+// (a booking's) and "expo:<slug>"; its directory and pavilion pages
+// "expo:<slug>" (a profile or participation of one of its companies); an
+// exhibitor's page "exhibitor:<slug>" (its profile, participations and
+// slots); the agendas' and an exhibitor's .ics feeds as their pages; the home page "home" (it counts exhibitors). Any other page has
+// none, and only a change of anything makes it stale.
+func pageClasses(path string) []string {
 	switch parts := strings.Split(strings.Trim(path, "/"), "/"); {
 	case len(parts) >= 2 && parts[0] == "expos" && (parts[len(parts)-1] == "agenda" || parts[len(parts)-1] == "agenda.ics"):
-		return classAgenda
+		return []string{classAgenda, classExpoPref + parts[1]}
 	case len(parts) == 2 && parts[0] == "expos":
-		return classAgenda
+		return []string{classAgenda, classExpoPref + parts[1]}
+	case len(parts) >= 3 && parts[0] == "expos":
+		return []string{classExpoPref + parts[1]}
 	case (len(parts) == 2 || len(parts) == 3 && parts[2] == "agenda.ics") && parts[0] == "exhibitors":
-		return classExhibitorPref + parts[1]
+		return []string{classExhibitorPref + parts[1]}
+	case len(parts) == 1 && parts[0] == "":
+		return []string{classHome}
 	}
-	return ""
+	return nil
 }
 
-// classGen is the current generation of a class ("" has none of its own).
+// classGen is the current generation of a class.
 func (c *PageCache) classGen(class string) uint64 {
-	if class == "" {
-		return 0
-	}
 	if g, ok := c.scoped.Load(class); ok {
 		return g.(*atomic.Uint64).Load()
 	}
 	return 0
 }
 
-// changedClasses starts a new generation for each class and drops their
-// cached pages; other pages stay.
+// stamp names the generations a page or fact is stored under: everything's,
+// then each class's ("7|agenda=3,expo:x=0"). An entry stored under a stamp
+// is fresh while the stamp is the same.
+func (c *PageCache) stamp(classes []string) string {
+	b := make([]byte, 0, 64)
+	b = strconv.AppendUint(b, c.gen.Load(), 36)
+	b = append(b, '|')
+	for i, class := range classes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, class...)
+		b = append(b, '=')
+		b = strconv.AppendUint(b, c.classGen(class), 36)
+	}
+	return string(b)
+}
+
+// changedClasses starts a new generation for each class and drops the
+// cached pages and facts of any of them; other entries stay.
 func (c *PageCache) changedClasses(classes ...string) {
 	for _, class := range classes {
 		g, _ := c.scoped.LoadOrStore(class, new(atomic.Uint64))
 		g.(*atomic.Uint64).Add(1)
 	}
 	for _, k := range c.pages.Keys() {
-		if _, class, ok := splitKeyClass(k); ok && slices.Contains(classes, class) {
+		if keyHasClass(k, classes) {
 			c.pages.Remove(k)
+		}
+	}
+	for _, k := range c.facts.Keys() {
+		if keyHasClass(k, classes) {
+			c.facts.Remove(k)
 		}
 	}
 }
 
-// splitKeyClass returns the class a stored key names ("gen|class|classgen|page").
-func splitKeyClass(key string) (gen, class string, ok bool) {
-	parts := strings.SplitN(key, "|", 4)
-	if len(parts) < 4 {
-		return "", "", false
+// keyHasClass reports whether a stored key ("gen|class=g,class=g|…") names
+// one of classes.
+func keyHasClass(key string, classes []string) bool {
+	_, rest, ok := strings.Cut(key, "|")
+	if !ok {
+		return false
 	}
-	return parts[0], parts[1], true
+	stamped, _, ok := strings.Cut(rest, "|")
+	if !ok {
+		return false
+	}
+	for part := range strings.SplitSeq(stamped, ",") {
+		if class, _, ok := strings.Cut(part, "="); ok && slices.Contains(classes, class) {
+			return true
+		}
+	}
+	return false
 }
 
-// Notified applies a change notification: "booking <company slug>" makes
-// the agendas, the figures and that company's page stale; any other (an
-// empty one included) makes everything stale.
+// Notified applies a change notification (migrations 000017 and 000024):
+//
+//	"booking <company>"                    the agendas, the figures, that company's page
+//	"exhibitor <companies> <expos>"        those companies' pages, those expos' pages
+//	"participation <companies> <expos>"    the same and the home page (it counts exhibitors)
+//
+// lists comma-separated; any other payload (an empty one included) makes
+// everything stale.
 func (c *PageCache) Notified(payload string) {
-	if slug, ok := strings.CutPrefix(payload, "booking "); ok && slug != "" {
-		c.changedClasses(classAgenda, classExhibitorPref+slug)
+	if classes, ok := notifiedClasses(payload); ok {
+		c.changedClasses(classes...)
 		return
 	}
 	c.Changed()
+}
+
+// notifiedClasses are the classes a scoped notification makes stale; false
+// for a payload that is not one, which makes everything stale.
+func notifiedClasses(payload string) ([]string, bool) {
+	kind, rest, _ := strings.Cut(payload, " ")
+	if kind == "booking" {
+		if rest == "" {
+			return nil, false
+		}
+		return []string{classAgenda, classExhibitorPref + rest}, true
+	}
+	if kind != "exhibitor" && kind != "participation" {
+		return nil, false
+	}
+	companies, expos, _ := strings.Cut(rest, " ")
+	if companies == "" {
+		return nil, false
+	}
+	var classes []string
+	for slug := range strings.SplitSeq(companies, ",") {
+		if slug != "" {
+			classes = append(classes, classExhibitorPref+slug)
+		}
+	}
+	for slug := range strings.SplitSeq(expos, ",") {
+		if slug != "" {
+			classes = append(classes, classExpoPref+slug)
+		}
+	}
+	if kind == "participation" {
+		classes = append(classes, classHome)
+	}
+	return classes, true
 }
 
 type cachedPage struct {
@@ -152,7 +237,8 @@ func NewPageCache() *PageCache {
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL)}
+	c := &PageCache{zstd: enc, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+		flights: map[string]*flight{}}
 	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
 		c.bytes.Add(-p.size())
 	}, pageCacheTTL)
@@ -169,19 +255,20 @@ func (c *PageCache) Changed() {
 	c.facts.Purge()
 }
 
-// remember returns the result of load for key in the current generation,
-// loading it once. Without notifications it always loads.
-func (c *PageCache) remember(key string, load func() ([]string, error)) ([]string, error) {
+// remember returns the result of load for key in the current generation
+// of everything and of classes (those of the pages that show it), loading
+// it once. Without notifications it always loads.
+func (c *PageCache) remember(classes []string, key string, load func() ([]string, error)) ([]string, error) {
 	if c == nil || !c.listening.Load() {
 		return load()
 	}
-	gen := c.gen.Load()
-	k := strconv.FormatUint(gen, 36) + "|" + key
+	stamp := c.stamp(classes)
+	k := stamp + "|" + key
 	if v, ok := c.facts.Get(k); ok {
 		return v, nil
 	}
 	v, err := load()
-	if err == nil && c.gen.Load() == gen {
+	if err == nil && c.stamp(classes) == stamp {
 		c.facts.Add(k, v)
 	}
 	return v, err
@@ -203,64 +290,119 @@ const cacheNonce = "expodesk-cached-page-nonce"
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
-		key, ok := s.pageKey(r, c)
+		page, ok := s.pageKey(r, c)
 		if !ok {
 			h(w, r)
 			return
 		}
-		gen := c.gen.Load()
-		class := pageClass(r.URL.Path)
-		cgen := c.classGen(class)
-		key = strconv.FormatUint(gen, 36) + "|" + class + "|" + strconv.FormatUint(cgen, 36) + "|" + key
-		if p, ok := c.pages.Get(key); ok {
-			hdr := w.Header()
-			hdr.Set("Content-Type", p.contentType)
-			hdr.Set("Cache-Control", p.cacheCtl)
-			if p.disposition != "" {
-				hdr.Set("Content-Disposition", p.disposition)
-			}
-			hdr["Vary"] = p.vary
-			hdr.Set("X-Cache", "hit")
-			if enc, body := p.encoded(r.Header.Get("Accept-Encoding")); enc != "" {
-				// Already compressed: the compression middleware lets a
-				// response with a Content-Encoding through as it is.
-				hdr.Set("Content-Encoding", enc)
-				hdr.Set("Content-Length", strconv.Itoa(len(body)))
-				w.WriteHeader(p.status)
-				_, _ = w.Write(body)
+		classes := pageClasses(r.URL.Path)
+		// A miss that waited for another request's render looks again: the
+		// page is stored, or a change came in meanwhile and the page is
+		// asked for under the new generation (once; then it renders).
+		for attempt := 0; ; attempt++ {
+			stamp := c.stamp(classes)
+			key := stamp + "|" + page
+			if p, ok := c.pages.Get(key); ok {
+				p.serve(w, r)
 				return
 			}
-			w.WriteHeader(p.status)
-			if p.hasNonce {
-				_, _ = w.Write(bytes.ReplaceAll(p.body, []byte(cacheNonce), []byte(templ.GetNonce(r.Context()))))
-			} else {
-				_, _ = w.Write(p.body)
+			f, leader := c.takeOff(key)
+			if leader {
+				defer c.land(key, f)
+				c.render(w, r, h, key, classes, stamp)
+				return
 			}
-			return
+			if attempt > 0 {
+				break
+			}
+			c.waiting.Add(1)
+			select {
+			case <-f.done:
+			case <-r.Context().Done():
+				c.waiting.Add(-1)
+				return
+			}
+			c.waiting.Add(-1)
 		}
-		// Render with a placeholder nonce, so that the stored page can carry
-		// each later request's own. Today's pages load only external scripts
-		// and hold no nonce; the swap is there for the day one inlines a script.
-		nonce := templ.GetNonce(r.Context())
-		rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
-		h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
-		// Two misses for one page may race here; the second is not stored
-		// (replacing an entry would not take the first one's bytes off).
-		if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.gen.Load() != gen ||
-			c.classGen(class) != cgen || c.pages.Contains(key) {
-			return
-		}
-		hdr := w.Header()
-		p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-			cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
-			hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
-		if !p.hasNonce {
-			p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
-		}
-		if c.bytes.Load()+p.size() <= pageCacheBytes {
-			c.bytes.Add(p.size())
-			c.pages.Add(key, p)
-		}
+		h(w, r)
+	}
+}
+
+// flight is one render of a missed page that concurrent misses wait for.
+type flight struct{ done chan struct{} }
+
+// takeOff returns the flight rendering key, starting one when there is none
+// (leader true: the caller renders and then lands it).
+func (c *PageCache) takeOff(key string) (f *flight, leader bool) {
+	c.flightMu.Lock()
+	defer c.flightMu.Unlock()
+	if f, ok := c.flights[key]; ok {
+		return f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.flights[key] = f
+	return f, true
+}
+
+// land ends a flight: its waiters look for the stored page.
+func (c *PageCache) land(key string, f *flight) {
+	c.flightMu.Lock()
+	delete(c.flights, key)
+	c.flightMu.Unlock()
+	close(f.done)
+}
+
+// render runs h for a miss and stores what it wrote under key when the
+// page is cacheable and no change came in while it rendered.
+func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) {
+	// Render with a placeholder nonce, so that the stored page can carry
+	// each later request's own. Today's pages load only external scripts
+	// and hold no nonce; the swap is there for the day one inlines a script.
+	nonce := templ.GetNonce(r.Context())
+	rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
+	h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
+	// A page already stored is not replaced (replacing an entry would not
+	// take the first one's bytes off).
+	if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
+		return
+	}
+	hdr := w.Header()
+	p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
+		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"),
+		vary: append([]string(nil), hdr["Vary"]...), body: rec.body, hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
+	if !p.hasNonce {
+		p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
+	}
+	if c.bytes.Load()+p.size() <= pageCacheBytes {
+		c.bytes.Add(p.size())
+		c.pages.Add(key, p)
+	}
+}
+
+// serve writes a stored page, compressed as stored when the client takes it.
+func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", p.contentType)
+	hdr.Set("Cache-Control", p.cacheCtl)
+	if p.disposition != "" {
+		hdr.Set("Content-Disposition", p.disposition)
+	}
+	hdr["Vary"] = p.vary
+	hdr.Set("X-Cache", "hit")
+	if enc, body := p.encoded(r.Header.Get("Accept-Encoding")); enc != "" {
+		// Already compressed: the compression middleware lets a
+		// response with a Content-Encoding through as it is.
+		hdr.Set("Content-Encoding", enc)
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(p.status)
+		_, _ = w.Write(body)
+		return
+	}
+	w.WriteHeader(p.status)
+	if p.hasNonce {
+		_, _ = w.Write(bytes.ReplaceAll(p.body, []byte(cacheNonce), []byte(templ.GetNonce(r.Context()))))
+	} else {
+		_, _ = w.Write(p.body)
 	}
 }
 

@@ -385,6 +385,13 @@ func TestWaitlistOffers(t *testing.T) {
 		if _, body := eva.get(urls.ExhibitorSlots(w.Barcelona.Slug, nil)); doc(t, body).Find(`[data-testid="book-`+itoa(held.ID)+`"]`).Length() != 0 {
 			t.Error("an offered slot is listed as free")
 		}
+		// The organizer sees the offer for what it is, with nothing to
+		// cancel or move: the company answers it.
+		org := e.signedIn(t, w.Organizer)
+		if _, body := org.get(urls.OrganizerSlot(w.Barcelona.Slug, held.ID)); doc(t, body).Find(`[data-testid="slot-offered"]`).Length() != 1 ||
+			doc(t, body).Find(`form[action="`+urls.OrganizerSlotCancelBooking(w.Barcelona.Slug, held.ID)+`"]`).Length() != 0 {
+			t.Errorf("the organizer's slot page does not show the offer alone:\n%s", excerpt(body))
+		}
 		// An offer not yet accepted is not public: no event in the feeds.
 		if cal := feed(t, e.get, urls.ExpoAgendaICS(w.Barcelona.Slug)); icaltest.Event(cal, "booking-"+itoa(offer)+"@expodesk") != nil {
 			t.Error("the expo's feed shows an offer nobody has accepted")
