@@ -16,14 +16,14 @@ import (
 // DelegationGetByID returns a delegation.
 func (s *Store) DelegationGetByID(ctx context.Context, id int64) (expodesk.Delegation, error) {
 	return one[expodesk.Delegation](ctx, s.db, "get delegation",
-		`SELECT `+delegationColumns+` FROM delegation WHERE id = $1`, id)
+		`SELECT `+delegationColumns+` FROM delegation d WHERE d.id = $1`, id)
 }
 
 // DelegationLock returns a delegation locked until the transaction ends, so
 // that items and meetings are checked against the stay they are written with.
 func (s *Store) DelegationLock(ctx context.Context, id int64) (expodesk.Delegation, error) {
 	return one[expodesk.Delegation](ctx, s.db, "lock delegation",
-		`SELECT `+delegationColumns+` FROM delegation WHERE id = $1 FOR UPDATE`, id)
+		`SELECT `+delegationColumns+` FROM delegation d WHERE d.id = $1 FOR UPDATE OF d`, id)
 }
 
 // DelegationByShareHash returns the delegation whose shared itinerary link
@@ -32,7 +32,7 @@ func (s *Store) DelegationLock(ctx context.Context, id int64) (expodesk.Delegati
 // guess came.
 func (s *Store) DelegationByShareHash(ctx context.Context, hash []byte) (expodesk.Delegation, error) {
 	return one[expodesk.Delegation](ctx, s.db, "get delegation by share link",
-		`SELECT `+delegationColumns+` FROM delegation WHERE share_token_hash = $1`, hash)
+		`SELECT `+delegationColumns+` FROM delegation d WHERE d.share_token_hash = $1`, hash)
 }
 
 // DelegationShareCreatedAt returns when the delegation's current link was

@@ -1,14 +1,11 @@
 package server
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 
 	"github.com/a-h/templ"
 
-	"expodesk/internal/exhibitorcsv"
 	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -195,11 +192,7 @@ func (s *Server) agendaCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	zone := e.Location()
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write(agendaColumns)
+	recs := make([][]string, 0, len(rows))
 	for _, a := range rows {
 		status, company := "free", ""
 		switch {
@@ -211,20 +204,13 @@ func (s *Server) agendaCSV(w http.ResponseWriter, r *http.Request) {
 		case a.Blocked:
 			status = "blocked"
 		}
-		rec := []string{a.StartsAt.In(zone).Format(dateLayout), a.StartsAt.In(zone).Format("15:04"), a.EndsAt.In(zone).Format("15:04"),
-			web.In(ctx, a.StageName), company, a.Titles.Get(expodesk.EN), a.Titles.Get(expodesk.ZH), a.Titles.Get(expodesk.ES), status}
-		for i, v := range rec {
-			rec[i] = exhibitorcsv.Cell(v)
-		}
-		if err := cw.Write(rec); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
+		recs = append(recs, []string{a.StartsAt.In(zone).Format(dateLayout), a.StartsAt.In(zone).Format("15:04"), a.EndsAt.In(zone).Format("15:04"),
+			web.In(ctx, a.StageName), company, a.Titles.Get(expodesk.EN), a.Titles.Get(expodesk.ZH), a.Titles.Get(expodesk.ES), status})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	body, err := writeGuardedCSV(agendaColumns, recs)
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.sendCSV(w, s.csvName("agenda", e.Slug), buf.Bytes())
+	s.sendCSV(w, s.csvName("agenda", e.Slug), body)
 }

@@ -281,6 +281,7 @@ func TestCSRF(t *testing.T) {
 
 	cases = append(cases, stageCSRFCases(e, w)...)
 	cases = append(cases, controlCSRFCases(e, w)...)
+	cases = append(cases, delegationCSRFCases(e, w)...)
 	cases = append(cases, waitlistCSRFCases(e, w)...)
 	cases = append(cases, itineraryCSRFCases(t, e, w)...)
 

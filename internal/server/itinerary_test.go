@@ -59,7 +59,7 @@ func TestItineraryTimesAcrossDST(t *testing.T) {
 				t.Fatal(err)
 			}
 			zone := x.Location()
-			d, err := e.store.DelegationCreate(ctx, expodesk.Delegation{ExpoID: x.ID, Name: "DST delegation " + tc.name,
+			d, err := e.store.DelegationCreate(ctx, expodesk.Delegation{ExpoID: x.ID, Name: expodesk.Text{EN: "DST delegation " + tc.name},
 				Kind: expodesk.KindBusiness, HomeTimeZone: tc.homeZone, Lang: expodesk.ZH,
 				ArrivesAt: time.Date(tc.first.Year(), tc.first.Month(), tc.first.Day()-1, 12, 0, 0, 0, zone),
 				DepartsAt: time.Date(tc.last.Year(), tc.last.Month(), tc.last.Day()+1, 12, 0, 0, 0, zone)})

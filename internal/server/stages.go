@@ -99,18 +99,25 @@ func (f *form) clockOn(name string, day time.Time, zone *time.Location, required
 // any pavilion for an expo-wide organizer, their own pavilion for a
 // coordinator.
 func (s *Server) stagePavilionOptions(r *http.Request, e expodesk.Expo) ([]web.Option, error) {
-	ctx := r.Context()
 	p := principal(r)
+	return s.placeOptions(r, e, web.T(r.Context(), "stages.expo_wide"),
+		func(pavilion *int64) bool { return expodesk.CanManageStage(p, pavilion) })
+}
+
+// placeOptions are "none" (labelled none) and the pavilions of expo e
+// for which allowed holds (nil: no pavilion), as a select offers them.
+func (s *Server) placeOptions(r *http.Request, e expodesk.Expo, none string, allowed func(*int64) bool) ([]web.Option, error) {
+	ctx := r.Context()
 	list, err := s.store.PavilionList(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}
 	var opts []web.Option
-	if p.IsExpoOrganizer() {
-		opts = append(opts, web.Option{Value: "", Label: web.T(ctx, "stages.expo_wide")})
+	if allowed(nil) {
+		opts = append(opts, web.Option{Value: "", Label: none})
 	}
 	for _, pv := range list {
-		if expodesk.CanManageStage(p, &pv.ID) {
+		if allowed(&pv.ID) {
 			opts = append(opts, web.Option{Value: itoa(pv.ID), Label: web.In(ctx, pv.Name)})
 		}
 	}

@@ -429,6 +429,64 @@ func OrganizerPavilionBookingRulesDelete(expo string, pavilion int64) string {
 	return OrganizerPavilionBookingRules(expo, pavilion) + "/delete"
 }
 
+// Delegations (O4).
+
+// OrganizerDelegations is an expo's delegations (GET, q: "status", "kind",
+// "q") and where a new one is created (POST).
+func OrganizerDelegations(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/delegations", q)
+}
+
+// OrganizerDelegationNew is the form for a new delegation of an expo.
+func OrganizerDelegationNew(expo string) string { return OrganizerDelegations(expo, nil) + "/new" }
+
+// OrganizerDelegationLetters is the printable list of an expo's invitation letters.
+func OrganizerDelegationLetters(expo string) string {
+	return OrganizerDelegations(expo, nil) + "/letters"
+}
+
+// OrganizerDelegationsCSV is an expo's delegations with their members as a spreadsheet.
+func OrganizerDelegationsCSV(expo string) string { return OrganizerExpo(expo) + "/delegations.csv" }
+
+// OrganizerDelegation is one delegation's page with its members (GET) and
+// where its edit form saves (POST).
+func OrganizerDelegation(delegation int64) string { return "/organizer/delegations/" + id(delegation) }
+
+// OrganizerDelegationEdit is a delegation's edit form.
+func OrganizerDelegationEdit(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/edit"
+}
+
+// OrganizerDelegationStatus moves a delegation's status (POST).
+func OrganizerDelegationStatus(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/status"
+}
+
+// OrganizerDelegationMembers adds a member (POST).
+func OrganizerDelegationMembers(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/members"
+}
+
+// OrganizerDelegationMember is a member's edit form (GET) and saves it (POST).
+func OrganizerDelegationMember(delegation, member int64) string {
+	return OrganizerDelegationMembers(delegation) + "/" + id(member)
+}
+
+// OrganizerDelegationMemberMove moves a member up or down in protocol order (POST).
+func OrganizerDelegationMemberMove(delegation, member int64) string {
+	return OrganizerDelegationMember(delegation, member) + "/move"
+}
+
+// OrganizerDelegationMemberRemove takes a member off the delegation (POST).
+func OrganizerDelegationMemberRemove(delegation, member int64) string {
+	return OrganizerDelegationMember(delegation, member) + "/remove"
+}
+
+// OrganizerDelegationMemberErase erases a member's personal data (POST).
+func OrganizerDelegationMemberErase(delegation, member int64) string {
+	return OrganizerDelegationMember(delegation, member) + "/erase"
+}
+
 // Delegations' itineraries, meetings and shared links (O4, E4).
 
 // OrganizerDelegationBase is one delegation in the organizer console; its
