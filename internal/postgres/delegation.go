@@ -146,7 +146,7 @@ func (s *Store) DelegationMemberCreate(ctx context.Context, m expodesk.Delegatio
 }
 
 const itineraryItemColumns = `id, delegation_id, kind, starts_at, ends_at, pavilion_id, exhibitor_id,
-	slot_id, title, location, notes`
+	slot_id, title, location, notes, sequence, updated_at`
 
 // ItineraryItemCreate inserts a visit, roadshow attendance or other item of
 // a delegation's itinerary.
@@ -162,7 +162,7 @@ func (s *Store) ItineraryItemCreate(ctx context.Context, it expodesk.ItineraryIt
 
 const meetingColumns = `id, delegation_id, exhibitor_id, starts_at, ends_at, location, topic, status,
 	response_note, requested_by, responded_by, responded_at, proposed_starts_at, proposed_ends_at,
-	created_at, updated_at`
+	created_at, updated_at, sequence`
 
 // MeetingCreate inserts a meeting between a delegation and an exhibitor,
 // requested by the organizer by (nil when no account is behind it, as in

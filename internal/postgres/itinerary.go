@@ -96,7 +96,7 @@ func (s *Store) ItineraryItemDelete(ctx context.Context, delegationID, id int64)
 func (s *Store) ItineraryRows(ctx context.Context, delegationID int64) ([]expodesk.ItineraryRow, error) {
 	return collect[expodesk.ItineraryRow](ctx, s.db, "list itinerary",
 		`SELECT i.id, i.delegation_id, i.kind, i.starts_at, i.ends_at, i.pavilion_id, i.exhibitor_id, i.slot_id,
-			i.title, i.location, i.notes,
+			i.title, i.location, i.notes, i.sequence, i.updated_at,
 			coalesce(pv.name, ppv.name, spv.name, '{}') AS pavilion_name,
 			coalesce(e.name, '{}') AS exhibitor_name, coalesce(e.legal_name, '') AS exhibitor_legal_name,
 			coalesce(e.slug, '') AS exhibitor_slug, coalesce(p.booth, '') AS booth,
@@ -119,7 +119,7 @@ func (s *Store) ItineraryRows(ctx context.Context, delegationID int64) ([]expode
 
 const meetingRowSelect = `SELECT m.id, m.delegation_id, m.exhibitor_id, m.starts_at, m.ends_at, m.location, m.topic,
 		m.status, m.response_note, m.requested_by, m.responded_by, m.responded_at, m.proposed_starts_at,
-		m.proposed_ends_at, m.created_at, m.updated_at,
+		m.proposed_ends_at, m.created_at, m.updated_at, m.sequence,
 		e.name AS exhibitor_name, e.legal_name AS exhibitor_legal_name, e.slug AS exhibitor_slug,
 		coalesce(p.booth, '') AS booth, coalesce(pv.hall, '') AS hall,
 		d.name AS delegation_name, d.origin AS delegation_origin, d.kind AS delegation_kind,

@@ -60,7 +60,7 @@ func (s *Server) sharedICS(w http.ResponseWriter, r *http.Request) {
 	for _, day := range plan.Days {
 		for _, e := range day.Entries {
 			ev := ical.Event{UID: e.Key + "-d" + itoa(it.Delegation.ID) + "@expodesk", Start: e.StartsAt, End: e.EndsAt,
-				Summary: e.Title, Location: e.Place, Description: e.Notes}
+				Summary: e.Title, Location: e.Place, Description: e.Notes, Sequence: e.Sequence, Modified: e.Modified}
 			if e.Meeting != nil {
 				ev.Tentative = e.Meeting.Status != "accepted"
 				status := loc.T("meetings.status." + string(e.Meeting.Status))
