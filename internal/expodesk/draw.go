@@ -353,3 +353,32 @@ func overlapping(held []DrawSlot, sl DrawSlot) (DrawSlot, bool) {
 	}
 	return DrawSlot{}, false
 }
+
+// DrawChoiceRecord is a choice's outcome as it is kept and shown: with its
+// slot's time and stage as they were at the draw.
+type DrawChoiceRecord struct {
+	DrawChoice
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	StageName Text      `json:"stage_name"`
+}
+
+// DrawEntryRecord is one participant's kept result.
+type DrawEntryRecord struct {
+	ExhibitorID int64
+	Position    int
+	Choices     []DrawChoiceRecord
+	Company     Text   // the company's name (when read)
+	CompanySlug string // its public page (when read)
+}
+
+// Won is the choices the company got.
+func (e DrawEntryRecord) Won() []DrawChoiceRecord {
+	var out []DrawChoiceRecord
+	for _, c := range e.Choices {
+		if c.Outcome == DrawWon {
+			out = append(out, c)
+		}
+	}
+	return out
+}

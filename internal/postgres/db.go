@@ -108,6 +108,7 @@ var constraintErrors = map[string]*expodesk.Error{
 	"slot_no_overlap":                        expodesk.ErrSlotOverlap,
 	"booking_one_active_per_slot":            expodesk.ErrSlotTaken,
 	"booking_exhibitor_no_overlap":           expodesk.ErrBookingOverlap,
+	"slot_draw_run_pkey":                     expodesk.ErrDrawAlreadyRun,
 }
 
 // translate turns a database error into a domain error: no rows is not found,
