@@ -382,3 +382,12 @@ func (e DrawEntryRecord) Won() []DrawChoiceRecord {
 	}
 	return out
 }
+
+// DrawRequest is a company's ranking in a draw.
+type DrawRequest struct {
+	ID          int64
+	DrawID      int64
+	ExhibitorID int64
+	Choices     []int64 // slot ids, best first
+	UpdatedAt   time.Time
+}

@@ -105,49 +105,40 @@ func (s *Store) DrawFreeSlots(ctx context.Context, expoID int64, pavilionID *int
 		freeSlotSelect+scopeStages+`ORDER BY sl.starts_at, st.position, st.id`, expoID, s.now(), int64(0), pavilionID)
 }
 
-// DrawRequest is a company's ranking in a draw.
-type DrawRequest struct {
-	ID          int64
-	DrawID      int64
-	ExhibitorID int64
-	Choices     []int64 // slot ids, best first
-	UpdatedAt   time.Time
-}
-
 const drawRequestSelect = `SELECT q.id, q.draw_id, q.exhibitor_id, q.updated_at,
 	coalesce((SELECT array_agg(c.slot_id ORDER BY c.rank) FROM slot_draw_choice c WHERE c.request_id = q.id), '{}') AS choices
 FROM slot_draw_request q `
 
 // DrawRequestOf returns a company's ranking in a draw (not found: none).
-func (s *Store) DrawRequestOf(ctx context.Context, drawID, exhibitorID int64) (DrawRequest, error) {
-	return one[DrawRequest](ctx, s.db, "get company's ranking",
+func (s *Store) DrawRequestOf(ctx context.Context, drawID, exhibitorID int64) (expodesk.DrawRequest, error) {
+	return one[expodesk.DrawRequest](ctx, s.db, "get company's ranking",
 		drawRequestSelect+`WHERE q.draw_id = $1 AND q.exhibitor_id = $2`, drawID, exhibitorID)
 }
 
 // DrawRequestGet returns ranking id.
-func (s *Store) DrawRequestGet(ctx context.Context, id int64) (DrawRequest, error) {
-	return one[DrawRequest](ctx, s.db, "get ranking", drawRequestSelect+`WHERE q.id = $1`, id)
+func (s *Store) DrawRequestGet(ctx context.Context, id int64) (expodesk.DrawRequest, error) {
+	return one[expodesk.DrawRequest](ctx, s.db, "get ranking", drawRequestSelect+`WHERE q.id = $1`, id)
 }
 
 // DrawRequests lists a draw's rankings by company id.
-func (s *Store) DrawRequests(ctx context.Context, drawID int64) ([]DrawRequest, error) {
-	return collect[DrawRequest](ctx, s.db, "list rankings", drawRequestSelect+`WHERE q.draw_id = $1 ORDER BY q.exhibitor_id`, drawID)
+func (s *Store) DrawRequests(ctx context.Context, drawID int64) ([]expodesk.DrawRequest, error) {
+	return collect[expodesk.DrawRequest](ctx, s.db, "list rankings", drawRequestSelect+`WHERE q.draw_id = $1 ORDER BY q.exhibitor_id`, drawID)
 }
 
 // DrawRequestSet replaces a company's ranking in a draw with choices.
-func (s *Store) DrawRequestSet(ctx context.Context, drawID, exhibitorID int64, choices []int64) (DrawRequest, error) {
+func (s *Store) DrawRequestSet(ctx context.Context, drawID, exhibitorID int64, choices []int64) (expodesk.DrawRequest, error) {
 	var id int64
 	err := s.db.QueryRow(ctx, `INSERT INTO slot_draw_request (draw_id, exhibitor_id) VALUES ($1, $2)
 		ON CONFLICT (draw_id, exhibitor_id) DO UPDATE SET updated_at = now() RETURNING id`, drawID, exhibitorID).Scan(&id)
 	if err != nil {
-		return DrawRequest{}, translate(err, "set ranking")
+		return expodesk.DrawRequest{}, translate(err, "set ranking")
 	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM slot_draw_choice WHERE request_id = $1`, id); err != nil {
-		return DrawRequest{}, translate(err, "clear ranking")
+		return expodesk.DrawRequest{}, translate(err, "clear ranking")
 	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO slot_draw_choice (request_id, rank, slot_id)
 		SELECT $1, r, slot FROM unnest($2::bigint[]) WITH ORDINALITY AS c(slot, r)`, id, choices); err != nil {
-		return DrawRequest{}, translate(err, "write ranking")
+		return expodesk.DrawRequest{}, translate(err, "write ranking")
 	}
 	return s.DrawRequestGet(ctx, id)
 }

@@ -8,7 +8,6 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
-	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
 )
 
@@ -138,12 +137,12 @@ func approvedAt(ctx context.Context, t *tx, company, expoID int64) error {
 // during the request period. The company must be approved at the expo;
 // each choice a different free slot of the draw's scope, at most
 // MaxChoices of them.
-func (s *Service) SetDrawRanking(ctx context.Context, c Caller, expoID, drawID int64, ranked []int64) (postgres.DrawRequest, error) {
+func (s *Service) SetDrawRanking(ctx context.Context, c Caller, expoID, drawID int64, ranked []int64) (expodesk.DrawRequest, error) {
 	company, err := s.bookingCompany(ctx, c, "draw", drawID)
 	if err != nil {
-		return postgres.DrawRequest{}, err
+		return expodesk.DrawRequest{}, err
 	}
-	var out postgres.DrawRequest
+	var out expodesk.DrawRequest
 	err = s.write(ctx, c, func(t *tx) error {
 		d, err := s.drawOfExpo(ctx, c, t, expoID, drawID)
 		if err != nil {
@@ -184,12 +183,12 @@ func (s *Service) SetDrawRanking(ctx context.Context, c Caller, expoID, drawID i
 
 // WithdrawDrawRanking withdraws one of the caller's company's rankings
 // during its draw's request period; another company's is not found.
-func (s *Service) WithdrawDrawRanking(ctx context.Context, c Caller, id int64) (postgres.DrawRequest, error) {
+func (s *Service) WithdrawDrawRanking(ctx context.Context, c Caller, id int64) (expodesk.DrawRequest, error) {
 	company, err := s.bookingCompany(ctx, c, "draw_request", id)
 	if err != nil {
-		return postgres.DrawRequest{}, err
+		return expodesk.DrawRequest{}, err
 	}
-	var req postgres.DrawRequest
+	var req expodesk.DrawRequest
 	err = s.write(ctx, c, func(t *tx) error {
 		var err error
 		req, err = t.DrawRequestGet(ctx, id)
