@@ -122,7 +122,8 @@ func ValidateRanking(d Draw, ranked []int64, eligible map[int64]bool) ([]int64, 
 		case id == 0:
 			continue
 		case i >= d.MaxChoices:
-			p.Add(field, "draw.too_many_choices", map[string]any{"Max": d.MaxChoices})
+			// Said at the last rank the form shows.
+			p.Add(DrawChoiceField(max(d.MaxChoices, 1)), "draw.too_many_choices", map[string]any{"Max": d.MaxChoices})
 		case seen[id]:
 			p.Add(field, "draw.choice_twice", nil)
 		case !eligible[id]:

@@ -143,7 +143,7 @@ func TestValidateRanking(t *testing.T) {
 	}{
 		"Twice":       {[]int64{1, 1}, "choice_2", "draw.choice_twice"},
 		"Unavailable": {[]int64{1, 9}, "choice_2", "draw.choice_unavailable"},
-		"TooMany":     {[]int64{1, 2, 3, 4}, "choice_4", "draw.too_many_choices"},
+		"TooMany":     {[]int64{1, 2, 3, 4}, "choice_3", "draw.too_many_choices"},
 		"None":        {[]int64{0, 0}, "choice_1", "draw.choice_required"},
 	}
 	for name, c := range cases {

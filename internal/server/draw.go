@@ -184,7 +184,7 @@ func (s *Server) organizerDrawSave(w http.ResponseWriter, r *http.Request) {
 	pavilion, prefix := drawScopeOf(r)
 	zone := expo.Location()
 	in := expodesk.Draw{OpensAt: f.dateTime(prefix+"opens_at", zone, true), ClosesAt: f.dateTime(prefix+"closes_at", zone, true),
-		MaxChoices: int(f.integer(prefix+"max_choices", 1, expodesk.MaxDrawChoices, true))}
+		MaxChoices: int(f.integer(prefix+"max_choices", 0, 1000, true))} // the range is the domain's rule
 	if f.err() == nil {
 		_, err = s.svc.SetDraw(r.Context(), s.caller(r), expo.ID, pavilion, in)
 		err = prefixed(err, prefix)
