@@ -638,5 +638,3 @@ func drawInvariants(t *testing.T, e *testEnv, drawID int64) drawViolations {
 	t.Helper()
 	return drawViolations{Runs: e.count(`SELECT count(*) FROM slot_draw_run WHERE draw_id = $1`, drawID)}
 }
-
-

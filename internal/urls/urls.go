@@ -452,4 +452,6 @@ func ExhibitorDrawRanking(expo string, draw int64) string {
 }
 
 // ExhibitorDrawWithdraw withdraws one of the company's rankings (POST).
-func ExhibitorDrawWithdraw(request int64) string { return "/exhibitor/draw-requests/" + id(request) + "/withdraw" }
+func ExhibitorDrawWithdraw(request int64) string {
+	return "/exhibitor/draw-requests/" + id(request) + "/withdraw"
+}
