@@ -16,7 +16,9 @@ type BookingSlotsView struct {
 	// Approved is whether the company may book at the expo at all.
 	Approved bool
 	Days     []FreeDay
-	Mine     []expodesk.BookingRow
+	// Held are the slots other companies hold, whose waitlists it may join.
+	Held []expodesk.TakenSlot
+	Mine []expodesk.BookingRow
 	// Notice is why the last attempt did not book (already translated);
 	// Taken says it lost the slot to another company, and Nearest are the
 	// free slots nearest to the one it lost.
@@ -32,6 +34,8 @@ type Zones struct {
 	Viewer   *time.Location // nil: the expo's zone only
 	ViewerTZ string
 	Options  []string
+	// Unknown is a ?tz= that names no zone, which the page says it ignored.
+	Unknown string
 }
 
 // RulesShown are booking rules as a company reads them: for the expo, or
@@ -87,6 +91,10 @@ func GroupFreeSlots(slots []expodesk.FreeSlot, loc *time.Location) []FreeDay {
 type BookingsView struct {
 	Bookings []expodesk.BookingRow
 	Expos    []expodesk.Expo
+	// Offers are slots held for the company from a waitlist, Waitlist its
+	// places in line.
+	Offers   []expodesk.Offer
+	Waitlist []expodesk.WaitlistRow
 	Flash    string
 }
 

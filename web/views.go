@@ -92,13 +92,9 @@ type AgendaView struct {
 	Pavilion  *expodesk.Pavilion
 	Pavilions []expodesk.Pavilion
 	Days      []AgendaDay
-	// Viewer is the zone a visitor abroad chose to read times in; nil for the expo's own.
-	Viewer   *time.Location
-	ViewerTZ string
-	Zones    []string
-	// UnknownTZ is a ?tz= that names no zone, which the page says it ignored.
-	UnknownTZ string
-	ICS       string
+	// Zones is the zone a visitor abroad chose to read times in beside the expo's.
+	Zones Zones
+	ICS   string
 }
 
 // AgendaDay is one day of an agenda, stage by stage.

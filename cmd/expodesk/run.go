@@ -364,6 +364,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 	}
 	background(func(ctx context.Context) { srv.RunJanitor(ctx, 10*time.Minute) })
 	background(srv.ListenForChanges)
+	background(func(ctx context.Context) { srv.RunOfferSweeper(ctx, time.Minute) })
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
 		if withDemo {

@@ -26,6 +26,9 @@ type BookingRules struct {
 	// TextsDueAt is when titles and abstracts are published and can no
 	// longer change; nil: until the slot starts.
 	TextsDueAt *time.Time
+	// WaitlistOfferHours is how long a freed slot is offered to the first
+	// in its waitlist before it passes on; 0: it is booked for them at once.
+	WaitlistOfferHours int
 }
 
 // Limits of booking texts.
@@ -42,6 +45,9 @@ func (r BookingRules) Validate() error {
 	}
 	if r.CancelHoursBefore < 0 || r.CancelHoursBefore > 8760 {
 		p.Add("cancel_hours_before", "validation.range", map[string]any{"Min": 0, "Max": 8760})
+	}
+	if r.WaitlistOfferHours < 0 || r.WaitlistOfferHours > MaxWaitlistOfferHours {
+		p.Add("waitlist_offer_hours", "validation.range", map[string]any{"Min": 0, "Max": MaxWaitlistOfferHours})
 	}
 	if r.OpensAt != nil && r.ClosesAt != nil && !r.ClosesAt.After(*r.OpensAt) {
 		p.Add("closes_at", "validation.after_opens", nil)

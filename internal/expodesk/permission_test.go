@@ -218,3 +218,13 @@ func TestCanManageStage(t *testing.T) {
 		}
 	}
 }
+
+func TestCanActForCompany(t *testing.T) {
+	checkRule(t, "CanActForCompany(100)", func(p *Principal) bool { return CanActForCompany(p, 100) }, []actorCase{
+		{"Visitor", visitor, false}, {"Organizer", organizer, false}, {"Coordinator", coordinator, false},
+		{"ExhibitorA", exhibitorA, true}, {"ExhibitorB", exhibitorB, false}, {"Orphan", orphan, false},
+	})
+	if CanActForCompany(orphan, 0) {
+		t.Error("a team member of no company acts for company 0")
+	}
+}

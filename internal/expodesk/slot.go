@@ -81,13 +81,15 @@ func (b Booking) Validate() error {
 // AgendaItem is a slot as the public agenda shows it, with its stage and,
 // when booked, the presenting exhibitor.
 type AgendaItem struct {
-	SlotID        int64
-	ExpoSlug      string
-	ExpoName      Text
-	ExpoTimeZone  string
-	StartsAt      time.Time
-	EndsAt        time.Time
-	Blocked       bool
+	SlotID       int64
+	ExpoSlug     string
+	ExpoName     Text
+	ExpoTimeZone string
+	StartsAt     time.Time
+	EndsAt       time.Time
+	Blocked      bool
+	// Label says why a blocked slot is held back ("Keynote", "Break").
+	Label         Text
 	StageID       int64
 	StageSlug     string
 	StageName     Text
@@ -115,3 +117,22 @@ func (a AgendaItem) Booked() bool { return a.BookingID != nil }
 // Presented reports whether the slot is booked by an exhibitor visitors may
 // see (approved at the expo), so that its title and presenter can be shown.
 func (a AgendaItem) Presented() bool { return a.BookingID != nil && a.ExhibitorID != nil }
+
+// Labelled reports whether the slot is held back with a label visitors may
+// read (a keynote, a break) rather than merely not available.
+func (a AgendaItem) Labelled() bool { return a.Blocked && !a.Label.IsZero() }
+
+// CalendarEntry is one event of a calendar feed: a presented booking, or a
+// blocked slot with a label (BookingID nil). A cancelled booking stays in
+// the feeds, marked so, until its slot has ended, so that a calendar that
+// subscribed before the cancellation learns of it instead of keeping the
+// session; after that nobody needs to be told. Sequence counts the
+// revisions a calendar must notice (a move, a new time, the cancellation,
+// new texts) and ModifiedAt is when the last one was made.
+type CalendarEntry struct {
+	AgendaItem
+	Cancelled  bool
+	Sequence   int
+	CreatedAt  time.Time
+	ModifiedAt time.Time
+}

@@ -13,7 +13,10 @@ import (
 	ics "github.com/arran4/golang-ical"
 )
 
-// Event is one session in a feed.
+// Event is one session in a feed. UID names it for good: a calendar that
+// meets the UID again replaces its copy when Sequence is higher (or equal
+// with a later DTSTAMP), so a moved or cancelled session updates instead
+// of appearing twice.
 type Event struct {
 	UID         string
 	Start, End  time.Time
@@ -21,7 +24,17 @@ type Event struct {
 	Description string
 	Location    string
 	URL         string
-	Modified    time.Time
+	// Sequence counts the event's revisions (SEQUENCE, 0 for the first).
+	Sequence int
+	// Cancelled marks the event STATUS:CANCELLED (else CONFIRMED).
+	Cancelled bool
+	// Transparent events do not make their time busy (TRANSP), for what a
+	// subscriber may attend rather than must (a keynote, a break).
+	Transparent bool
+	// Created and Modified are when the event was made and last revised
+	// (CREATED, LAST-MODIFIED); zero leaves them out. Neither is written
+	// later than the feed's Stamp, as RFC 5545 reads them.
+	Created, Modified time.Time
 }
 
 // Feed is a calendar of events in one time zone.
@@ -81,11 +94,29 @@ func Write(w io.Writer, f Feed) error {
 		if e.URL != "" {
 			ev.SetURL(e.URL)
 		}
-		if !e.Modified.IsZero() {
-			ev.SetLastModifiedAt(e.Modified)
+		modified := e.Modified
+		if !modified.IsZero() {
+			modified = earliest(modified, f.Stamp)
+			ev.SetLastModifiedAt(modified)
 		}
-		ev.SetStatus(ics.ObjectStatusConfirmed)
-		ev.SetTimeTransparency(ics.TransparencyOpaque)
+		if !e.Created.IsZero() {
+			created := earliest(e.Created, f.Stamp)
+			if !modified.IsZero() {
+				created = earliest(created, modified)
+			}
+			ev.SetCreatedTime(created)
+		}
+		ev.SetSequence(e.Sequence)
+		if e.Cancelled {
+			ev.SetStatus(ics.ObjectStatusCancelled)
+		} else {
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		}
+		if e.Transparent {
+			ev.SetTimeTransparency(ics.TransparencyTransparent)
+		} else {
+			ev.SetTimeTransparency(ics.TransparencyOpaque)
+		}
 	}
 	// RFC 5545 lines end in CRLF; the library's default is the platform's newline.
 	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
@@ -163,6 +194,15 @@ func transition(loc *time.Location, lo, hi time.Time, off int) time.Time {
 		}
 	}
 	return hi.Truncate(time.Second)
+}
+
+// earliest is the earlier of a and b; a clock a little ahead of the
+// server's (the database's) must not date a revision after the feed.
+func earliest(a, b time.Time) time.Time {
+	if b.IsZero() || a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func offset(seconds int) string {

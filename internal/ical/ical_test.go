@@ -3,16 +3,15 @@ package ical_test
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	arran "github.com/arran4/golang-ical"
 	goical "github.com/emersion/go-ical"
 
 	"expodesk/internal/ical"
+	"expodesk/internal/ical/icaltest"
 )
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -66,145 +65,12 @@ func write(t *testing.T, f ical.Feed) []byte {
 	return buf.Bytes()
 }
 
-// checkLines checks RFC 5545 §3.1: CRLF line endings, at most 75 octets a
-// line, and folding that never splits a UTF-8 sequence.
-func checkLines(t *testing.T, raw []byte) {
-	t.Helper()
-	if !bytes.HasSuffix(raw, []byte("\r\n")) {
-		t.Error("the feed does not end with CRLF")
-	}
-	lines := strings.Split(strings.TrimSuffix(string(raw), "\r\n"), "\r\n")
-	for i, l := range lines {
-		if strings.ContainsAny(l, "\r\n") {
-			t.Errorf("line %d holds a bare CR or LF: %q", i+1, l)
-		}
-		if len(l) > 75 {
-			t.Errorf("line %d has %d octets: %q", i+1, len(l), l)
-		}
-		if !utf8.ValidString(l) {
-			t.Errorf("line %d splits a UTF-8 sequence: %q", i+1, l)
-		}
-	}
-	if !strings.HasPrefix(lines[0], "BEGIN:VCALENDAR") || lines[len(lines)-1] != "END:VCALENDAR" {
-		t.Errorf("first/last lines %q / %q", lines[0], lines[len(lines)-1])
-	}
-}
-
-// unfolded returns the logical lines of a feed.
-func unfolded(raw []byte) []string {
-	s := strings.ReplaceAll(string(raw), "\r\n ", "")
-	s = strings.ReplaceAll(s, "\r\n\t", "")
-	return strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n")
-}
-
-// decode parses a feed with emersion/go-ical and re-encodes it, which runs
-// that library's own checks of required and unique properties.
-func decode(t *testing.T, raw []byte) *goical.Calendar {
-	t.Helper()
-	cal, err := goical.NewDecoder(bytes.NewReader(raw)).Decode()
-	if err != nil {
-		t.Fatalf("emersion/go-ical cannot parse the feed: %v", err)
-	}
-	if _, err := goical.NewDecoder(bytes.NewReader(raw)).Decode(); err != nil && err != io.EOF {
-		t.Fatal(err)
-	}
-	if err := goical.NewEncoder(io.Discard).Encode(cal); err != nil {
-		t.Errorf("emersion/go-ical refuses the feed as a calendar: %v", err)
-	}
-	return cal
-}
-
-// observance is a STANDARD or DAYLIGHT part of a VTIMEZONE.
-type observance struct {
-	kind     string
-	onset    time.Time // UTC
-	from, to int       // offsets in seconds
-	name     string
-}
-
-func parseOffset(t *testing.T, s string) int {
-	t.Helper()
-	var sign, hh, mm int
-	switch {
-	case len(s) == 5 && (s[0] == '+' || s[0] == '-'):
-		if _, err := fmt.Sscanf(s[1:], "%02d%02d", &hh, &mm); err != nil {
-			t.Fatalf("offset %q: %v", s, err)
-		}
-	default:
-		t.Fatalf("offset %q", s)
-	}
-	sign = 1
-	if s[0] == '-' {
-		sign = -1
-	}
-	return sign * (hh*3600 + mm*60)
-}
-
-// vtimezone returns the observances of the feed's VTIMEZONE with the given TZID.
-func vtimezone(t *testing.T, cal *goical.Calendar, tzid string) []observance {
-	t.Helper()
-	var found []*goical.Component
-	for _, c := range cal.Children {
-		if c.Name == goical.CompTimezone {
-			if id, _ := c.Props.Text(goical.PropTimezoneID); id == tzid {
-				found = append(found, c)
-			}
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("%d VTIMEZONEs with TZID %s", len(found), tzid)
-	}
-	var out []observance
-	for _, c := range found[0].Children {
-		if c.Name != goical.CompTimezoneStandard && c.Name != goical.CompTimezoneDaylight {
-			t.Errorf("unexpected %s in VTIMEZONE", c.Name)
-			continue
-		}
-		o := observance{kind: c.Name}
-		o.from = parseOffset(t, c.Props.Get(goical.PropTimezoneOffsetFrom).Value)
-		o.to = parseOffset(t, c.Props.Get(goical.PropTimezoneOffsetTo).Value)
-		if p := c.Props.Get(goical.PropTimezoneName); p != nil {
-			o.name = p.Value
-		}
-		start := c.Props.Get(goical.PropDateTimeStart)
-		if start == nil || len(start.Params) != 0 {
-			t.Fatalf("observance DTSTART %+v", start)
-		}
-		// An onset is local time in the offset in force before it.
-		local, err := time.Parse("20060102T150405", start.Value)
-		if err != nil {
-			t.Fatalf("observance DTSTART %q: %v", start.Value, err)
-		}
-		o.onset = local.Add(-time.Duration(o.from) * time.Second)
-		if c.Props.Get(goical.PropRecurrenceRule) != nil {
-			t.Error("observance with an RRULE: this test resolves only explicit onsets")
-		}
-		out = append(out, o)
-	}
-	return out
-}
-
-// offsetAt resolves a UTC instant through the observances, independently of Go's tz code.
-func offsetAt(t *testing.T, obs []observance, at time.Time) observance {
-	t.Helper()
-	var best *observance
-	for i := range obs {
-		if !obs[i].onset.After(at) && (best == nil || obs[i].onset.After(best.onset)) {
-			best = &obs[i]
-		}
-	}
-	if best == nil {
-		t.Fatalf("no observance covers %v", at)
-	}
-	return *best
-}
-
 func TestWriteMadridAcrossDST(t *testing.T) {
 	t.Parallel()
 	f, starts := madridFeed(t)
 	raw := write(t, f)
 
-	t.Run("Lines", func(t *testing.T) { checkLines(t, raw) })
+	t.Run("Lines", func(t *testing.T) { icaltest.CheckLines(t, raw) })
 	t.Run("ChineseIsFolded", func(t *testing.T) {
 		folded := 0
 		for _, l := range strings.Split(string(raw), "\r\n") {
@@ -217,7 +83,7 @@ func TestWriteMadridAcrossDST(t *testing.T) {
 		}
 	})
 
-	cal := decode(t, raw)
+	cal := icaltest.Decode(t, raw)
 	t.Run("CalendarProperties", func(t *testing.T) {
 		if v, _ := cal.Props.Text(goical.PropVersion); v != "2.0" {
 			t.Errorf("VERSION = %q", v)
@@ -240,7 +106,7 @@ func TestWriteMadridAcrossDST(t *testing.T) {
 	if len(events) != len(starts) {
 		t.Fatalf("%d events, want %d", len(events), len(starts))
 	}
-	obs := vtimezone(t, cal, "Europe/Madrid")
+	obs := icaltest.VTimezone(t, cal, "Europe/Madrid")
 	for i, ev := range events {
 		t.Run(fmt.Sprintf("Event%d", i+1), func(t *testing.T) {
 			if uid, _ := ev.Props.Text(goical.PropUID); uid != f.Events[i].UID {
@@ -272,12 +138,12 @@ func TestWriteMadridAcrossDST(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			o := offsetAt(t, obs, want.UTC())
-			if got := local.Add(-time.Duration(o.to) * time.Second); !got.Equal(want) {
+			o := icaltest.OffsetAt(t, obs, want.UTC())
+			if got := local.Add(-time.Duration(o.To) * time.Second); !got.Equal(want) {
 				t.Errorf("through the VTIMEZONE, %s is %v, want %v", start.Value, got, want)
 			}
-			if wantName, wantOff := want.Zone(); o.to != wantOff || o.name != wantName {
-				t.Errorf("VTIMEZONE says %s %+d at %v, want %s %+d", o.name, o.to, want, wantName, wantOff)
+			if wantName, wantOff := want.Zone(); o.To != wantOff || o.Name != wantName {
+				t.Errorf("VTIMEZONE says %s %+d at %v, want %s %+d", o.Name, o.To, want, wantName, wantOff)
 			}
 			if s, _ := ev.Props.Text(goical.PropSummary); s != longChinese {
 				t.Errorf("SUMMARY = %q", s)
@@ -309,18 +175,18 @@ func TestWriteMadridAcrossDST(t *testing.T) {
 			{time.Date(2027, 10, 31, 1, 0, 0, 0, time.UTC), "CET", 3600},
 			{time.Date(2027, 12, 31, 12, 0, 0, 0, time.UTC), "CET", 3600},
 		} {
-			o := offsetAt(t, obs, tc.at)
-			if o.name != tc.name || o.to != tc.offset {
-				t.Errorf("at %v: %s %+d, want %s %+d", tc.at, o.name, o.to, tc.name, tc.offset)
+			o := icaltest.OffsetAt(t, obs, tc.at)
+			if o.Name != tc.name || o.To != tc.offset {
+				t.Errorf("at %v: %s %+d, want %s %+d", tc.at, o.Name, o.To, tc.name, tc.offset)
 			}
-			if (o.kind == goical.CompTimezoneDaylight) != (tc.name == "CEST") {
-				t.Errorf("at %v: a %s observance for %s", tc.at, o.kind, tc.name)
+			if (o.Kind == goical.CompTimezoneDaylight) != (tc.name == "CEST") {
+				t.Errorf("at %v: a %s observance for %s", tc.at, o.Kind, tc.name)
 			}
 		}
 		// Each transition moves from the previous observance's offset.
 		for i := 1; i < len(obs); i++ {
-			if obs[i].from != obs[i-1].to {
-				t.Errorf("observance %d starts from %+d, previous ends at %+d", i, obs[i].from, obs[i-1].to)
+			if obs[i].From != obs[i-1].To {
+				t.Errorf("observance %d starts from %+d, previous ends at %+d", i, obs[i].From, obs[i-1].To)
 			}
 		}
 	})
@@ -367,7 +233,7 @@ func TestWriteMadridAcrossDST(t *testing.T) {
 
 	t.Run("RawEscaping", func(t *testing.T) {
 		var desc string
-		for _, l := range unfolded(raw) {
+		for _, l := range icaltest.Unfolded(raw) {
 			if strings.HasPrefix(l, "DESCRIPTION:") {
 				desc = l
 				break
@@ -388,11 +254,11 @@ func TestWriteShanghaiNoDST(t *testing.T) {
 		Events: []ical.Event{{UID: "booking-7@expodesk", Start: start, End: start.Add(30 * time.Minute),
 			Summary: "欧洲馆路演", Description: "一、二；三\\四", Location: "欧洲馆"}}}
 	raw := write(t, f)
-	checkLines(t, raw)
-	cal := decode(t, raw)
-	obs := vtimezone(t, cal, "Asia/Shanghai")
+	icaltest.CheckLines(t, raw)
+	cal := icaltest.Decode(t, raw)
+	obs := icaltest.VTimezone(t, cal, "Asia/Shanghai")
 	for _, o := range obs {
-		if o.kind != goical.CompTimezoneStandard || o.to != 8*3600 || o.from != 8*3600 || o.name != "CST" {
+		if o.Kind != goical.CompTimezoneStandard || o.To != 8*3600 || o.From != 8*3600 || o.Name != "CST" {
 			t.Errorf("observance %+v, want STANDARD CST +0800 only", o)
 		}
 	}
@@ -422,21 +288,21 @@ func TestWriteEventInOtherZone(t *testing.T) {
 	wuxi := time.Date(2027, 10, 26, 10, 30, 0, 0, mustZone(t, "Asia/Shanghai"))
 	raw := write(t, ical.Feed{Name: "Taihu Sensing", Zone: madrid, Stamp: stamp, Language: "en",
 		Events: []ical.Event{{UID: "b@expodesk", Start: wuxi, End: wuxi.Add(time.Hour), Summary: "Wuxi talk"}}})
-	cal := decode(t, raw)
+	cal := icaltest.Decode(t, raw)
 	if got, err := cal.Events()[0].DateTimeStart(nil); err != nil || !got.Equal(wuxi) {
 		t.Errorf("DTSTART = %v, %v; want %v", got, err, wuxi)
 	}
-	obs := vtimezone(t, cal, "Europe/Madrid")
-	if o := offsetAt(t, obs, wuxi.UTC()); o.to != 7200 {
-		t.Errorf("Madrid offset on 26 October 2027 = %+d, want +7200 (CEST until the 31st)", o.to)
+	obs := icaltest.VTimezone(t, cal, "Europe/Madrid")
+	if o := icaltest.OffsetAt(t, obs, wuxi.UTC()); o.To != 7200 {
+		t.Errorf("Madrid offset on 26 October 2027 = %+d, want +7200 (CEST until the 31st)", o.To)
 	}
 }
 
 func TestWriteEmptyFeed(t *testing.T) {
 	t.Parallel()
 	raw := write(t, ical.Feed{Name: "Nube Catalana", Zone: mustZone(t, "Europe/Madrid"), Stamp: stamp, Language: "es"})
-	checkLines(t, raw)
-	cal := decode(t, raw) // RFC 5545 wants at least one component in a calendar
+	icaltest.CheckLines(t, raw)
+	cal := icaltest.Decode(t, raw) // RFC 5545 wants at least one component in a calendar
 	if n := len(cal.Events()); n != 0 {
 		t.Errorf("%d events", n)
 	}
@@ -451,13 +317,13 @@ func TestWriteDropsControlCharacters(t *testing.T) {
 	raw := write(t, ical.Feed{Name: "Expo\r\nX-INJECTED:1", Zone: start.Location(), Stamp: stamp, Language: "en",
 		Events: []ical.Event{{UID: "c@expodesk", Start: start, End: start.Add(time.Hour),
 			Summary: "Bell\a and NUL\x00 and tab\tend", Description: "one\rtwo", Location: "Hall\x1b[31m 2"}}})
-	checkLines(t, raw)
-	for _, l := range unfolded(raw) {
+	icaltest.CheckLines(t, raw)
+	for _, l := range icaltest.Unfolded(raw) {
 		if strings.HasPrefix(l, "X-INJECTED") {
 			t.Errorf("a newline in the calendar name started a property: %q", l)
 		}
 	}
-	ev := decode(t, raw).Events()[0]
+	ev := icaltest.Decode(t, raw).Events()[0]
 	for prop, want := range map[string]string{
 		goical.PropSummary:     "Bell and NUL and tab\tend",
 		goical.PropDescription: "one\ntwo",
@@ -465,6 +331,45 @@ func TestWriteDropsControlCharacters(t *testing.T) {
 	} {
 		if got, _ := ev.Props.Text(prop); got != want {
 			t.Errorf("%s = %q, want %q", prop, got, want)
+		}
+	}
+}
+
+// TestWriteRevisions: SEQUENCE, STATUS, TRANSP, CREATED and LAST-MODIFIED
+// as a calendar compares them, with revision times never after DTSTAMP.
+func TestWriteRevisions(t *testing.T) {
+	t.Parallel()
+	madrid := mustZone(t, "Europe/Madrid")
+	start := time.Date(2027, 3, 29, 10, 30, 0, 0, madrid)
+	created := stamp.Add(-48 * time.Hour)
+	raw := write(t, ical.Feed{Name: "Revisions", Zone: madrid, Stamp: stamp, Language: "en", Events: []ical.Event{
+		{UID: "booking-1@expodesk", Start: start, End: start.Add(30 * time.Minute), Summary: "Moved twice",
+			Sequence: 2, Created: created, Modified: stamp.Add(-time.Hour)},
+		{UID: "booking-2@expodesk", Start: start, End: start.Add(30 * time.Minute), Summary: "Cancelled: gone",
+			Sequence: 1, Cancelled: true, Created: created, Modified: stamp.Add(time.Minute)}, // a clock ahead
+		{UID: "slot-3@expodesk", Start: start.Add(time.Hour), End: start.Add(2 * time.Hour), Summary: "Keynote",
+			Transparent: true},
+	}})
+	cal := icaltest.Check(t, raw)
+	for _, tc := range []struct {
+		uid, seq, status, transp, created, modified string
+	}{
+		{"booking-1@expodesk", "2", "CONFIRMED", "OPAQUE", "20270227T120000Z", "20270301T110000Z"},
+		{"booking-2@expodesk", "1", "CANCELLED", "OPAQUE", "20270227T120000Z", "20270301T120000Z"},
+		{"slot-3@expodesk", "0", "CONFIRMED", "TRANSPARENT", "", ""},
+	} {
+		ev := icaltest.Event(cal, tc.uid)
+		if ev == nil {
+			t.Fatalf("no event %s", tc.uid)
+		}
+		got := []string{icaltest.Value(ev, goical.PropSequence), icaltest.Value(ev, goical.PropStatus),
+			icaltest.Value(ev, goical.PropTransparency), icaltest.Value(ev, goical.PropCreated), icaltest.Value(ev, goical.PropLastModified)}
+		want := []string{tc.seq, tc.status, tc.transp, tc.created, tc.modified}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: SEQUENCE STATUS TRANSP CREATED LAST-MODIFIED = %q, want %q", tc.uid, got, want)
+		}
+		if got := icaltest.Resolve(t, cal, *ev, goical.PropDateTimeStart); !got.Equal(start) && tc.uid != "slot-3@expodesk" {
+			t.Errorf("%s starts %v through the VTIMEZONE, want %v", tc.uid, got, start)
 		}
 	}
 }

@@ -2,12 +2,16 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"expodesk/internal/expodesk"
 )
 
-const agendaSelect = `SELECT sl.id AS slot_id, ex.slug AS expo_slug, ex.name AS expo_name,
-	ex.time_zone AS expo_time_zone, sl.starts_at, sl.ends_at, sl.blocked,
+// agendaColumns are an AgendaItem's columns over the aliases of
+// agendaSelect: slot sl, stage st, expo ex, pavilion pv, booking b and the
+// presenting exhibitor x (NULL unless approved at the expo).
+const agendaColumns = `sl.id AS slot_id, ex.slug AS expo_slug, ex.name AS expo_name,
+	ex.time_zone AS expo_time_zone, sl.starts_at, sl.ends_at, sl.blocked, sl.label,
 	st.id AS stage_id, st.slug AS stage_slug, st.name AS stage_name, st.location AS stage_location,
 	st.pavilion_id, coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name,
 	b.id AS booking_id,
@@ -17,16 +21,21 @@ const agendaSelect = `SELECT sl.id AS slot_id, ex.slug AS expo_slug, ex.name AS 
 	CASE WHEN x.id IS NULL THEN '{}' ELSE b.titles END AS titles,
 	CASE WHEN x.id IS NULL THEN '{}' ELSE b.abstracts END AS abstracts,
 	x.id AS exhibitor_id, coalesce(x.slug, '') AS exhibitor_slug, coalesce(x.name, '{}') AS exhibitor_name,
-	coalesce(x.legal_name, '') AS exhibitor_legal_name
-FROM slot sl
-JOIN stage st ON st.id = sl.stage_id
+	coalesce(x.legal_name, '') AS exhibitor_legal_name`
+
+// agendaStage joins a slot's stage, expo and pavilion.
+const agendaStage = `JOIN stage st ON st.id = sl.stage_id
 JOIN expo ex ON ex.id = st.expo_id
-LEFT JOIN pavilion pv ON pv.id = st.pavilion_id
-LEFT JOIN booking b ON b.slot_id = sl.id AND b.status = 'active'
--- Only an exhibitor approved at the expo is shown: a withdrawn company's
--- booking keeps its slot taken but says nothing about who holds it.
-LEFT JOIN exhibitor x ON x.id = b.exhibitor_id AND EXISTS (
+LEFT JOIN pavilion pv ON pv.id = st.pavilion_id `
+
+// agendaPresenter joins booking b's exhibitor when visitors may see it.
+// Only an exhibitor approved at the expo is shown: a withdrawn company's
+// booking keeps its slot taken but says nothing about who holds it.
+const agendaPresenter = `LEFT JOIN exhibitor x ON x.id = b.exhibitor_id AND EXISTS (
 	SELECT 1 FROM participation pp WHERE pp.exhibitor_id = b.exhibitor_id AND pp.expo_id = st.expo_id AND pp.status = 'approved') `
+
+const agendaSelect = `SELECT ` + agendaColumns + ` FROM slot sl ` + agendaStage +
+	`LEFT JOIN booking b ON b.slot_id = sl.id AND b.status = 'active' ` + agendaPresenter
 
 // Agenda returns an expo's roadshow slots (optionally one pavilion's) in
 // time order, stage by stage.
@@ -40,6 +49,43 @@ func (s *Store) Agenda(ctx context.Context, expoID, pavilionID int64) ([]expodes
 func (s *Store) AgendaByExhibitor(ctx context.Context, exhibitorID int64) ([]expodesk.AgendaItem, error) {
 	return collect[expodesk.AgendaItem](ctx, s.db, "list exhibitor agenda", agendaSelect+
 		`WHERE b.exhibitor_id = $1 AND x.id IS NOT NULL ORDER BY sl.starts_at, st.id`, exhibitorID)
+}
+
+// calendarSelect reads calendar entries from ev(slot_id, booking_id): the
+// bookings still worth telling calendars about — active ones, and
+// cancelled ones whose slot has not ended — and, where ev names no
+// booking, the slot itself.
+const calendarSelect = `SELECT ` + agendaColumns + `,
+	coalesce(b.status = 'cancelled', false) AS cancelled,
+	coalesce(b.sequence, sl.sequence) AS sequence,
+	coalesce(b.created_at, sl.created_at) AS created_at,
+	coalesce(b.updated_at, sl.updated_at) AS modified_at
+FROM ev JOIN slot sl ON sl.id = ev.slot_id ` + agendaStage +
+	`LEFT JOIN booking b ON b.id = ev.booking_id ` + agendaPresenter
+
+// Calendar returns the events of an expo's feed (optionally one
+// pavilion's) as of now: presented bookings, cancelled ones until their
+// slot ends, and blocked slots with a label, in time order.
+func (s *Store) Calendar(ctx context.Context, expoID, pavilionID int64, now time.Time) ([]expodesk.CalendarEntry, error) {
+	return collect[expodesk.CalendarEntry](ctx, s.db, "list calendar",
+		`WITH here AS (SELECT es.id, es.ends_at, es.blocked, es.label FROM slot es JOIN stage est ON est.id = es.stage_id
+			WHERE est.expo_id = $2 AND ($3 = 0 OR est.pavilion_id = $3)),
+		ev AS (SELECT b.slot_id, b.id AS booking_id FROM booking b JOIN here ON here.id = b.slot_id
+			WHERE b.status = 'active' OR here.ends_at > $1
+			UNION ALL SELECT id, NULL FROM here WHERE blocked AND label <> '{}')
+		`+calendarSelect+`
+		WHERE b.id IS NULL OR x.id IS NOT NULL
+		ORDER BY sl.starts_at, st.position, st.id, b.id`, now, expoID, pavilionID)
+}
+
+// CalendarByExhibitor returns the events of an exhibitor's feed as of now,
+// across expos: its presented bookings, cancelled ones until their slot ends.
+func (s *Store) CalendarByExhibitor(ctx context.Context, exhibitorID int64, now time.Time) ([]expodesk.CalendarEntry, error) {
+	return collect[expodesk.CalendarEntry](ctx, s.db, "list exhibitor calendar",
+		`WITH ev AS (SELECT b.slot_id, b.id AS booking_id FROM booking b JOIN slot bs ON bs.id = b.slot_id
+			WHERE b.exhibitor_id = $2 AND (b.status = 'active' OR bs.ends_at > $1))
+		`+calendarSelect+`
+		WHERE x.id IS NOT NULL ORDER BY sl.starts_at, st.id, b.id`, now, exhibitorID)
 }
 
 // StageList returns the stages of an expo in display order.

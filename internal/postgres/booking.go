@@ -93,7 +93,7 @@ func (s *Store) BookingsOfExhibitor(ctx context.Context, exhibitorID, expoID int
 			st.location AS stage_location, st.pavilion_id, b.titles, b.abstracts, b.status
 		FROM booking b JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
 		JOIN expo ex ON ex.id = st.expo_id
-		WHERE b.exhibitor_id = $1 AND ($2 = 0 OR ex.id = $2)
+		WHERE b.exhibitor_id = $1 AND ($2 = 0 OR ex.id = $2) AND b.status IN ('active', 'cancelled')
 		ORDER BY b.status = 'active' DESC, sl.starts_at, b.id`, exhibitorID, expoID)
 }
 
@@ -120,7 +120,7 @@ const freeSlotSelect = `SELECT sl.id AS slot_id, sl.starts_at, sl.ends_at, st.id
 	st.location AS stage_location, st.pavilion_id, coalesce(pv.name, '{}') AS pavilion_name
 FROM slot sl JOIN stage st ON st.id = sl.stage_id LEFT JOIN pavilion pv ON pv.id = st.pavilion_id
 WHERE st.expo_id = $1 AND NOT sl.blocked AND sl.starts_at > $2
-  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.slot_id = sl.id AND b.status = 'active')
+  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.slot_id = sl.id AND b.status IN ('active', 'offered'))
   -- Nor one at the time of a slot the company holds: it could not book it.
   AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.exhibitor_id = $3 AND b.status = 'active'
                   AND b.during && tstzrange(sl.starts_at, sl.ends_at)) `

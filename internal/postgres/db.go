@@ -109,6 +109,9 @@ var constraintErrors = map[string]*expodesk.Error{
 	"booking_one_active_per_slot":            expodesk.ErrSlotTaken,
 	"booking_exhibitor_no_overlap":           expodesk.ErrBookingOverlap,
 	"slot_draw_run_pkey":                     expodesk.ErrDrawAlreadyRun,
+
+	// Waitlists.
+	"waitlist_entry_slot_id_exhibitor_id_key": expodesk.ErrWaitlistJoined,
 }
 
 // translate turns a database error into a domain error: no rows is not found,
@@ -138,6 +141,14 @@ func translate(err error, what string) error {
 		}
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Retryable reports whether err is PostgreSQL giving up one of two
+// transactions that waited on each other (a deadlock) or a serialization
+// failure: the whole transaction may be run again.
+func Retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == pgDeadlock || pgErr.Code == pgSerialization)
 }
 
 // ConstraintOf returns the name of the constraint behind a conflict, or "".

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -15,18 +14,6 @@ import (
 	"expodesk/internal/urls"
 	"expodesk/web"
 )
-
-// viewerZones are the zones the agenda offers to visitors abroad; any other
-// valid IANA name in ?tz= works too.
-var viewerZones = []string{
-	"UTC", "Europe/London", "Europe/Lisbon", "Europe/Madrid", "Europe/Paris", "Europe/Berlin",
-	"Europe/Rome", "Europe/Amsterdam", "Europe/Warsaw", "Europe/Athens", "Europe/Istanbul",
-	"Europe/Moscow", "Africa/Cairo", "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata",
-	"Asia/Singapore", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Seoul", "Asia/Tokyo",
-	"Australia/Sydney", "Pacific/Auckland", "America/Sao_Paulo", "America/Buenos_Aires",
-	"America/Mexico_City", "America/Bogota", "America/New_York", "America/Chicago",
-	"America/Denver", "America/Los_Angeles",
-}
 
 // agendaScope resolves the expo and, for a pavilion's agenda, the pavilion.
 func (s *Server) agendaScope(r *http.Request) (expodesk.Expo, *expodesk.Pavilion, error) {
@@ -46,7 +33,7 @@ func (s *Server) agendaScope(r *http.Request) (expodesk.Expo, *expodesk.Pavilion
 }
 
 // agenda shows the roadshow slots by day and stage in the expo's zone, and in
-// a viewer's zone beside it when ?tz= names one (V4).
+// a viewer's zone beside it when ?tz= (or the remembered choice) names one (V4).
 func (s *Server) agenda(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	expo, pv, err := s.agendaScope(r)
@@ -68,19 +55,7 @@ func (s *Server) agenda(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := web.AgendaView{Expo: expo, Pavilion: pv, Days: web.GroupAgenda(items, expo.Location()),
-		Zones: viewerZones, ICS: ics}
-	if tz := r.URL.Query().Get("tz"); tz != "" && tz != expo.TimeZone {
-		if z, ok := viewerZone(tz); ok {
-			v.Viewer, v.ViewerTZ = z, tz
-			if !slices.Contains(v.Zones, tz) {
-				v.Zones = append([]string{tz}, v.Zones...)
-			}
-		} else {
-			// Said on the page rather than ignored, so that a mistyped zone
-			// is not read as the expo's times being the visitor's.
-			v.UnknownTZ = clip(tz, 64)
-		}
-	}
+		Zones: readViewerZone(r, expo), ICS: ics}
 	if pv == nil {
 		if v.Pavilions, err = s.store.PavilionList(ctx, expo.ID); err != nil {
 			s.renderError(w, r, err)
@@ -121,7 +96,7 @@ func (s *Server) agendaICS(w http.ResponseWriter, r *http.Request) {
 		// Saved beside the expo's feed, the pavilion's must not overwrite it.
 		file = expo.Slug + "-" + pv.Slug
 	}
-	items, err := s.store.Agenda(ctx, expo.ID, pavilionID)
+	items, err := s.store.Calendar(ctx, expo.ID, pavilionID, s.now())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -138,7 +113,7 @@ func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	items, err := s.store.AgendaByExhibitor(ctx, e.ID)
+	items, err := s.store.CalendarByExhibitor(ctx, e.ID, s.now())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -162,42 +137,60 @@ func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 	s.writeFeed(w, r, e.DisplayName(web.Lang(ctx)), e.Slug, zone, items)
 }
 
-// writeFeed writes presented sessions as an iCalendar feed. Free slots are
-// not events anyone would subscribe to, so they are left out.
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file string, zone *time.Location, items []expodesk.AgendaItem) {
+// writeFeed writes calendar entries as an iCalendar feed. Free slots are
+// not events anyone would subscribe to, so they are left out (the store
+// does not return them). A booking is the event "booking-<id>" for good:
+// moved, retimed, retitled or cancelled it keeps its UID with a higher
+// SEQUENCE, so calendars update their copy; the slot booked again by
+// another company is another booking, another event. A blocked slot with
+// a label (a keynote, a break) is the event "slot-<id>", free time for the
+// subscriber (TRANSP:TRANSPARENT) since nobody has to be there.
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file string, zone *time.Location, items []expodesk.CalendarEntry) {
 	lang := web.Lang(r.Context())
 	loc := i18n.From(r.Context())
 	base := s.baseURL(r)
 	feed := ical.Feed{Name: name, Zone: zone, Stamp: s.now(), Language: string(lang)}
 	for _, it := range items {
-		if !it.Presented() {
-			continue
-		}
-		who := it.ExhibitorName.In(lang)
-		if who == "" {
-			who = it.ExhibitorLegalName
-		}
 		place := it.StageName.In(lang)
 		if where := it.StageLocation.In(lang); where != "" {
 			place += ", " + where
 		}
-		desc := who
-		if a := it.Abstracts.In(lang); a != "" {
-			desc += "\n\n" + a
+		footer := loc.T("agenda.ics_footer", map[string]any{"Expo": it.ExpoName.In(lang)})
+		ev := ical.Event{Start: it.StartsAt, End: it.EndsAt, Location: place, Sequence: it.Sequence,
+			Cancelled: it.Cancelled, Created: it.CreatedAt, Modified: it.ModifiedAt}
+		switch {
+		case it.Presented():
+			who := it.ExhibitorName.In(lang)
+			if who == "" {
+				who = it.ExhibitorLegalName
+			}
+			desc := who
+			if a := it.Abstracts.In(lang); a != "" {
+				desc += "\n\n" + a
+			}
+			title := it.Titles.In(lang)
+			if title == "" {
+				title = loc.T("booking.title_tba")
+			}
+			ev.UID = "booking-" + strconv.FormatInt(*it.BookingID, 10) + "@expodesk"
+			ev.Summary = title + " — " + who
+			ev.Description = desc + "\n\n" + footer
+			ev.URL = urls.Absolute(base, urls.Exhibitor(it.ExhibitorSlug))
+			if it.Cancelled {
+				// Some calendars show a cancelled event as it was; the
+				// summary says it in words too.
+				ev.Summary = loc.T("calendars.cancelled_summary", map[string]any{"Summary": ev.Summary})
+			}
+		case it.BookingID == nil && it.Labelled():
+			ev.UID = "slot-" + strconv.FormatInt(it.SlotID, 10) + "@expodesk"
+			ev.Summary = it.Label.In(lang)
+			ev.Description = footer
+			ev.URL = urls.Absolute(base, urls.ExpoAgenda(it.ExpoSlug))
+			ev.Transparent = true
+		default:
+			continue
 		}
-		title := it.Titles.In(lang)
-		if title == "" {
-			title = loc.T("booking.title_tba")
-		}
-		feed.Events = append(feed.Events, ical.Event{
-			UID:         "booking-" + strconv.FormatInt(*it.BookingID, 10) + "@expodesk",
-			Start:       it.StartsAt,
-			End:         it.EndsAt,
-			Summary:     title + " — " + who,
-			Description: desc + "\n\n" + loc.T("agenda.ics_footer", map[string]any{"Expo": it.ExpoName.In(lang)}),
-			Location:    place,
-			URL:         urls.Absolute(base, urls.Exhibitor(it.ExhibitorSlug)),
-		})
+		feed.Events = append(feed.Events, ev)
 	}
 	var buf bytes.Buffer
 	if err := ical.Write(&buf, feed); err != nil {
@@ -209,16 +202,6 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 	h.Set("Content-Disposition", `inline; filename="`+file+`.ics"`)
 	h.Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(buf.Bytes())
-}
-
-// viewerZone loads a ?tz= zone name. "Local" is the server's own zone, which
-// means nothing to a visitor.
-func viewerZone(tz string) (*time.Location, bool) {
-	if len(tz) >= 64 || tz == "Local" {
-		return nil, false
-	}
-	z, err := time.LoadLocation(tz)
-	return z, err == nil
 }
 
 // currentExpo picks, among an exhibitor's approved participations (soonest

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,24 +25,11 @@ import (
 // nearestOffered is how many free slots a company that lost one is offered.
 const nearestOffered = 5
 
-// viewerZones reads ?tz=, a zone to show times in beside the expo's.
-func readViewerZone(r *http.Request, expo expodesk.Expo) web.Zones {
-	z := web.Zones{Options: viewerZones}
-	if tz := r.URL.Query().Get("tz"); tz != "" && tz != expo.TimeZone {
-		if loc, ok := viewerZone(tz); ok {
-			z.Viewer, z.ViewerTZ = loc, tz
-			if !slices.Contains(z.Options, tz) {
-				z.Options = append([]string{tz}, z.Options...)
-			}
-		}
-	}
-	return z
-}
-
 // bookingSlotsView is an expo's booking page for the caller's company.
 func (s *Server) bookingSlotsView(r *http.Request, expo expodesk.Expo) (web.BookingSlotsView, error) {
 	ctx := r.Context()
 	company := principal(r).ExhibitorID
+	s.expireOffers(r)
 	v := web.BookingSlotsView{Expo: expo, Zones: readViewerZone(r, expo)}
 	rules, err := s.store.BookingRulesOfExpo(ctx, expo.ID)
 	if err != nil {
@@ -75,6 +61,9 @@ func (s *Server) bookingSlotsView(r *http.Request, expo expodesk.Expo) (web.Book
 		return v, err
 	}
 	v.Days = web.GroupFreeSlots(free, expo.Location())
+	if v.Held, err = s.store.TakenSlots(ctx, expo.ID, company); err != nil {
+		return v, err
+	}
 	if v.Mine, err = s.store.BookingsOfExhibitor(ctx, company, expo.ID); err != nil {
 		return v, err
 	}
@@ -162,6 +151,10 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Expos, err = s.store.ApprovedExposOf(ctx, company); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err = s.waitlistOfCompany(r, &v); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -277,13 +270,16 @@ func readRules(f *form, prefix string, zone *time.Location) expodesk.BookingRule
 	r := expodesk.BookingRules{OpensAt: at("opens_at"), ClosesAt: at("closes_at"), TextsDueAt: at("texts_due_at"),
 		SlotQuota:         int(f.integer(prefix+"slot_quota", 0, 1000, true)),
 		CancelHoursBefore: int(f.integer(prefix+"cancel_hours_before", 0, 8760, true)),
-		TitleLang:         expodesk.Lang(f.choice(prefix+"title_lang", []string{"en", "zh", "es"}, false))}
+		TitleLang:         expodesk.Lang(f.choice(prefix+"title_lang", []string{"en", "zh", "es"}, false)),
+		// Left empty (a form of before the waitlist) it is 0: promote at once.
+		WaitlistOfferHours: int(f.integer(prefix+"waitlist_offer_hours", 0, expodesk.MaxWaitlistOfferHours, false))}
 	return r
 }
 
 func rulesValues(r expodesk.BookingRules, prefix string, zone *time.Location) url.Values {
 	v := url.Values{prefix + "slot_quota": {strconv.Itoa(r.SlotQuota)},
-		prefix + "cancel_hours_before": {strconv.Itoa(r.CancelHoursBefore)}, prefix + "title_lang": {string(r.TitleLang)}}
+		prefix + "cancel_hours_before": {strconv.Itoa(r.CancelHoursBefore)}, prefix + "title_lang": {string(r.TitleLang)},
+		prefix + "waitlist_offer_hours": {strconv.Itoa(r.WaitlistOfferHours)}}
 	for name, t := range map[string]*time.Time{"opens_at": r.OpensAt, "closes_at": r.ClosesAt, "texts_due_at": r.TextsDueAt} {
 		if t != nil {
 			v.Set(prefix+name, t.In(zone).Format(dateTimeLayout))

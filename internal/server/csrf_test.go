@@ -281,6 +281,7 @@ func TestCSRF(t *testing.T) {
 
 	cases = append(cases, stageCSRFCases(e, w)...)
 	cases = append(cases, controlCSRFCases(e, w)...)
+	cases = append(cases, waitlistCSRFCases(e, w)...)
 	cases = append(cases, drawCSRFCases(e, w)...)
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {

@@ -50,17 +50,17 @@ const (
 )
 
 // pageClass is the class of a public page for scoped changes: the agendas
-// and an expo's page (its figures count slots) are "agenda", an
-// exhibitor's page "exhibitor:<slug>" (it lists the company's slots), and
-// everything else "" (the directory above all), which only a change of
-// anything (Changed) makes stale.
+// and their feeds, and an expo's page (its figures count slots) are
+// "agenda", an exhibitor's page and feed "exhibitor:<slug>" (they list the
+// company's slots), and everything else "" (the directory above all),
+// which only a change of anything (Changed) makes stale.
 func pageClass(path string) string {
 	switch parts := strings.Split(strings.Trim(path, "/"), "/"); {
-	case len(parts) >= 2 && parts[0] == "expos" && parts[len(parts)-1] == "agenda":
+	case len(parts) >= 2 && parts[0] == "expos" && (parts[len(parts)-1] == "agenda" || parts[len(parts)-1] == "agenda.ics"):
 		return classAgenda
 	case len(parts) == 2 && parts[0] == "expos":
 		return classAgenda
-	case len(parts) == 2 && parts[0] == "exhibitors":
+	case (len(parts) == 2 || len(parts) == 3 && parts[2] == "agenda.ics") && parts[0] == "exhibitors":
 		return classExhibitorPref + parts[1]
 	}
 	return ""
@@ -115,6 +115,8 @@ type cachedPage struct {
 	status      int
 	contentType string
 	cacheCtl    string
+	// disposition names a feed's file (Content-Disposition).
+	disposition string
 	vary        []string
 	body        []byte
 	// gzip and zstd are body compressed once when stored, so that a hit
@@ -214,6 +216,9 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			hdr := w.Header()
 			hdr.Set("Content-Type", p.contentType)
 			hdr.Set("Cache-Control", p.cacheCtl)
+			if p.disposition != "" {
+				hdr.Set("Content-Disposition", p.disposition)
+			}
 			hdr["Vary"] = p.vary
 			hdr.Set("X-Cache", "hit")
 			if enc, body := p.encoded(r.Header.Get("Accept-Encoding")); enc != "" {
@@ -247,7 +252,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		}
 		hdr := w.Header()
 		p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-			cacheCtl: hdr.Get("Cache-Control"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
+			cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), vary: append([]string(nil), hdr["Vary"]...), body: rec.body,
 			hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
 		if !p.hasNonce {
 			p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
@@ -330,7 +335,15 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 		fragment = "1"
 	}
 	// Encode sorts by key: ?page=2&q=x and ?q=x&page=2 are one page.
-	return string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode(), true
+	key := string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
+	// An agenda without ?tz= shows the zone the visitor chose before (a
+	// cookie): the page is another one for each such zone.
+	if strings.HasSuffix(r.URL.Path, "/agenda") {
+		if tz := zoneFromCookie(r); tz != "" {
+			key += "#tz=" + tz
+		}
+	}
+	return key, true
 }
 
 // recorder passes a response through while keeping a copy of its body, with

@@ -12,7 +12,7 @@ import (
 // rule is missing from the route × role matrix.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, compress(), s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf)
+	r.Use(s.observe, compress(), s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf, s.rememberZone)
 	// HEAD is answered like GET (without the body), for link checkers and uptime monitors.
 	r.Use(middleware.GetHead)
 	r.NotFound(s.notFound)
@@ -25,18 +25,18 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/favicon.ico", Public, s.favicon)
 	s.handle(r, "GET", "/robots.txt", Public, s.robots)
 
-	// Visitors (V1–V4); their pages are served from the page cache when fresh.
+	// Visitors (V1–V4); their pages and calendar feeds are served from the page cache when fresh.
 	s.handle(r, "GET", "/", Public, s.cached(s.home))
 	s.handle(r, "GET", "/expos/{expo}", Public, s.cached(s.expoShow))
 	s.handle(r, "GET", "/expos/{expo}/exhibitors", Public, s.cached(s.directory))
 	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}", Public, s.cached(s.directory))
 	s.handle(r, "GET", "/expos/{expo}/agenda", Public, s.cached(s.agenda))
-	s.handle(r, "GET", "/expos/{expo}/agenda.ics", Public, s.agendaICS)
+	s.handle(r, "GET", "/expos/{expo}/agenda.ics", Public, s.cached(s.agendaICS))
 	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}/agenda", Public, s.cached(s.agenda))
-	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}/agenda.ics", Public, s.agendaICS)
+	s.handle(r, "GET", "/expos/{expo}/pavilions/{pavilion}/agenda.ics", Public, s.cached(s.agendaICS))
 	s.handle(r, "GET", "/exhibitors/{exhibitor}", Public, s.cached(s.exhibitorShow))
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/logo", Public, s.exhibitorLogo)
-	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.exhibitorICS)
+	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.cached(s.exhibitorICS))
 
 	// Companies not yet registered (E5): the public application form.
 	s.handle(r, "GET", "/expos/{expo}/apply", Public, s.applyForm)
@@ -163,6 +163,12 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/bookings/{booking}/cancel", ExhibitorOnly, s.bookingCancel)
 	s.handle(r, "GET", "/exhibitor/expos/{expo}/slots", ExhibitorOnly, s.bookingSlots)
 	s.handle(r, "POST", "/exhibitor/expos/{expo}/slots/{slot}/book", ExhibitorOnly, s.bookSlot)
+	// Waitlists: join a slot's line, leave it, answer a slot offered from it.
+	s.handle(r, "POST", "/exhibitor/expos/{expo}/slots/{slot}/waitlist", ExhibitorOnly, s.waitlistJoin)
+	s.handle(r, "POST", "/exhibitor/waitlist/{entry}/leave", ExhibitorOnly, s.waitlistLeave)
+	s.handle(r, "GET", "/exhibitor/offers/{booking}", ExhibitorOnly, s.offer)
+	s.handle(r, "POST", "/exhibitor/offers/{booking}/accept", ExhibitorOnly, s.offerAnswer(true))
+	s.handle(r, "POST", "/exhibitor/offers/{booking}/decline", ExhibitorOnly, s.offerAnswer(false))
 	s.handle(r, "GET", "/organizer/expos/{expo}/booking-rules", OrganizerOnly, s.bookingRules)
 	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules", ExpoManagers, s.bookingRulesSave)
 	s.handle(r, "POST", "/organizer/expos/{expo}/booking-rules/pavilions/{pavilion}", OrganizerOnly, s.pavilionRulesSave)

@@ -117,6 +117,11 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 		{"GET", urls.ExhibitorOwnLogo("abc")},
 		{"POST", urls.ExhibitorOwnLogo("")},
 		{"POST", urls.ExhibitorLogoDelete()},
+		{"POST", urls.ExhibitorSlotWaitlist("iotswc-2027", 7)},
+		{"POST", urls.ExhibitorWaitlistLeave(7)},
+		{"GET", urls.ExhibitorOffer(7)},
+		{"POST", urls.ExhibitorOfferAccept(7)},
+		{"POST", urls.ExhibitorOfferDecline(7)},
 		{"GET", urls.Static("app.css", "abc")},
 	}
 	for _, c := range cases {

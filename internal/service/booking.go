@@ -212,8 +212,9 @@ func (s *Service) SetBookingTexts(ctx context.Context, c Caller, id int64, in ex
 }
 
 // CancelBooking cancels one of the company's active bookings before the
-// cancellation deadline of the rules that govern its stage; the slot is
-// free again at once. Another company's booking is not found.
+// cancellation deadline of the rules that govern its stage; the slot goes
+// to the first in its waitlist who can take it, or is free again at once.
+// Another company's booking is not found.
 func (s *Service) CancelBooking(ctx context.Context, c Caller, id int64) (expodesk.Booking, error) {
 	company, err := s.bookingCompany(ctx, c, "booking", id)
 	if err != nil {
@@ -247,8 +248,11 @@ func (s *Service) CancelBooking(ctx context.Context, c Caller, id int64) (expode
 		if out, err = t.BookingCancel(ctx, id, &c.Principal.UserID); err != nil {
 			return err
 		}
-		return t.audit(ctx, expodesk.ActionBookingCancel, "booking", id, bookingScope(sl, company),
-			bookingAudit(before), bookingAudit(out))
+		if err := t.audit(ctx, expodesk.ActionBookingCancel, "booking", id, bookingScope(sl, company),
+			bookingAudit(before), bookingAudit(out)); err != nil {
+			return err
+		}
+		return s.passOn(ctx, t, sl.ID, company)
 	})
 	return out, err
 }

@@ -68,7 +68,8 @@ func (s *Service) tellCompany(ctx context.Context, t *tx, exhibitorID int64, sc 
 
 // OrganizerCancelBooking cancels booking id of expo expoID with a reason,
 // whatever the cancellation deadline (the deadline binds companies, not
-// organizers), and tells the company's team why.
+// organizers), and tells the company's team why; the slot goes to the
+// first in its waitlist who can take it.
 func (s *Service) OrganizerCancelBooking(ctx context.Context, c Caller, expoID, id int64, reason string) (expodesk.Booking, error) {
 	expo, err := s.ManagedExpo(ctx, c, expoID)
 	if err != nil {
@@ -97,10 +98,13 @@ func (s *Service) OrganizerCancelBooking(ctx context.Context, c Caller, expoID, 
 		if err := t.audit(ctx, expodesk.ActionBookingOrganizerCancel, "booking", id, sc, bookingAudit(before), after); err != nil {
 			return err
 		}
-		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
+		if err := s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
 			return mail.BookingCancelled{Company: company, Expo: expo.Name.In(l), Stage: stage.Name.In(l),
 				Start: sl.StartsAt, Zone: expo.Location(), Reason: reason}
-		})
+		}); err != nil {
+			return err
+		}
+		return s.passOn(ctx, t, sl.ID, out.ExhibitorID)
 	})
 	return out, err
 }
@@ -159,7 +163,8 @@ func (s *Service) OrganizerBookSlot(ctx context.Context, c Caller, expoID, slotI
 // booking locked, the target free, not blocked, not started, on a stage
 // the caller manages, and the company elsewhere at no moment of it (its
 // booking being moved aside); then the audit entry and mail to its team.
-// The window, quota and deadlines bind companies, not organizers.
+// The window, quota and deadlines bind companies, not organizers. The slot
+// left goes to the first in its waitlist who can take it.
 func (s *Service) OrganizerMoveBooking(ctx context.Context, c Caller, expoID, id, toSlot int64) (expodesk.Booking, error) {
 	expo, err := s.ManagedExpo(ctx, c, expoID)
 	if err != nil {
@@ -216,10 +221,13 @@ func (s *Service) OrganizerMoveBooking(ctx context.Context, c Caller, expoID, id
 		if err := t.audit(ctx, expodesk.ActionBookingMove, "booking", id, sc, bookingAudit(before), bookingAudit(out)); err != nil {
 			return err
 		}
-		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
+		if err := s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
 			return mail.BookingMoved{Company: company, Expo: expo.Name.In(l), FromStage: fromStage.Name.In(l), ToStage: toStage.Name.In(l),
 				FromStart: from.StartsAt, ToStart: to.StartsAt, Zone: expo.Location()}
-		})
+		}); err != nil {
+			return err
+		}
+		return s.passOn(ctx, t, from.ID, out.ExhibitorID)
 	})
 	return out, err
 }

@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"log/slog"
+	mrand "math/rand/v2"
 	"strconv"
 	"time"
 
@@ -103,12 +104,24 @@ type tx struct {
 
 // write runs fn in one transaction. Everything fn writes through t (the
 // change, its audit entry, its messages) commits together or not at all.
+//
+// A transaction PostgreSQL ends to break a deadlock (two freed slots whose
+// waitlists hold each other's company, service/waitlist.go) is run again
+// from the start, a few times, with the mail it had queued dropped.
 func (s *Service) write(ctx context.Context, c Caller, fn func(t *tx) error) error {
 	var t *tx
-	err := s.store.Tx(ctx, func(st *postgres.Store) error {
-		t = &tx{Store: st, svc: s, c: c}
-		return fn(t)
-	})
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.store.Tx(ctx, func(st *postgres.Store) error {
+			t = &tx{Store: st, svc: s, c: c}
+			return fn(t)
+		})
+		if err == nil || attempt == writeAttempts || !postgres.Retryable(err) || ctx.Err() != nil {
+			break
+		}
+		s.log.InfoContext(ctx, "transaction run again", "attempt", attempt, "err", err)
+		time.Sleep(time.Duration(attempt) * time.Duration(5+mrand.IntN(20)) * time.Millisecond)
+	}
 	if err != nil {
 		return err
 	}
@@ -117,6 +130,10 @@ func (s *Service) write(ctx context.Context, c Caller, fn func(t *tx) error) err
 	}
 	return nil
 }
+
+// writeAttempts is how many times write runs a transaction that keeps
+// meeting deadlocks before it gives up.
+const writeAttempts = 4
 
 // audit appends the entry for this change, by the caller unless actor says
 // otherwise (a visitor who has just proved who they are). before and after

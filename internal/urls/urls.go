@@ -398,6 +398,23 @@ func ExhibitorSlotBook(expo string, slot int64) string {
 	return ExhibitorSlots(expo, nil) + "/" + id(slot) + "/book"
 }
 
+// ExhibitorSlotWaitlist joins the waitlist of a slot another company holds (POST).
+func ExhibitorSlotWaitlist(expo string, slot int64) string {
+	return ExhibitorSlots(expo, nil) + "/" + id(slot) + "/waitlist"
+}
+
+// ExhibitorWaitlistLeave takes the company out of a slot's line (POST).
+func ExhibitorWaitlistLeave(entry int64) string { return "/exhibitor/waitlist/" + id(entry) + "/leave" }
+
+// ExhibitorOffer is a slot offered to the company from a waitlist (GET).
+func ExhibitorOffer(booking int64) string { return "/exhibitor/offers/" + id(booking) }
+
+// ExhibitorOfferAccept books an offered slot (POST).
+func ExhibitorOfferAccept(booking int64) string { return ExhibitorOffer(booking) + "/accept" }
+
+// ExhibitorOfferDecline gives an offered slot up to the next in line (POST).
+func ExhibitorOfferDecline(booking int64) string { return ExhibitorOffer(booking) + "/decline" }
+
 // OrganizerBookingRules is an expo's booking rules page (GET) and saves the
 // expo's own rules (POST).
 func OrganizerBookingRules(expo string) string { return OrganizerExpo(expo) + "/booking-rules" }
