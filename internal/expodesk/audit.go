@@ -147,3 +147,12 @@ const (
 	ActionItineraryShare   AuditAction = "delegation.share"
 	ActionItineraryUnshare AuditAction = "delegation.unshare"
 )
+
+// Audit actions of the fair draw (issue 9, item 5).
+const (
+	ActionDrawSet      AuditAction = "draw.set"      // a scope's draw set up or changed
+	ActionDrawRemove   AuditAction = "draw.remove"   // a draw removed before it ran
+	ActionDrawRequest  AuditAction = "draw.request"  // a company ranked slots, or changed its ranking
+	ActionDrawWithdraw AuditAction = "draw.withdraw" // a company withdrew its ranking
+	ActionDrawRun      AuditAction = "draw.run"      // the draw ran: seed, order, allocations
+)

@@ -114,6 +114,7 @@ var constraintErrors = map[string]*expodesk.Error{
 	"slot_no_overlap":                        expodesk.ErrSlotOverlap,
 	"booking_one_active_per_slot":            expodesk.ErrSlotTaken,
 	"booking_exhibitor_no_overlap":           expodesk.ErrBookingOverlap,
+	"slot_draw_run_pkey":                     expodesk.ErrDrawAlreadyRun,
 
 	// Waitlists.
 	"waitlist_entry_slot_id_exhibitor_id_key": expodesk.ErrWaitlistJoined,

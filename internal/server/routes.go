@@ -215,6 +215,20 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/propose", ExhibitorOnly, s.companyMeetingPropose)
 	s.handle(r, "GET", "/d/{token}", Public, s.sharedItinerary)
 	s.handle(r, "GET", "/d/{token}.ics", Public, s.sharedICS)
+	// The fair draw (issue 9, item 5): organizers set up and run a scope's
+	// draw (a coordinator their pavilion's), companies rank slots and read
+	// why they got what they got, anyone reads the seeds.
+	s.handle(r, "GET", "/expos/{expo}/draw", Public, s.expoDraw)
+	s.handle(r, "GET", "/organizer/expos/{expo}/draw", OrganizerOnly, s.organizerDraw)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw", ExpoManagers, s.organizerDrawSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/run", ExpoManagers, s.organizerDrawRun)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/delete", ExpoManagers, s.organizerDrawDelete)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/pavilions/{pavilion}", OrganizerOnly, s.organizerDrawSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/pavilions/{pavilion}/run", OrganizerOnly, s.organizerDrawRun)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/pavilions/{pavilion}/delete", OrganizerOnly, s.organizerDrawDelete)
+	s.handle(r, "GET", "/exhibitor/expos/{expo}/draw", ExhibitorOnly, s.exhibitorDraw)
+	s.handle(r, "POST", "/exhibitor/expos/{expo}/draws/{draw}/ranking", ExhibitorOnly, s.exhibitorDrawRanking)
+	s.handle(r, "POST", "/exhibitor/draw-requests/{request}/withdraw", ExhibitorOnly, s.exhibitorDrawWithdraw)
 
 	return r
 }

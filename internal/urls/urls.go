@@ -568,3 +568,47 @@ func SharedItinerary(token string) string { return "/d/" + seg(token) }
 
 // SharedItineraryICS is the shared itinerary as a calendar file.
 func SharedItineraryICS(token string) string { return SharedItinerary(token) + ".ics" }
+
+// The fair draw (issue 9, item 5).
+
+// ExpoDraw is an expo's public draw page: each run draw's seed and time (GET).
+func ExpoDraw(expo string) string { return Expo(expo) + "/draw" }
+
+// OrganizerDraw is an expo's draw page for its organizers; POST sets up
+// the expo's own draw.
+func OrganizerDraw(expo string) string { return OrganizerExpo(expo) + "/draw" }
+
+// OrganizerDrawRun runs the expo's own draw (POST).
+func OrganizerDrawRun(expo string) string { return OrganizerDraw(expo) + "/run" }
+
+// OrganizerDrawDelete removes the expo's own draw before it runs (POST).
+func OrganizerDrawDelete(expo string) string { return OrganizerDraw(expo) + "/delete" }
+
+// OrganizerPavilionDraw sets up the draw of a pavilion with rules of its own (POST).
+func OrganizerPavilionDraw(expo string, pavilion int64) string {
+	return OrganizerDraw(expo) + "/pavilions/" + id(pavilion)
+}
+
+// OrganizerPavilionDrawRun runs a pavilion's draw (POST).
+func OrganizerPavilionDrawRun(expo string, pavilion int64) string {
+	return OrganizerPavilionDraw(expo, pavilion) + "/run"
+}
+
+// OrganizerPavilionDrawDelete removes a pavilion's draw before it runs (POST).
+func OrganizerPavilionDrawDelete(expo string, pavilion int64) string {
+	return OrganizerPavilionDraw(expo, pavilion) + "/delete"
+}
+
+// ExhibitorDraw is a company's page of an expo's draws: its rankings,
+// then its place and why it got what it got.
+func ExhibitorDraw(expo string) string { return "/exhibitor/expos/" + seg(expo) + "/draw" }
+
+// ExhibitorDrawRanking saves the company's ranking in a draw (POST).
+func ExhibitorDrawRanking(expo string, draw int64) string {
+	return "/exhibitor/expos/" + seg(expo) + "/draws/" + id(draw) + "/ranking"
+}
+
+// ExhibitorDrawWithdraw withdraws one of the company's rankings (POST).
+func ExhibitorDrawWithdraw(request int64) string {
+	return "/exhibitor/draw-requests/" + id(request) + "/withdraw"
+}
