@@ -317,6 +317,11 @@ func TestDrawFlow(t *testing.T) {
 	if resp, body = org.post(urls.OrganizerSlotBookFor(x.Slug, x.Slots[3].ID), url.Values{"exhibitor": {itoa(w.Cloud.ID)}}); resp.StatusCode != s303 {
 		t.Fatalf("book on behalf: %d\n%s", resp.StatusCode, excerpt(body))
 	}
+	// Nor does the waitlist of that slot open: the draw allocates the scope.
+	if resp, body = a.post(urls.ExhibitorSlotWaitlist(x.Slug, x.Slots[3].ID), nil); resp.StatusCode == s303 ||
+		!strings.Contains(body, "allocated by a draw") {
+		t.Errorf("joining a waitlist during the draw: %d\n%s", resp.StatusCode, excerpt(body))
+	}
 
 	// Ranking: the form offers the scope's free slots only.
 	_, body = a.get(urls.ExhibitorDraw(x.Slug))
