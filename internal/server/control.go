@@ -20,16 +20,11 @@ const flashBookingCancelledByOrganizer flashKey = "control.cancelled"
 // the reason the organizer typed; back to the grid of the slot's day.
 // A missing reason re-renders the slot's page with the problem at the field.
 func (s *Server) slotCancelBooking(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	reason := f.paragraphs("reason", expodesk.MaxCancelReasonLen, true)
 	if f.err() == nil {
 		if sl.BookingID == nil {
@@ -75,16 +70,11 @@ func (s *Server) bookingCompanyOptions(r *http.Request, e expodesk.Expo, sl expo
 // behalf; back to the grid of the slot's day. A company not offered, or a
 // rule the booking breaks, re-renders the slot's page with the problem.
 func (s *Server) slotBookFor(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	company := f.id("exhibitor")
 	if company == 0 {
 		f.Problems.Add("exhibitor", "validation.choice", nil)
@@ -135,16 +125,11 @@ func (s *Server) moveOptions(r *http.Request, e expodesk.Expo, sl expodesk.SlotR
 // slotMoveBooking moves the booking holding the URL's slot to the slot
 // chosen; back to the grid of the new slot's day.
 func (s *Server) slotMoveBooking(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	to := f.id("to")
 	if to == 0 {
 		f.Problems.Add("to", "validation.choice", nil)

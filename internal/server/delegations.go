@@ -199,14 +199,8 @@ func (s *Server) delegationNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request) {
-	e, err := s.delegationExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.delegationExpo)
+	if !ok {
 		return
 	}
 	_, codes, err := s.sectorCodes(r.Context())
@@ -233,14 +227,8 @@ func (s *Server) delegationEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) delegationUpdate(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlManagedDelegation(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, d, f, ok := loadedForm2(s, w, r, s.urlManagedDelegation)
+	if !ok {
 		return
 	}
 	_, codes, err := s.sectorCodes(r.Context())
@@ -294,16 +282,11 @@ func (s *Server) delegationShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) delegationSetStatus(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlManagedDelegation(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, d, f, ok := loadedForm2(s, w, r, s.urlManagedDelegation)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	to := expodesk.DelegationStatus(f.choice("status", statusValues(expodesk.DelegationStatuses), true))
 	if f.err() == nil {
 		_, err = s.svc.SetDelegationStatus(r.Context(), s.caller(r), d.ID, to)
@@ -359,16 +342,11 @@ func memberValues(m expodesk.DelegationMember) url.Values {
 }
 
 func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
-	e, d, err := s.urlManagedDelegation(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, d, f, ok := loadedForm2(s, w, r, s.urlManagedDelegation)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	m := readMember(f)
 	if f.err() == nil {
 		_, err = s.svc.AddMember(r.Context(), s.caller(r), d.ID, m)

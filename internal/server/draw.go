@@ -171,16 +171,11 @@ func (s *Server) drawNotice(w http.ResponseWriter, r *http.Request, err error, z
 
 // organizerDrawSave sets up or changes a scope's draw.
 func (s *Server) organizerDrawSave(w http.ResponseWriter, r *http.Request) {
-	expo, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	expo, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	pavilion, prefix := drawScopeOf(r)
 	zone := expo.Location()
 	in := expodesk.Draw{OpensAt: f.dateTime(prefix+"opens_at", zone, true), ClosesAt: f.dateTime(prefix+"closes_at", zone, true),
@@ -304,16 +299,11 @@ func (s *Server) exhibitorDraw(w http.ResponseWriter, r *http.Request) {
 // an empty rank skipped; a rank beyond the draw's MaxChoices is a problem
 // at its field.
 func (s *Server) exhibitorDrawRanking(w http.ResponseWriter, r *http.Request) {
-	expo, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	expo, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	drawID, _ := strconv.ParseInt(chi.URLParam(r, "draw"), 10, 64)
 	prefix := "d" + itoa(drawID) + "_"
 	var ranked []int64

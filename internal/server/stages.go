@@ -209,16 +209,11 @@ func (s *Server) stageNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stageCreate(w http.ResponseWriter, r *http.Request) {
-	e, err := s.managedExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.managedExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	st := readStage(f)
 	st.ExpoID = e.ID
 	if f.err() == nil {
@@ -239,16 +234,11 @@ func (s *Server) stageEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stageUpdate(w http.ResponseWriter, r *http.Request) {
-	e, st, err := s.urlStage(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, st, f, ok := loadedForm2(s, w, r, s.urlStage)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := readStage(f)
 	if f.err() == nil {
 		_, err = s.svc.UpdateStage(r.Context(), s.caller(r), e.ID, st.ID, in)
@@ -342,16 +332,11 @@ func (s *Server) slotsGenerateForm(w http.ResponseWriter, r *http.Request) {
 
 // slotsGenerate creates the previewed slots, all or none.
 func (s *Server) slotsGenerate(w http.ResponseWriter, r *http.Request) {
-	e, st, err := s.urlStage(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, st, f, ok := loadedForm2(s, w, r, s.urlStage)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	plan := readPlan(f, e, st.ID)
 	if f.err() == nil {
 		_, err = s.svc.GenerateSlots(r.Context(), s.caller(r), e.ID, plan)
@@ -395,16 +380,11 @@ func (s *Server) slotEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) slotUpdate(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	zone := e.Location()
 	ch := expodesk.SlotChange{StartsAt: f.dateTime("starts_at", zone, true), EndsAt: f.dateTime("ends_at", zone, true),
 		Blocked: f.boolean("blocked"), Label: f.texts("label", 120, false)}
