@@ -106,7 +106,7 @@ type MeetingRow struct {
 	ExhibitorSlug      string
 	Booth              string
 	Hall               string
-	DelegationName     string
+	DelegationName     Text
 	DelegationOrigin   string
 	DelegationKind     DelegationKind
 	ExpoID             int64

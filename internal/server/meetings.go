@@ -40,8 +40,8 @@ func (s *Server) companyMeetingPage(r *http.Request, id int64, answer, propose w
 	if err != nil {
 		return nil, err
 	}
-	return web.CompanyMeetingPage(web.Page{Title: m.Meeting.DelegationName,
-		Crumbs: []web.Crumb{{Label: web.T(ctx, "meetings.title"), Href: urls.ExhibitorMeetings()}, {Label: m.Meeting.DelegationName}}},
+	return web.CompanyMeetingPage(web.Page{Title: web.In(ctx, m.Meeting.DelegationName),
+		Crumbs: []web.Crumb{{Label: web.T(ctx, "meetings.title"), Href: urls.ExhibitorMeetings()}, {Label: web.In(ctx, m.Meeting.DelegationName)}}},
 		web.CompanyMeetingView{Meeting: m.Meeting, Attendees: m.Attendees, Answer: answer, Propose: propose, Flash: s.popFlash(r)}), nil
 }
 
