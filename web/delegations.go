@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/a-h/templ"
+
 	"expodesk/internal/expodesk"
 )
 
@@ -101,13 +103,14 @@ func memberRomanized(m expodesk.DelegationMember) string {
 	return r
 }
 
-// nameLang is the lang attribute of a person's name: Chinese when it is
-// written in Chinese characters, "" (the page's) otherwise.
-func nameLang(name string) string {
+// nameLang is the lang attribute of a person's name, to spread on its
+// element: Chinese when it is written in Chinese characters, none (the
+// page's) otherwise. An empty lang="" would mean "unknown language".
+func nameLang(name string) templ.Attributes {
 	if strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
-		return "zh-Hans"
+		return templ.Attributes{"lang": "zh-Hans"}
 	}
-	return ""
+	return nil
 }
 
 // bothZones is a time in the expo's zone and the delegation's home zone

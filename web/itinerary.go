@@ -18,10 +18,13 @@ type PlanEntry struct {
 	EndsAt    time.Time
 	Title     string
 	TitleLang string // when the title is content in another language
-	Place     string
-	Notes     string
-	Hall      string
-	ItemID    int64
+	// KindInTitle is true when the title already says the kind ("Meeting
+	// with …", "Visit: …"), so that pages do not label it twice.
+	KindInTitle bool
+	Place       string
+	Notes       string
+	Hall        string
+	ItemID      int64
 	// Sequence and Modified are the entry's revision count and time, for
 	// calendar feeds.
 	Sequence  int
@@ -77,7 +80,9 @@ func NewPlan(ctx context.Context, in PlanInput) Plan {
 			Title: it.Title, Place: it.Location, Notes: it.Notes, Hall: it.Hall, ItemID: it.ID, Warnings: in.Warnings[itemKey(it.ID)],
 			Sequence: it.Sequence, Modified: it.UpdatedAt}
 		if e.Title == "" {
-			e.Title, e.TitleLang = itemSubject(ctx, it)
+			var says expodesk.ItineraryKind
+			e.Title, e.TitleLang, says = itemSubject(ctx, it)
+			e.KindInTitle = says == it.Kind
 		}
 		if e.Place == "" {
 			e.Place = itemPlace(ctx, it)
@@ -90,8 +95,8 @@ func NewPlan(ctx context.Context, in PlanInput) Plan {
 			continue
 		}
 		e := PlanEntry{Key: meetingKey(m.ID), Kind: "meeting", StartsAt: m.StartsAt, EndsAt: m.EndsAt,
-			Title: TD(ctx, "itinerary.meeting_with", map[string]any{"Company": m.CompanyName(lang)}),
-			Place: m.Location, Notes: m.Topic, Hall: m.Hall, Meeting: &in.Meetings[i], Attendees: in.Attendees[m.ID],
+			Title:       TD(ctx, "itinerary.meeting_with", map[string]any{"Company": m.CompanyName(lang)}),
+			KindInTitle: true, Place: m.Location, Notes: m.Topic, Hall: m.Hall, Meeting: &in.Meetings[i], Attendees: in.Attendees[m.ID],
 			Sequence: m.Sequence, Modified: m.UpdatedAt}
 		if m.Standing() {
 			e.Warnings = in.Warnings[meetingKey(m.ID)]
@@ -115,8 +120,9 @@ func NewPlan(ctx context.Context, in PlanInput) Plan {
 }
 
 // itemSubject is what an item without a title is about: the company, the
-// pavilion or the presentation.
-func itemSubject(ctx context.Context, it expodesk.ItineraryRow) (string, string) {
+// pavilion or the presentation, with the title's language and the kind the
+// title names ("Visit: …"; "" when it names none).
+func itemSubject(ctx context.Context, it expodesk.ItineraryRow) (string, string, expodesk.ItineraryKind) {
 	lang := Lang(ctx)
 	company := it.ExhibitorName.In(lang)
 	if company == "" {
@@ -124,13 +130,13 @@ func itemSubject(ctx context.Context, it expodesk.ItineraryRow) (string, string)
 	}
 	switch {
 	case it.Kind == expodesk.ItineraryRoadshow && !it.TalkTitles.IsZero():
-		return TD(ctx, "itinerary.roadshow_of", map[string]any{"Title": In(ctx, it.TalkTitles), "Company": company}), ""
+		return TD(ctx, "itinerary.roadshow_of", map[string]any{"Title": In(ctx, it.TalkTitles), "Company": company}), "", ""
 	case it.ExhibitorID != nil:
-		return TD(ctx, "itinerary.visit_of", map[string]any{"Name": company}), LangOf(ctx, it.ExhibitorName)
+		return TD(ctx, "itinerary.visit_of", map[string]any{"Name": company}), LangOf(ctx, it.ExhibitorName), expodesk.ItineraryVisit
 	case it.PavilionID != nil:
-		return TD(ctx, "itinerary.visit_of", map[string]any{"Name": In(ctx, it.PavilionName)}), LangOf(ctx, it.PavilionName)
+		return TD(ctx, "itinerary.visit_of", map[string]any{"Name": In(ctx, it.PavilionName)}), LangOf(ctx, it.PavilionName), expodesk.ItineraryVisit
 	}
-	return T(ctx, "itinerary.kind."+string(it.Kind)), ""
+	return T(ctx, "itinerary.kind."+string(it.Kind)), "", it.Kind
 }
 
 // itemPlace is where an item without a location happens: the stage, the booth, the hall.
