@@ -22,7 +22,7 @@ func TestKindOf(t *testing.T) {
 		{"网关", termHan2, true},
 		{"传感器", termHan3, true},
 		{"物联网云", 0, false}, // four characters: typed as two terms
-		{"5g专网", 0, false},  // mixed scripts
+		{"5g专网", 0, false}, // mixed scripts
 		{"l", 0, false},
 		{"网", 0, false},
 	} {
@@ -46,7 +46,7 @@ func TestTypingTerms(t *testing.T) {
 	want := []string{
 		"se", "señ", "seña", "señal", "señal r", "señal re", "señal red", "señal rede", "señal redes", // typed
 		"lo", "lor", "lora", "loraw", "lorawa", "lorawan", // the Latin part of a mixed name
-		"网关",                         // its Chinese part
+		"网关",                           // its Chinese part
 		"太湖", "湖传", "传感", "太湖传", "湖传感", // two and three characters
 		"en", "ene", "ener", "energ", "energí", "energía",
 	}
