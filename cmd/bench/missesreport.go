@@ -122,7 +122,7 @@ func renderMisses(m missResults, c config, mc machine) string {
 		p("**The writes during \"%s\"**: asked for %d a second for %s; made %d (%.0f a second): ", l.Name, w.Rate, w.Took.Round(time.Millisecond), w.total(), w.perSecond())
 		var kinds []string
 		for k := range writeKinds {
-			kinds = append(kinds, fmt.Sprintf("%d %ss", w.Done[k], k))
+			kinds = append(kinds, fmt.Sprintf("%d %s", w.Done[k], k))
 		}
 		p("%s; %d failed, %d ticks dropped with every writer busy; each write's commit p50 %s, p99 %s.", strings.Join(kinds, ", "), w.Errors, w.Late, ms(w.P50), ms(w.P99))
 		if len(w.ErrSample) > 0 {
@@ -158,7 +158,9 @@ func renderMisses(m missResults, c config, mc machine) string {
 		p("- **While writes commit**: the pavilion directory's page 1 (cached) at %d connections, first quiet, then while the benchmark commits %d writes a second ", c.Load.Connections, writesPerSecond)
 		p("straight to the database from 8 connections at a fixed rate (a tick every %s): half edits of a company approved at the expo (its English description), ", time.Second/writesPerSecond)
 		p("half bookings made and cancelled in turn on free slots of the expo's stages (each a transaction of its own, firing the same triggers and change notifications as the site's writes, without the audit rows). ")
-		p("Every profile edit names the expo, so each drops the directory's cached pages.\n")
+		p("Every profile edit names the expo, so each drops the directory's cached pages. These two lines run first, on a cache holding only the pages they ask for.\n")
+		p("- **Quiet, after the lines above**: the same page 1 again once the search and first-view runs have filled the cache with their pages: ")
+		p("the *hits* column says whether the cache still takes the directory in.\n")
 	}
 	p("\nThe commands (the lists are made afresh by each run; the script is below):\n\n```sh\n%s\n", m.HelloCmd)
 	for _, l := range m.Lines {

@@ -33,7 +33,7 @@ const (
 )
 
 func (k writeKind) String() string {
-	return [...]string{"profile edit", "booking made", "booking cancelled"}[k]
+	return [...]string{"profile edits", "bookings made", "bookings cancelled"}[k]
 }
 
 // writeStats is what the loop did.
@@ -70,6 +70,9 @@ type bookingLane struct {
 	company   int64
 	bookingID int64 // the active booking, 0 when none
 }
+
+// writeWorkers is how many connections commit the writes.
+const writeWorkers = 16
 
 // writer is the loop's state.
 type writer struct {
@@ -149,11 +152,12 @@ func (w *writer) do(ctx context.Context, n int, rng *rand.Rand) (writeKind, erro
 	return writeCancel, err
 }
 
-// run makes rate writes a second, evenly spaced, from 8 workers, until
-// stop is closed, and returns what it did.
+// run makes rate writes a second, evenly spaced, from writeWorkers
+// connections, until stop is closed, and returns what it did. A tick that
+// finds a backlog of a second's writes waiting is dropped (and counted).
 func (w *writer) run(ctx context.Context, rate int, stop <-chan struct{}) writeStats {
 	st := writeStats{Rate: rate}
-	ticks := make(chan int, 8)
+	ticks := make(chan int, rate)
 	type done struct {
 		kind writeKind
 		lat  time.Duration
@@ -161,7 +165,7 @@ func (w *writer) run(ctx context.Context, rate int, stop <-chan struct{}) writeS
 	}
 	results := make(chan done, 1024)
 	var wg sync.WaitGroup
-	for i := range 8 {
+	for i := range writeWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
