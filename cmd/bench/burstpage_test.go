@@ -188,3 +188,26 @@ func TestWindow(t *testing.T) {
 		t.Errorf("percentile of nothing %s", p)
 	}
 }
+
+func TestMissesSections(t *testing.T) {
+	t.Parallel()
+	texts := func(ss []section) []string {
+		var out []string
+		for _, s := range ss {
+			out = append(out, s.Begin[:strings.Index(s.Begin, " exhibitors")]+"="+s.Text)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{10000, "<!-- The misses' section for 10000=T|<!-- The misses' section for 100000="},
+		{100000, "<!-- The misses' section for 10000=|<!-- The misses' section for 100000=T"},
+		{20000, "<!-- The misses' section for 10000=|<!-- The misses' section for 100000=|<!-- The misses' section for 20000=T"},
+	} {
+		if got := strings.Join(texts(missesSections(c.n, "T")), "|"); got != c.want {
+			t.Errorf("%d: %s, want %s", c.n, got, c.want)
+		}
+	}
+}

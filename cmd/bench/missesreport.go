@@ -16,6 +16,25 @@ func missesMarkers(n int) (begin, end string) {
 		fmt.Sprintf("<!-- End of the misses' section for %d exhibitors. -->", n)
 }
 
+// missesSections are the report's misses sections: the 10,000's and the
+// 100,000's, and this run's size if it is another, each with text when it
+// is the size measured (exhibitors), or kept as it was.
+func missesSections(exhibitors int, text string) []section {
+	var out []section
+	for _, n := range []int{10000, 100000, exhibitors} {
+		if len(out) == 2 && (n == 10000 || n == 100000) {
+			break
+		}
+		begin, end := missesMarkers(n)
+		s := section{Begin: begin, End: end}
+		if n == exhibitors {
+			s.Text = text
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // missesTable is the section's summary printed on stdout.
 func missesTable(m missResults) string {
 	var b bytes.Buffer

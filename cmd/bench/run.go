@@ -197,20 +197,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	// Each size's misses section is kept unless this run measured it; the
-	// default size's comes first.
-	var sections []section
-	for _, n := range []int{10000, 100000, cfg.Exhibitors} {
-		if n == cfg.Exhibitors && len(sections) > 0 && (n == 10000 || n == 100000) {
-			continue
-		}
-		begin, end := missesMarkers(n)
-		text := ""
-		if n == cfg.Exhibitors {
-			text = misses
-		}
-		sections = append(sections, section{begin, end, text})
-	}
+	sections := missesSections(cfg.Exhibitors, misses)
 	if err := writeReport(out, pages, append(sections, section{burstBegin, burstEnd, burst})...); err != nil {
 		return err
 	}
