@@ -61,6 +61,7 @@ type missResults struct {
 	Started               time.Time
 	Took                  time.Duration
 	Exhibitors            int
+	Generated             time.Duration // how long the data set took to make
 	SearchOnly            bool
 	LoadBefore, LoadAfter string
 	Hello                 []wrkResult
@@ -130,7 +131,7 @@ func startServer(ctx context.Context, name, bin, dbURL string, extra ...string) 
 // runMisses measures the section's lines. searchOnly keeps to the search
 // as you type (make bench-100k).
 func runMisses(ctx context.Context, cfg config, bin, dbURL string, ds dataset, stderr io.Writer) (missResults, error) {
-	res := missResults{Started: time.Now(), Exhibitors: ds.Exhibitors, SearchOnly: cfg.Only == onlySearch, LoadBefore: loadAverage()}
+	res := missResults{Started: time.Now(), Exhibitors: ds.Exhibitors, Generated: ds.Took, SearchOnly: cfg.Only == onlySearch, LoadBefore: loadAverage()}
 	dir, err := os.MkdirTemp("", "expodesk-bench-misses-")
 	if err != nil {
 		return res, err

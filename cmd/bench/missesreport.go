@@ -82,8 +82,8 @@ func renderMisses(m missResults, c config, mc machine) string {
 		title = "Search as you type"
 	}
 	p("## %s: %d exhibitors\n\n", title, m.Exhibitors)
-	p("Written by `make bench` on %s (%s; the section took %s); %d-CPU machine, load average %s before, %s after. ",
-		m.Started.Format("2006-01-02 15:04 MST"), onlyCommand(c, m.Exhibitors), m.Took.Round(time.Second), mc.CPUs, m.LoadBefore, m.LoadAfter)
+	p("Written by `make bench` on %s (%s; the data set of %d exhibitors was generated in %s, the section took %s); %d-CPU machine, load average %s before, %s after. ",
+		m.Started.Format("2006-01-02 15:04 MST"), onlyCommand(c, m.Exhibitors), m.Exhibitors, m.Generated.Round(time.Second), m.Took.Round(time.Second), mc.CPUs, m.LoadBefore, m.LoadAfter)
 	p("Each line asks for a different page on each request (the search box's next keystroke, another page's first view), ")
 	p("so that the page cache (on, as in production, unless the line says `PAGE_CACHE=false`) cannot answer it; ")
 	p("the *hits* column counts the answers that came from the cache all the same (`X-Cache: hit`): a run asking for more pages than its list holds wraps around. ")

@@ -71,8 +71,9 @@ type bookingLane struct {
 	bookingID int64 // the active booking, 0 when none
 }
 
-// writeWorkers is how many connections commit the writes.
-const writeWorkers = 16
+// writeWorkers is how many connections commit the writes: enough that the
+// rate holds while a commit takes up to half a second on a busy machine.
+const writeWorkers = 48
 
 // writer is the loop's state.
 type writer struct {
@@ -84,7 +85,12 @@ type writer struct {
 // newWriter finds the expo's approved companies and, for the bookings,
 // its free slots each paired with an approved company that has no booking.
 func newWriter(ctx context.Context, dbURL string, expoID int64) (*writer, error) {
-	pool, err := pgxpool.New(ctx, dbURL)
+	pc, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	pc.MaxConns = writeWorkers // pgxpool's default is 4 (or one per CPU)
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, err
 	}
