@@ -93,16 +93,7 @@ func NewClient(cfg ClientConfig) *http.Client {
 		}
 		return nil
 	}
-	dialer := &net.Dialer{
-		Timeout: cfg.Timeout,
-		Control: func(network, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return fmt.Errorf("%w: %s", ErrForbiddenAddress, address)
-			}
-			return check(ap.Addr())
-		},
-	}
+	dialer := &net.Dialer{Timeout: cfg.Timeout, Control: control(check)}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, portText, err := net.SplitHostPort(addr)
 		if err != nil {
@@ -149,6 +140,18 @@ func NewClient(cfg ClientConfig) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
+	}
+}
+
+// control is the dialer's hook: it sees the address about to be connected
+// to, whatever resolved it, and refuses a forbidden one.
+func control(check func(netip.Addr) error) func(network, address string, _ syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("%w: %s", ErrForbiddenAddress, address)
+		}
+		return check(ap.Addr())
 	}
 }
 

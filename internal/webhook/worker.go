@@ -181,7 +181,7 @@ func (w *Worker) Send(ctx context.Context, d expodesk.WebhookDelivery) (a expode
 	started := time.Now()
 	defer func() { a.Duration = time.Since(started) }()
 	if err := CheckScheme(d.URL); err != nil {
-		a.Err = err.Error()
+		a.Err = "refused: " + err.Error()
 		return a
 	}
 	body := []byte(d.Body)
