@@ -72,10 +72,10 @@ func (in WebhookEndpointInput) Validate() error {
 		p.Add("url", "validation.required", nil)
 	case len(in.URL) > MaxWebhookURLLen:
 		p.Add("url", "validation.too_long", map[string]any{"Max": MaxWebhookURLLen})
-	case err != nil || u.Host == "" || u.Hostname() == "" || u.Opaque != "":
-		p.Add("url", "webhooks.url_invalid", nil)
-	case u.Scheme != "http" && u.Scheme != "https":
+	case err == nil && u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
 		p.Add("url", "webhooks.url_scheme", nil)
+	case err != nil || u.Host == "" || u.Hostname() == "" || u.Opaque != "" || u.Scheme == "":
+		p.Add("url", "webhooks.url_invalid", nil)
 	case u.User != nil:
 		p.Add("url", "webhooks.url_userinfo", nil)
 	case strings.ContainsAny(in.URL, " \t\r\n"):

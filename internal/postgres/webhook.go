@@ -126,11 +126,11 @@ func (s *Store) WebhookEventAdd(ctx context.Context, ev expodesk.WebhookEvent, o
 	var n int
 	err := s.db.QueryRow(ctx,
 		`WITH ev AS (
-			INSERT INTO webhook_event (message_id, type, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id
+			INSERT INTO webhook_event (message_id, type, body, created_at) VALUES ($1, $2, $3, $4::timestamptz) RETURNING id
 		), d AS (
 			INSERT INTO webhook_delivery (event_id, endpoint_id, next_try_at, give_up_at, created_at)
-			SELECT ev.id, e.id, $4, $4 + $6 * interval '1 second', $4 FROM ev, webhook_endpoint e
-			WHERE CASE WHEN $5::bigint = 0 THEN NOT e.disabled AND $2 = ANY (e.events) ELSE e.id = $5 END
+			SELECT ev.id, e.id, $4::timestamptz, $4::timestamptz + $6 * interval '1 second', $4::timestamptz FROM ev, webhook_endpoint e
+			WHERE CASE WHEN $5::bigint = 0 THEN NOT e.disabled AND $2::text = ANY (e.events) ELSE e.id = $5::bigint END
 			RETURNING 1
 		) SELECT count(*) FROM d`,
 		ev.MessageID, string(ev.Type), ev.Body, now, only, expodesk.WebhookRetryWindow.Seconds()).Scan(&n)
@@ -185,9 +185,9 @@ func (s *Store) WebhookRecordAttempt(ctx context.Context, id int64, a expodesk.W
 		status, nextTry = expodesk.DeliveryPending, *next
 	}
 	_, err := s.db.Exec(ctx,
-		`UPDATE webhook_delivery SET attempts = attempts + 1, status = $2, next_try_at = $3, last_error = $4,
-			last_status_code = $5, last_response_ms = $6, last_attempt_at = $7,
-			delivered_at = CASE WHEN $2 = 'delivered' THEN $7 END
+		`UPDATE webhook_delivery SET attempts = attempts + 1, status = $2::text, next_try_at = $3, last_error = $4,
+			last_status_code = $5, last_response_ms = $6, last_attempt_at = $7::timestamptz,
+			delivered_at = CASE WHEN $2::text = 'delivered' THEN $7::timestamptz END
 		WHERE id = $1 AND status <> 'delivered'`,
 		id, string(status), nextTry, cleanWebhookError(a.Err), code, ms, a.At)
 	return translate(err, "record webhook attempt")
@@ -220,8 +220,8 @@ func (s *Store) WebhookDeliveryGet(ctx context.Context, endpointID, id int64) (e
 func (s *Store) WebhookRedeliver(ctx context.Context, id int64) error {
 	now := s.now()
 	_, err := s.db.Exec(ctx,
-		`UPDATE webhook_delivery SET status = 'pending', delivered_at = NULL, next_try_at = $2,
-			give_up_at = $2 + $3 * interval '1 second' WHERE id = $1`, id, now, expodesk.WebhookRetryWindow.Seconds())
+		`UPDATE webhook_delivery SET status = 'pending', delivered_at = NULL, next_try_at = $2::timestamptz,
+			give_up_at = $2::timestamptz + $3 * interval '1 second' WHERE id = $1`, id, now, expodesk.WebhookRetryWindow.Seconds())
 	return translate(err, "redeliver webhook")
 }
 

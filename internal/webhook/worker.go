@@ -228,7 +228,8 @@ func describe(err error, timeout time.Duration) string {
 		var msg string
 		for e := err; e != nil; e = errors.Unwrap(e) {
 			if strings.HasPrefix(e.Error(), ErrForbiddenAddress.Error()) {
-				msg = e.Error()
+				msg = e.Error() // the outermost one names the address
+				break
 			}
 		}
 		if msg == "" {
