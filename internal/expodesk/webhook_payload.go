@@ -95,5 +95,5 @@ type WebhookDelegationData struct {
 // WebhookTestData is the data of webhook.test.
 type WebhookTestData struct {
 	EndpointID int64  `json:"endpoint_id"`
-	Message    string `json:"message"`
+	Note       string `json:"message"`
 }

@@ -272,7 +272,7 @@ func (s *Service) SendTestWebhook(ctx context.Context, c Caller, id int64) error
 			return err
 		}
 		if _, err := t.queueEvent(ctx, expodesk.EventWebhookTest, expodesk.WebhookTestData{EndpointID: e.ID,
-			Message: "A test event sent from expodesk's webhook page."}, e.ID); err != nil {
+			Note: "A test event sent from expodesk's webhook page."}, e.ID); err != nil {
 			return err
 		}
 		return t.audit(ctx, expodesk.ActionWebhookTest, "webhook_endpoint", id, scope{}, nil, nil)
