@@ -35,7 +35,9 @@ func webhookEventKey(t expodesk.WebhookEventType) string { return "webhooks.even
 func webhookEventTypes() []expodesk.WebhookEventType { return expodesk.WebhookEventTypes }
 
 // deliveryStatusKey is the catalog key of a delivery's status.
-func deliveryStatusKey(s expodesk.WebhookDeliveryStatus) string { return "webhooks.status." + string(s) }
+func deliveryStatusKey(s expodesk.WebhookDeliveryStatus) string {
+	return "webhooks.status." + string(s)
+}
 
 func optInt(p *int) string {
 	if p == nil {

@@ -26,11 +26,6 @@ import (
 // meeting proposed another time).
 type eventSource func(ctx context.Context, t *tx, action expodesk.AuditAction, id int64) (ev expodesk.WebhookEventType, data any, ok bool, err error)
 
-// delegationStatusAction is the audit action of a delegation's status move
-// (expodesk.ActionDelegationStatus in the delegations work, merged
-// separately; the same string).
-const delegationStatusAction = expodesk.AuditAction("delegation.status")
-
 // eventSources are the audit actions that may cause a webhook event. A
 // booking moved by an organizer (booking.move) sends none: it is neither
 // of the events partners chose.
@@ -44,7 +39,7 @@ var eventSources = map[expodesk.AuditAction]eventSource{
 	expodesk.ActionBookingOrganizerCancel: bookingEvent(expodesk.EventBookingCancelled, "organizer"),
 	expodesk.ActionMeetingAnswer:          meetingEvent,
 	expodesk.ActionMeetingProposal:        meetingEvent,
-	delegationStatusAction:                delegationEvent,
+	expodesk.ActionDelegationStatus:       delegationEvent,
 }
 
 // eventTypesOf lists, per action, the types its source may give, so that
@@ -59,7 +54,7 @@ var eventTypesOf = map[expodesk.AuditAction][]expodesk.WebhookEventType{
 	expodesk.ActionBookingOrganizerCancel: {expodesk.EventBookingCancelled},
 	expodesk.ActionMeetingAnswer:          {expodesk.EventMeetingAccepted, expodesk.EventMeetingDeclined},
 	expodesk.ActionMeetingProposal:        {expodesk.EventMeetingAccepted, expodesk.EventMeetingDeclined},
-	delegationStatusAction:                {expodesk.EventDelegationConfirmed},
+	expodesk.ActionDelegationStatus:       {expodesk.EventDelegationConfirmed},
 }
 
 func participationEvent(ctx context.Context, t *tx, _ expodesk.AuditAction, id int64) (expodesk.WebhookEventType, any, bool, error) {

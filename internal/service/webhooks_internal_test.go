@@ -117,7 +117,7 @@ func TestEventsFromAuditActions(t *testing.T) {
 			[]string{`"cancelled_by":"organizer"`}},
 		{expodesk.ActionMeetingAnswer, func() int64 { return f.meeting }, expodesk.EventMeetingAccepted,
 			[]string{`"status":"accepted"`, `"location":"Booth W12"`, `"name":{"en":"Xinwu District"}`}},
-		{delegationStatusAction, func() int64 { return f.delegation }, expodesk.EventDelegationConfirmed,
+		{expodesk.ActionDelegationStatus, func() int64 { return f.delegation }, expodesk.EventDelegationConfirmed,
 			[]string{`"origin":"Xinwu District, Wuxi"`, `"kind":"government"`, `"name":{"en":"Xinwu District"}`}},
 	}
 	for i, tc := range cases {
