@@ -129,17 +129,12 @@ func (s *Server) webhookEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) webhookUpdate(w http.ResponseWriter, r *http.Request) {
-	e, log, err := s.urlWebhook(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, log, f, ok := loadedForm2(s, w, r, s.urlWebhook)
+	if !ok {
 		return
 	}
 	in := readWebhook(f)
+	var err error
 	if f.err() == nil {
 		_, err = s.svc.UpdateWebhookEndpoint(r.Context(), s.caller(r), e.ID, in)
 	}
