@@ -158,6 +158,14 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 		{"POST", urls.ExhibitorMeetingPropose(9)},
 		{"GET", urls.SharedItinerary(tok)},
 		{"GET", urls.SharedItineraryICS(tok)},
+		{"GET", urls.OrganizerWebhooks()},
+		{"POST", urls.OrganizerWebhooks()},
+		{"GET", urls.OrganizerWebhookNew()},
+		{"GET", urls.OrganizerWebhook(7)},
+		{"POST", urls.OrganizerWebhook(7)},
+		{"POST", urls.OrganizerWebhookDelete(7)},
+		{"POST", urls.OrganizerWebhookTest(7)},
+		{"POST", urls.OrganizerWebhookRedeliver(7, 8)},
 	}
 	for _, c := range cases {
 		u, err := url.Parse(c.path)
