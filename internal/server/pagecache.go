@@ -209,8 +209,6 @@ type cachedPage struct {
 	cacheCtl    string
 	// disposition names a feed's file (Content-Disposition).
 	disposition string
-	// etag is the page's ETag, when its handler sets one (the API's).
-	etag string
 	vary        []string
 	body        []byte
 	// gzip and zstd are body compressed once when stored, so that a hit
@@ -220,6 +218,8 @@ type cachedPage struct {
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
+	// etag is the page's ETag, when its handler sets one (the API's).
+	etag string
 }
 
 // size is what a page costs the cache's byte budget.

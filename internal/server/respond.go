@@ -202,7 +202,12 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 	}
+	// Under the API, a path that only the CORS preflight route matches is unknown.
 	if isAPI(r.URL.Path) {
+		if len(allow) == 0 {
+			s.apiError(w, r, expodesk.ErrNotFound)
+			return
+		}
 		s.apiError(w, r, &expodesk.Error{Code: eMethod})
 		return
 	}
