@@ -211,8 +211,8 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			return "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel"
 		}
 	}
-	return append(append(append(append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), controlMatrixCases(e, w)...),
-		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), []matrixCase{
+	return append(append(append(append(append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), controlMatrixCases(e, w)...),
+		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), apiMatrixCases(w)...), []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
 		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},
@@ -533,7 +533,7 @@ func TestMatrix(t *testing.T) {
 				p := c.path(r)
 				want := c.want[r]
 				// Refusals and reads change nothing; a 404 for another company's object above all.
-				unchanged := c.method == http.MethodGet || want >= 400
+				unchanged := c.method == http.MethodGet || c.method == http.MethodOptions || want >= 400
 				var before map[string]string
 				if unchanged {
 					before = e.snapshot()
@@ -542,6 +542,12 @@ func TestMatrix(t *testing.T) {
 				var body string
 				if c.method == http.MethodGet {
 					resp, body = cl.get(p)
+				} else if c.method == http.MethodOptions {
+					req, err := http.NewRequest(c.method, cl.base+p, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp, body = cl.do(req)
 				} else {
 					resp, body = cl.post(p, c.form)
 				}
