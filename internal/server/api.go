@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -65,7 +66,7 @@ func (s *Server) api(read apiRead) http.HandlerFunc {
 			s.apiError(w, r, err)
 			return
 		}
-		body, err := json.Marshal(v)
+		body, err := apiJSON(v)
 		if err != nil {
 			s.apiError(w, r, fmt.Errorf("encode %s: %w", r.URL.Path, err))
 			return
@@ -80,6 +81,18 @@ func (s *Server) api(read apiRead) http.HandlerFunc {
 		apiCORS(w.Header())
 		notModified(render).ServeHTTP(w, r)
 	}
+}
+
+// apiJSON encodes v without HTML escaping: a response is read as JSON,
+// never pasted into a page, and links keep their & as written.
+func apiJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // strongETag names a body by its SHA-256 (the first 128 bits are plenty to
@@ -152,7 +165,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		p.RequestID = RequestID(r.Context())
 	}
 	p.Type, p.Title = api.ProblemType(p.Code), http.StatusText(p.Status)
-	body, _ := json.Marshal(p) // a Problem always encodes
+	body, _ := apiJSON(p) // a Problem always encodes
 	h := w.Header()
 	apiCORS(h)
 	h.Set("Content-Type", "application/problem+json")
