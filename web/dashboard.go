@@ -29,6 +29,9 @@ type DashboardView struct {
 	Invitations expodesk.InvitationCounts
 	Gaps        expodesk.ProfileGapCounts
 	Stages      []expodesk.StageSlotCounts
+	// Delegations are the delegations' figures (O4): by status, letters
+	// pending and their meetings by status.
+	Delegations DashboardDelegations
 }
 
 // StatusRow is one pavilion's participations by status (PavilionID nil: the

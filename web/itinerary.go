@@ -22,6 +22,10 @@ type PlanEntry struct {
 	Notes     string
 	Hall      string
 	ItemID    int64
+	// Sequence and Modified are the entry's revision count and time, for
+	// calendar feeds.
+	Sequence  int
+	Modified  time.Time
 	Meeting   *expodesk.MeetingRow
 	Attendees []expodesk.MeetingAttendee
 	Warnings  []expodesk.Warning
@@ -70,7 +74,8 @@ func NewPlan(ctx context.Context, in PlanInput) Plan {
 	var entries []PlanEntry
 	for _, it := range in.Items {
 		e := PlanEntry{Key: itemKey(it.ID), Kind: string(it.Kind), StartsAt: it.StartsAt, EndsAt: it.EndsAt,
-			Title: it.Title, Place: it.Location, Notes: it.Notes, Hall: it.Hall, ItemID: it.ID, Warnings: in.Warnings[itemKey(it.ID)]}
+			Title: it.Title, Place: it.Location, Notes: it.Notes, Hall: it.Hall, ItemID: it.ID, Warnings: in.Warnings[itemKey(it.ID)],
+			Sequence: it.Sequence, Modified: it.UpdatedAt}
 		if e.Title == "" {
 			e.Title, e.TitleLang = itemSubject(ctx, it)
 		}
@@ -86,7 +91,8 @@ func NewPlan(ctx context.Context, in PlanInput) Plan {
 		}
 		e := PlanEntry{Key: meetingKey(m.ID), Kind: "meeting", StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 			Title: TD(ctx, "itinerary.meeting_with", map[string]any{"Company": m.CompanyName(lang)}),
-			Place: m.Location, Notes: m.Topic, Hall: m.Hall, Meeting: &in.Meetings[i], Attendees: in.Attendees[m.ID]}
+			Place: m.Location, Notes: m.Topic, Hall: m.Hall, Meeting: &in.Meetings[i], Attendees: in.Attendees[m.ID],
+			Sequence: m.Sequence, Modified: m.UpdatedAt}
 		if m.Standing() {
 			e.Warnings = in.Warnings[meetingKey(m.ID)]
 		}

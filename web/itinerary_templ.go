@@ -938,9 +938,9 @@ func ItineraryPage(pg Page, v ItineraryView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var56 string
-			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(TD(ctx, "itinerary.heading", map[string]any{"Delegation": v.Plan.Delegation.Name}))
+			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(TD(ctx, "itinerary.heading", map[string]any{"Delegation": In(ctx, v.Plan.Delegation.Name)}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/itinerary.templ`, Line: 121, Col: 90}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/itinerary.templ`, Line: 121, Col: 99}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
 			if templ_7745c5c3_Err != nil {

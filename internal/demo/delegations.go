@@ -47,13 +47,16 @@ func loadDelegations(ctx context.Context, s *postgres.Store, w *world, now time.
 
 func loadWuxiDelegation(ctx context.Context, s *postgres.Store, w *world, now time.Time) error {
 	expo := w.expos[bcn]
+	wuxiPavilion := w.pavilions["wuxi-pavilion"].ID
 	d, err := s.DelegationCreate(ctx, expodesk.Delegation{
-		ExpoID: expo.ID, Name: "无锡市政府代表团 · Wuxi Municipal Government Delegation",
+		ExpoID: expo.ID, Name: expodesk.Text{ZH: "无锡市政府代表团", EN: "Wuxi Municipal Government Delegation",
+			ES: "Delegación del Gobierno Municipal de Wuxi"},
 		Origin: "无锡市人民政府 (Wuxi Municipal Government)", Kind: expodesk.KindGovernment, Leader: "王伟",
 		HomeTimeZone: "Asia/Shanghai", Lang: expodesk.ZH,
 		ArrivesAt: at(expo, -1, 16, 20), DepartsAt: at(expo, 3, 11, 0),
-		Status: expodesk.DelegationConfirmed,
-		Notes:  "Schengen visas: invitation letters issued by the IOTSWC organizers; one still requested. Two cars for transfers between the hotel and Fira Gran Via.",
+		Status: expodesk.DelegationConfirmed, HostPavilionID: &wuxiPavilion,
+		Sectors: []string{"internet-of-vehicles", "smart-city", "sensors", "agriculture"},
+		Notes:   "Schengen visas: invitation letters issued by the IOTSWC organizers; one still requested. Two cars for transfers between the hotel and Fira Gran Via.",
 	})
 	if err != nil {
 		return err
@@ -70,7 +73,6 @@ func loadWuxiDelegation(ctx context.Context, s *postgres.Store, w *world, now ti
 		return err
 	}
 
-	wuxiPavilion := w.pavilions["wuxi-pavilion"].ID
 	sensing := w.exhibitors["sensorica-mediterrania"].ID
 	items := []expodesk.ItineraryItem{
 		{Kind: expodesk.ItineraryOther, StartsAt: at(expo, -1, 16, 20), EndsAt: at(expo, -1, 17, 30),
@@ -107,13 +109,16 @@ func loadWuxiDelegation(ctx context.Context, s *postgres.Store, w *world, now ti
 
 func loadBarcelonaMission(ctx context.Context, s *postgres.Store, w *world, now time.Time) error {
 	expo := w.expos[wx]
+	europe := w.pavilions["european-pavilion"].ID
 	d, err := s.DelegationCreate(ctx, expodesk.Delegation{
-		ExpoID: expo.ID, Name: "Misión empresarial IoT Barcelona–Wuxi",
+		ExpoID: expo.ID, Name: expodesk.Text{ES: "Misión empresarial IoT Barcelona–Wuxi", EN: "Barcelona–Wuxi IoT business mission",
+			ZH: "巴塞罗那–无锡物联网商务代表团"},
 		Origin: "Asociación Mediterránea de Comercio IoT (Barcelona)", Kind: expodesk.KindBusiness, Leader: "Marc Tarragó",
 		HomeTimeZone: "Europe/Madrid", Lang: expodesk.ES,
 		ArrivesAt: at(expo, -1, 9, 30), DepartsAt: at(expo, 2, 22, 0),
-		Status: expodesk.DelegationPlanned,
-		Notes:  "Visados: cartas de invitación del comité organizador de Wuxi. Hotel en Wuxi, distrito de Binhu.",
+		Status: expodesk.DelegationPlanned, HostPavilionID: &europe,
+		Sectors: []string{"sensors", "internet-of-vehicles", "energy"},
+		Notes:   "Visados: cartas de invitación del comité organizador de Wuxi. Hotel en Wuxi, distrito de Binhu.",
 	})
 	if err != nil {
 		return err
@@ -129,7 +134,6 @@ func loadBarcelonaMission(ctx context.Context, s *postgres.Store, w *world, now 
 		return err
 	}
 
-	europe := w.pavilions["european-pavilion"].ID
 	chengbo := w.exhibitors["chengbo-sensing"].ID
 	items := []expodesk.ItineraryItem{
 		{Kind: expodesk.ItineraryOther, StartsAt: at(expo, -1, 9, 30), EndsAt: at(expo, -1, 12, 0),

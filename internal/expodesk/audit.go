@@ -120,6 +120,20 @@ const (
 	ActionBookingMove AuditAction = "booking.move"
 )
 
+// Audit actions of delegations and their members (O4).
+const (
+	ActionDelegationCreate AuditAction = "delegation.create"
+	ActionDelegationUpdate AuditAction = "delegation.update"
+	ActionDelegationStatus AuditAction = "delegation.status"
+	ActionMemberAdd        AuditAction = "delegation_member.add"
+	ActionMemberUpdate     AuditAction = "delegation_member.update"
+	ActionMemberMove       AuditAction = "delegation_member.move"
+	ActionMemberRemove     AuditAction = "delegation_member.remove"
+	// ActionMemberErase: a member's personal data erased on request; the
+	// entry, and every earlier entry about the member, holds none of it.
+	ActionMemberErase AuditAction = "delegation_member.erase"
+)
+
 // Audit actions of itineraries, meetings and the shared itinerary link (O4, E4).
 const (
 	ActionItineraryAdd     AuditAction = "itinerary.add"
@@ -132,4 +146,13 @@ const (
 	ActionMeetingCancel    AuditAction = "meeting.cancel"
 	ActionItineraryShare   AuditAction = "delegation.share"
 	ActionItineraryUnshare AuditAction = "delegation.unshare"
+)
+
+// Audit actions of the fair draw (issue 9, item 5).
+const (
+	ActionDrawSet      AuditAction = "draw.set"      // a scope's draw set up or changed
+	ActionDrawRemove   AuditAction = "draw.remove"   // a draw removed before it ran
+	ActionDrawRequest  AuditAction = "draw.request"  // a company ranked slots, or changed its ranking
+	ActionDrawWithdraw AuditAction = "draw.withdraw" // a company withdrew its ranking
+	ActionDrawRun      AuditAction = "draw.run"      // the draw ran: seed, order, allocations
 )

@@ -26,9 +26,10 @@ const (
 
 // Delegation is a group visiting one expo.
 type Delegation struct {
-	ID           int64
-	ExpoID       int64
-	Name         string
+	ID     int64
+	ExpoID int64
+	// Name is in the three languages, like an expo's.
+	Name         Text
 	Origin       string
 	Kind         DelegationKind
 	Leader       string
@@ -38,6 +39,11 @@ type Delegation struct {
 	DepartsAt    time.Time
 	Status       DelegationStatus
 	Notes        string
+	// HostPavilionID is the pavilion hosting the visit (nil: the whole
+	// expo), whose coordinator manages the delegation too.
+	HostPavilionID *int64
+	// Sectors are the sector codes the delegation is interested in.
+	Sectors []string
 }
 
 // ProtocolRole is a member's place in the delegation.
@@ -73,8 +79,20 @@ type DelegationMember struct {
 	Email        string
 	ProtocolRole ProtocolRole
 	LetterStatus LetterStatus
-	Position     int
-	ErasedAt     *time.Time
+	// Position is the protocol order: 1 comes first in line.
+	Position int
+	ErasedAt *time.Time
+	// RomanizedFamilyName and RomanizedGivenName are the name in Latin
+	// letters (pinyin for a Chinese name), derived by Romanize and
+	// corrected by the organizer where a reading differs.
+	RomanizedFamilyName string
+	RomanizedGivenName  string
+	Phone               string
+	// PassportName is the name exactly as the passport prints it, for the
+	// invitation letter.
+	PassportName      string
+	LetterRequestedOn *time.Time
+	LetterIssuedOn    *time.Time
 }
 
 // MeetingStatus is where a meeting request stands.

@@ -151,3 +151,10 @@ var (
 	// ErrStageHasBookings: a stage with active bookings is not deleted.
 	ErrStageHasBookings = Errorf(ECONFLICT, "stages.has_bookings")
 )
+
+// Errors of delegations (O4).
+var (
+	// ErrMemberErased: the member's personal data was erased, so there is
+	// nothing left to edit or erase.
+	ErrMemberErased = Errorf(ECONFLICT, "delegations.already_erased")
+)

@@ -44,6 +44,10 @@ type ItineraryItem struct {
 	Title        string
 	Location     string
 	Notes        string
+	// Sequence counts the revisions a calendar must notice (the .ics
+	// SEQUENCE), kept by the database; UpdatedAt is the last one's time.
+	Sequence  int
+	UpdatedAt time.Time
 }
 
 // Lengths of an item's texts (the schema's checks).

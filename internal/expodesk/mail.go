@@ -23,6 +23,8 @@ const (
 	MailTOTPLocked       MailKind = "totp_locked"       // too many wrong codes in a row
 	MailBookingCancelled MailKind = "booking_cancelled" // an organizer cancelled a company's booking
 	MailBookingMoved     MailKind = "booking_moved"     // an organizer moved a company's booking
+	MailBookingMadeFor   MailKind = "booking_made_for"  // an organizer booked a slot for a company
+	MailDrawResult       MailKind = "draw_result"       // what a company got in a fair draw
 )
 
 // MailMaxAttempts is how many times the worker tries to send a message before

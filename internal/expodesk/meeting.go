@@ -30,6 +30,9 @@ type Meeting struct {
 	ProposedEndsAt   *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// Sequence counts the revisions a calendar must notice (the .ics
+	// SEQUENCE): a new time, place, topic or status; kept by the database.
+	Sequence int
 }
 
 // Standing reports whether the meeting still takes the delegation's time

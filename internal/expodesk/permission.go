@@ -130,6 +130,17 @@ func CanManageStage(p *Principal, pavilionID *int64) bool {
 	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
 }
 
+// CanManageDelegation reports whether p may see and change a delegation
+// visiting expo expoID hosted by pavilion hostPavilionID (nil: the whole
+// expo), its members and their personal data: expo-wide organizers any, a
+// coordinator the visits their own pavilion hosts.
+func CanManageDelegation(p *Principal, expoID int64, hostPavilionID *int64) bool {
+	if p.IsExpoOrganizer() {
+		return true
+	}
+	return p.IsOrganizer() && hostPavilionID != nil && p.ExpoID == expoID && CanManagePavilion(p, *hostPavilionID)
+}
+
 // CanPlanItinerary reports whether p may plan a delegation's itinerary and
 // meetings and share its link. pavilionID is the pavilion the delegation
 // visits for (nil: the whole expo); delegations carry none yet, so only

@@ -30,6 +30,24 @@ func (b BookingCancelled) render(l *i18n.Localizer) (string, []string) {
 	return l.T("mail.control.cancelled.subject", data), append(out, l.T("mail.control.cancelled.closing"))
 }
 
+// BookingMadeFor tells a company's team that an organizer booked a
+// roadshow slot for it, and that its title is still to be written.
+type BookingMadeFor struct {
+	Company, Expo, Stage string
+	Start                time.Time
+	Zone                 *time.Location
+	BookingsLink         string
+}
+
+// Kind implements Content.
+func (BookingMadeFor) Kind() expodesk.MailKind { return expodesk.MailBookingMadeFor }
+
+func (b BookingMadeFor) render(l *i18n.Localizer) (string, []string) {
+	data := map[string]any{"Company": b.Company, "Expo": b.Expo, "Stage": b.Stage, "Start": formatTime(l, b.Start, b.Zone)}
+	return l.T("mail.control.booked_for.subject", data), []string{l.T("mail.control.booked_for.intro", data),
+		l.T("mail.control.booked_for.closing") + "\n" + b.BookingsLink}
+}
+
 // BookingMoved tells a company's team that an organizer moved one of its
 // roadshow bookings to another slot.
 type BookingMoved struct {

@@ -58,7 +58,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 	// The server's queries are short and many run at once: compiling one
 	// with JIT (10-15 ms) or starting parallel workers for it (a directory
 	// count's Gather took 100-250 ms on 2 busy CPUs) costs more than it
-	// saves (docs/profile-directory.md).
+	// saves (docs/benchmarks.md, "Where a directory miss goes").
 	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -114,6 +114,7 @@ var constraintErrors = map[string]*expodesk.Error{
 	"slot_no_overlap":                        expodesk.ErrSlotOverlap,
 	"booking_one_active_per_slot":            expodesk.ErrSlotTaken,
 	"booking_exhibitor_no_overlap":           expodesk.ErrBookingOverlap,
+	"slot_draw_run_pkey":                     expodesk.ErrDrawAlreadyRun,
 
 	// Waitlists.
 	"waitlist_entry_slot_id_exhibitor_id_key": expodesk.ErrWaitlistJoined,

@@ -59,7 +59,7 @@ func TestDelegationCreate(t *testing.T) {
 	arrives := time.Date(2027, 5, 10, 16, 0, 0, 0, f.expo.Location())
 
 	t.Run("OK", func(t *testing.T) {
-		d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: "Wuxi delegation",
+		d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: expodesk.Text{EN: "Wuxi delegation"},
 			Origin: "Wuxi Municipal Government", Kind: expodesk.KindGovernment, Leader: "王伟",
 			HomeTimeZone: "Asia/Shanghai", ArrivesAt: arrives, DepartsAt: arrives.Add(72 * time.Hour)})
 		if err != nil {
@@ -70,14 +70,14 @@ func TestDelegationCreate(t *testing.T) {
 		}
 	})
 	t.Run("ErrInvalidDates", func(t *testing.T) {
-		_, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: "Backwards",
+		_, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: expodesk.Text{EN: "Backwards"},
 			Kind: expodesk.KindBusiness, HomeTimeZone: "Europe/Madrid", ArrivesAt: arrives, DepartsAt: arrives.Add(-time.Hour)})
 		if code := expodesk.ErrorCode(err); code != expodesk.EINVALID {
 			t.Errorf("departure before arrival: code %q (%v), want %q", code, err, expodesk.EINVALID)
 		}
 	})
 	t.Run("ErrInvalidKind", func(t *testing.T) {
-		_, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: "Tourists",
+		_, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: expodesk.Text{EN: "Tourists"},
 			Kind: "tourism", HomeTimeZone: "Europe/Madrid", ArrivesAt: arrives, DepartsAt: arrives})
 		if code := expodesk.ErrorCode(err); code != expodesk.EINVALID {
 			t.Errorf("unknown kind: code %q (%v), want %q", code, err, expodesk.EINVALID)
@@ -91,7 +91,7 @@ func TestDelegationMemberCreate(t *testing.T) {
 	s, _ := testdb.Store(t, time.Now)
 	f := newDelegationFixture(t, s)
 	arrives := time.Date(2027, 5, 10, 16, 0, 0, 0, f.expo.Location())
-	d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: "Wuxi delegation",
+	d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: expodesk.Text{EN: "Wuxi delegation"},
 		Kind: expodesk.KindGovernment, HomeTimeZone: "Asia/Shanghai", ArrivesAt: arrives, DepartsAt: arrives.Add(72 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestItineraryItemCreate(t *testing.T) {
 	s, _ := testdb.Store(t, time.Now)
 	f := newDelegationFixture(t, s)
 	arrives := time.Date(2027, 5, 10, 16, 0, 0, 0, f.expo.Location())
-	d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: "Wuxi delegation",
+	d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: expodesk.Text{EN: "Wuxi delegation"},
 		Kind: expodesk.KindGovernment, HomeTimeZone: "Asia/Shanghai", ArrivesAt: arrives, DepartsAt: arrives.Add(72 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +186,7 @@ func TestMeetingCreate(t *testing.T) {
 	s, _ := testdb.Store(t, func() time.Time { return clock })
 	f := newDelegationFixture(t, s)
 	arrives := time.Date(2027, 5, 10, 16, 0, 0, 0, f.expo.Location())
-	d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: "Wuxi delegation",
+	d, err := s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: f.expo.ID, Name: expodesk.Text{EN: "Wuxi delegation"},
 		Kind: expodesk.KindGovernment, HomeTimeZone: "Asia/Shanghai", ArrivesAt: arrives, DepartsAt: arrives.Add(72 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)

@@ -438,7 +438,7 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 	case len(bigrams) > 0:
 		// Counted through the bigram index, exactly: under a LIMIT the
 		// planner would rather walk any index and call search_bigrams on
-		// each row it reads, at ~0.3 ms a call (docs/profile-directory.md).
+		// each row it reads, at ~0.3 ms a call (docs/benchmarks.md, "Where a directory miss goes").
 		count = `SELECT count(*) FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id WHERE ` + withBigrams
 	case q.Text != "":
 		// A search is counted up to a bound: a short term ("l", "sen")

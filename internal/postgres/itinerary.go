@@ -16,14 +16,14 @@ import (
 // DelegationGetByID returns a delegation.
 func (s *Store) DelegationGetByID(ctx context.Context, id int64) (expodesk.Delegation, error) {
 	return one[expodesk.Delegation](ctx, s.db, "get delegation",
-		`SELECT `+delegationColumns+` FROM delegation WHERE id = $1`, id)
+		`SELECT `+delegationColumns+` FROM delegation d WHERE d.id = $1`, id)
 }
 
 // DelegationLock returns a delegation locked until the transaction ends, so
 // that items and meetings are checked against the stay they are written with.
 func (s *Store) DelegationLock(ctx context.Context, id int64) (expodesk.Delegation, error) {
 	return one[expodesk.Delegation](ctx, s.db, "lock delegation",
-		`SELECT `+delegationColumns+` FROM delegation WHERE id = $1 FOR UPDATE`, id)
+		`SELECT `+delegationColumns+` FROM delegation d WHERE d.id = $1 FOR UPDATE OF d`, id)
 }
 
 // DelegationByShareHash returns the delegation whose shared itinerary link
@@ -32,7 +32,7 @@ func (s *Store) DelegationLock(ctx context.Context, id int64) (expodesk.Delegati
 // guess came.
 func (s *Store) DelegationByShareHash(ctx context.Context, hash []byte) (expodesk.Delegation, error) {
 	return one[expodesk.Delegation](ctx, s.db, "get delegation by share link",
-		`SELECT `+delegationColumns+` FROM delegation WHERE share_token_hash = $1`, hash)
+		`SELECT `+delegationColumns+` FROM delegation d WHERE d.share_token_hash = $1`, hash)
 }
 
 // DelegationShareCreatedAt returns when the delegation's current link was
@@ -96,7 +96,7 @@ func (s *Store) ItineraryItemDelete(ctx context.Context, delegationID, id int64)
 func (s *Store) ItineraryRows(ctx context.Context, delegationID int64) ([]expodesk.ItineraryRow, error) {
 	return collect[expodesk.ItineraryRow](ctx, s.db, "list itinerary",
 		`SELECT i.id, i.delegation_id, i.kind, i.starts_at, i.ends_at, i.pavilion_id, i.exhibitor_id, i.slot_id,
-			i.title, i.location, i.notes,
+			i.title, i.location, i.notes, i.sequence, i.updated_at,
 			coalesce(pv.name, ppv.name, spv.name, '{}') AS pavilion_name,
 			coalesce(e.name, '{}') AS exhibitor_name, coalesce(e.legal_name, '') AS exhibitor_legal_name,
 			coalesce(e.slug, '') AS exhibitor_slug, coalesce(p.booth, '') AS booth,
@@ -119,7 +119,7 @@ func (s *Store) ItineraryRows(ctx context.Context, delegationID int64) ([]expode
 
 const meetingRowSelect = `SELECT m.id, m.delegation_id, m.exhibitor_id, m.starts_at, m.ends_at, m.location, m.topic,
 		m.status, m.response_note, m.requested_by, m.responded_by, m.responded_at, m.proposed_starts_at,
-		m.proposed_ends_at, m.created_at, m.updated_at,
+		m.proposed_ends_at, m.created_at, m.updated_at, m.sequence,
 		e.name AS exhibitor_name, e.legal_name AS exhibitor_legal_name, e.slug AS exhibitor_slug,
 		coalesce(p.booth, '') AS booth, coalesce(pv.hall, '') AS hall,
 		d.name AS delegation_name, d.origin AS delegation_origin, d.kind AS delegation_kind,

@@ -204,16 +204,11 @@ func (s *Server) bookingEdit(w http.ResponseWriter, r *http.Request) {
 // bookingSave saves a booking's texts; a publication deadline that has
 // passed is said on the same page, what was typed kept.
 func (s *Server) bookingSave(w http.ResponseWriter, r *http.Request) {
-	b, rules, err := s.urlBooking(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	b, rules, f, ok := loadedForm2(s, w, r, s.urlBooking)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := expodesk.BookingText{Titles: f.texts("title", expodesk.MaxBookingTitleLen, false),
 		Abstracts: f.paragraphsIn("abstract", expodesk.MaxBookingAbstractLen)}
 	if f.err() == nil {
@@ -360,16 +355,11 @@ func (s *Server) bookingRules(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) bookingRulesSave(w http.ResponseWriter, r *http.Request) {
-	expo, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	expo, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := readRules(f, "", expo.Location())
 	if f.err() == nil {
 		_, err = s.svc.SetExpoBookingRules(r.Context(), s.caller(r), expo.ID, in)
@@ -381,16 +371,11 @@ func (s *Server) bookingRulesSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pavilionRulesSave(w http.ResponseWriter, r *http.Request) {
-	expo, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	expo, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	id, _ := strconv.ParseInt(chi.URLParam(r, "pavilion"), 10, 64)
 	prefix := pavilionPrefix(id)
 	in := readRules(f, prefix, expo.Location())

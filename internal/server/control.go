@@ -1,14 +1,11 @@
 package server
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 
 	"github.com/a-h/templ"
 
-	"expodesk/internal/exhibitorcsv"
 	"expodesk/internal/expodesk"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -23,16 +20,11 @@ const flashBookingCancelledByOrganizer flashKey = "control.cancelled"
 // the reason the organizer typed; back to the grid of the slot's day.
 // A missing reason re-renders the slot's page with the problem at the field.
 func (s *Server) slotCancelBooking(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	reason := f.paragraphs("reason", expodesk.MaxCancelReasonLen, true)
 	if f.err() == nil {
 		if sl.BookingID == nil {
@@ -78,16 +70,11 @@ func (s *Server) bookingCompanyOptions(r *http.Request, e expodesk.Expo, sl expo
 // behalf; back to the grid of the slot's day. A company not offered, or a
 // rule the booking breaks, re-renders the slot's page with the problem.
 func (s *Server) slotBookFor(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	company := f.id("exhibitor")
 	if company == 0 {
 		f.Problems.Add("exhibitor", "validation.choice", nil)
@@ -138,16 +125,11 @@ func (s *Server) moveOptions(r *http.Request, e expodesk.Expo, sl expodesk.SlotR
 // slotMoveBooking moves the booking holding the URL's slot to the slot
 // chosen; back to the grid of the new slot's day.
 func (s *Server) slotMoveBooking(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	to := f.id("to")
 	if to == 0 {
 		f.Problems.Add("to", "validation.choice", nil)
@@ -195,11 +177,7 @@ func (s *Server) agendaCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	zone := e.Location()
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write(agendaColumns)
+	recs := make([][]string, 0, len(rows))
 	for _, a := range rows {
 		status, company := "free", ""
 		switch {
@@ -211,20 +189,13 @@ func (s *Server) agendaCSV(w http.ResponseWriter, r *http.Request) {
 		case a.Blocked:
 			status = "blocked"
 		}
-		rec := []string{a.StartsAt.In(zone).Format(dateLayout), a.StartsAt.In(zone).Format("15:04"), a.EndsAt.In(zone).Format("15:04"),
-			web.In(ctx, a.StageName), company, a.Titles.Get(expodesk.EN), a.Titles.Get(expodesk.ZH), a.Titles.Get(expodesk.ES), status}
-		for i, v := range rec {
-			rec[i] = exhibitorcsv.Cell(v)
-		}
-		if err := cw.Write(rec); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
+		recs = append(recs, []string{a.StartsAt.In(zone).Format(dateLayout), a.StartsAt.In(zone).Format("15:04"), a.EndsAt.In(zone).Format("15:04"),
+			web.In(ctx, a.StageName), company, a.Titles.Get(expodesk.EN), a.Titles.Get(expodesk.ZH), a.Titles.Get(expodesk.ES), status})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	body, err := writeGuardedCSV(agendaColumns, recs)
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.sendCSV(w, s.csvName("agenda", e.Slug), buf.Bytes())
+	s.sendCSV(w, s.csvName("agenda", e.Slug), body)
 }

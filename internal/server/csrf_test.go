@@ -281,8 +281,10 @@ func TestCSRF(t *testing.T) {
 
 	cases = append(cases, stageCSRFCases(e, w)...)
 	cases = append(cases, controlCSRFCases(e, w)...)
+	cases = append(cases, delegationCSRFCases(e, w)...)
 	cases = append(cases, waitlistCSRFCases(e, w)...)
 	cases = append(cases, itineraryCSRFCases(t, e, w)...)
+	cases = append(cases, drawCSRFCases(e, w)...)
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
 		covered := map[string]bool{}

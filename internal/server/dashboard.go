@@ -101,6 +101,9 @@ func (s *Server) dashboardView(ctx context.Context, p *expodesk.Principal, e exp
 	if v.Stages, err = s.store.DashboardSlots(ctx, e.ID, sc); err != nil {
 		return v, err
 	}
+	if v.Delegations, err = s.dashboardDelegations(ctx, e.ID, sc); err != nil {
+		return v, err
+	}
 	return v, nil
 }
 

@@ -154,16 +154,11 @@ func (s *Server) expoEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) expoUpdate(w http.ResponseWriter, r *http.Request) {
-	old, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	old, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	e := readExpo(f)
 	if f.err() == nil {
 		e, err = s.svc.UpdateExpo(r.Context(), s.caller(r), old.ID, e)
@@ -188,16 +183,11 @@ func (s *Server) expoSetArchived(archived bool) http.HandlerFunc {
 }
 
 func (s *Server) expoLinkSister(w http.ResponseWriter, r *http.Request) {
-	e, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	sister := f.id("sister")
 	if sister == 0 {
 		f.Problems.Add("sister", "validation.required", nil)
@@ -267,16 +257,11 @@ func (s *Server) pavilionNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pavilionCreate(w http.ResponseWriter, r *http.Request) {
-	e, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	pv := readPavilion(f)
 	readPavilionDescription(f, &pv)
 	pv.ExpoID = e.ID
@@ -309,16 +294,11 @@ func (s *Server) pavilionEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pavilionUpdate(w http.ResponseWriter, r *http.Request) {
-	e, pv, err := s.urlPavilion(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, pv, f, ok := loadedForm2(s, w, r, s.urlPavilion)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := readPavilion(f)
 	readPavilionDescription(f, &in)
 	if f.err() == nil {
@@ -333,16 +313,11 @@ func (s *Server) pavilionUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pavilionMove(w http.ResponseWriter, r *http.Request) {
-	e, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	by := 1
 	if f.choice("direction", []string{"up", "down"}, true) == "up" {
 		by = -1

@@ -30,6 +30,35 @@ type form struct {
 // declare their own cap in the route table (see bodyLimit).
 const maxFormBytes = 64 << 10
 
+// loadedForm is the start of a form's POST handler: the object the URL
+// names, loaded by load (an expo, a slot…), then the parsed form. On either
+// failure it has rendered the error page and ok is false.
+func loadedForm[T any](s *Server, w http.ResponseWriter, r *http.Request, load func(*http.Request) (T, error)) (v T, f *form, ok bool) {
+	v, err := load(r)
+	if err == nil {
+		f, err = parseForm(w, r)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return v, nil, false
+	}
+	return v, f, true
+}
+
+// loadedForm2 is loadedForm for a loader that returns two objects (an expo
+// and the slot in it).
+func loadedForm2[A, B any](s *Server, w http.ResponseWriter, r *http.Request, load func(*http.Request) (A, B, error)) (a A, b B, f *form, ok bool) {
+	a, b, err := load(r)
+	if err == nil {
+		f, err = parseForm(w, r)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return a, b, nil, false
+	}
+	return a, b, f, true
+}
+
 // parseForm reads the request's form body: URL-encoded, or multipart on
 // routes that take files, within the route's body cap. A body that is too
 // big or not a form is reported as one error, never a crash.

@@ -53,7 +53,7 @@ func (s *Server) urlDelegation(r *http.Request) (expodesk.Delegation, error) {
 func (s *Server) delegationCrumbs(r *http.Request, d expodesk.Delegation, last string) []web.Crumb {
 	ctx := r.Context()
 	return []web.Crumb{{Label: web.T(ctx, "itinerary.console"), Href: urls.Organizer()},
-		{Label: d.Name, Href: urls.OrganizerItinerary(d.ID)}, {Label: last}}
+		{Label: web.In(ctx, d.Name), Lang: web.LangOf(ctx, d.Name), Href: urls.OrganizerDelegation(d.ID)}, {Label: last}}
 }
 
 // itineraryPage renders delegation d's plan, with fs holding the problems

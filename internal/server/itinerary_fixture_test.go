@@ -39,11 +39,11 @@ func (e *testEnv) plan(t *testing.T, w world) plan {
 	}
 	var p plan
 	var err error
-	p.Delegation, err = s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: w.Barcelona.ID, Name: "无锡市政府代表团",
+	p.Delegation, err = s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: w.Barcelona.ID, Name: expodesk.Text{ZH: "无锡市政府代表团"},
 		Origin: "无锡市人民政府", Kind: expodesk.KindGovernment, HomeTimeZone: "Asia/Shanghai", Lang: expodesk.ZH,
 		ArrivesAt: madrid(w, 10, 16, 0), DepartsAt: madrid(w, 14, 12, 0)})
 	must(err)
-	p.Other, err = s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: w.Barcelona.ID, Name: "Misión de Valencia",
+	p.Other, err = s.DelegationCreate(ctx, expodesk.Delegation{ExpoID: w.Barcelona.ID, Name: expodesk.Text{ES: "Misión de Valencia"},
 		Kind: expodesk.KindBusiness, HomeTimeZone: "Europe/Madrid", Lang: expodesk.ES,
 		ArrivesAt: madrid(w, 10, 9, 0), DepartsAt: madrid(w, 13, 20, 0)})
 	must(err)

@@ -59,7 +59,7 @@ func TestItineraryTimesAcrossDST(t *testing.T) {
 				t.Fatal(err)
 			}
 			zone := x.Location()
-			d, err := e.store.DelegationCreate(ctx, expodesk.Delegation{ExpoID: x.ID, Name: "DST delegation " + tc.name,
+			d, err := e.store.DelegationCreate(ctx, expodesk.Delegation{ExpoID: x.ID, Name: expodesk.Text{EN: "DST delegation " + tc.name},
 				Kind: expodesk.KindBusiness, HomeTimeZone: tc.homeZone, Lang: expodesk.ZH,
 				ArrivesAt: time.Date(tc.first.Year(), tc.first.Month(), tc.first.Day()-1, 12, 0, 0, 0, zone),
 				DepartsAt: time.Date(tc.last.Year(), tc.last.Month(), tc.last.Day()+1, 12, 0, 0, 0, zone)})
@@ -332,6 +332,22 @@ func TestMeetingFlow(t *testing.T) {
 	}
 	if m.Status != expodesk.MeetingAccepted || !m.StartsAt.Equal(madrid(w, 13, 9, 30)) || m.ProposedStartsAt != nil {
 		t.Errorf("after taking the proposal: %s at %v (proposal %v)", m.Status, m.StartsAt, m.ProposedStartsAt)
+	}
+	// Proposed, then moved and accepted: a calendar that has the meeting
+	// must see a newer version of it (the .ics SEQUENCE).
+	if m.Sequence < 2 {
+		t.Errorf("the meeting's sequence is %d after a proposal and a new time, want 2 or more", m.Sequence)
+	}
+	tok, hash, err := service.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.DelegationSetShare(ctx, p.Delegation.ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, feed := e.get(urls.SharedItineraryICS(tok)); !strings.Contains(strings.ReplaceAll(feed, "\r\n ", ""),
+		"SEQUENCE:"+itoa(int64(m.Sequence))) {
+		t.Errorf("the shared .ics does not carry the meeting's sequence %d:\n%s", m.Sequence, feed)
 	}
 	if n := e.count(`SELECT count(*) FROM mail_message WHERE kind = 'meeting_changed' AND to_addr IN ($1, $2) AND lang = 'zh'`,
 		w.ExhibitorA.Email, w.ExhibitorA2.Email); n != 2 {

@@ -211,8 +211,8 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 			return "/exhibitor/team/invitations/" + itoa(inv.ID) + "/cancel"
 		}
 	}
-	return append(append(append(append(append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), controlMatrixCases(e, w)...),
-		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), apiMatrixCases(w)...), []matrixCase{
+	return append(append(append(append(append(append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), controlMatrixCases(e, w)...),
+		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), delegationMatrixCases(e, w)...), drawMatrixCases(e, w)...), []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
 		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},
@@ -484,7 +484,7 @@ func TestMatrix(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, Config{})
 	w := e.world()
-	cases := matrixCases(e, w)
+	cases := append(matrixCases(e, w), apiMatrixCases(w)...)
 
 	t.Run("EveryRouteDeclared", func(t *testing.T) {
 		walked := routeKeys(t, e.server)

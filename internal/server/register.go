@@ -81,14 +81,8 @@ func (s *Server) exhibitorNew(w http.ResponseWriter, r *http.Request) {
 // duplicates show the form again with them (200: nothing is wrong with
 // what was typed; the organizer has a choice to make).
 func (s *Server) exhibitorRegister(w http.ResponseWriter, r *http.Request) {
-	e, err := s.registrationExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.registrationExpo)
+	if !ok {
 		return
 	}
 	profile, err := s.readProfile(r, f)
@@ -199,14 +193,8 @@ func (s *Server) organizerExhibitor(w http.ResponseWriter, r *http.Request) {
 // organizerExhibitorSave saves a company's profile with the operation its
 // own team uses (service.UpdateExhibitorProfile).
 func (s *Server) organizerExhibitorSave(w http.ResponseWriter, r *http.Request) {
-	x, err := s.managedExhibitor(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
+	x, f, ok := loadedForm(s, w, r, s.managedExhibitor)
+	if !ok {
 		return
 	}
 	in, err := s.readProfile(r, f)
@@ -225,16 +213,11 @@ func (s *Server) organizerExhibitorSave(w http.ResponseWriter, r *http.Request) 
 
 // organizerExhibitorIdentity saves a company's legal name and registration id.
 func (s *Server) organizerExhibitorIdentity(w http.ResponseWriter, r *http.Request) {
-	x, err := s.managedExhibitor(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	x, f, ok := loadedForm(s, w, r, s.managedExhibitor)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := service.Identity{LegalName: f.text("legal_name", 200, true), RegistrationID: f.text("registration_id", 40, false)}
 	if f.err() == nil {
 		_, err = s.svc.UpdateExhibitorIdentity(r.Context(), s.caller(r), x.ID, in)

@@ -157,6 +157,24 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/organizer/expos/{expo}/slots/{slot}/move", OrganizerOnly, s.slotMoveBooking)
 	s.handle(r, "GET", "/organizer/expos/{expo}/agenda.csv", OrganizerOnly, s.agendaCSV)
 
+	// Organizers: delegations and their members (O4). A coordinator manages
+	// the visits their pavilion hosts; another's is not found (the service decides).
+	s.handle(r, "GET", "/organizer/expos/{expo}/delegations", OrganizerOnly, s.delegations)
+	s.handle(r, "POST", "/organizer/expos/{expo}/delegations", OrganizerOnly, s.delegationCreate)
+	s.handle(r, "GET", "/organizer/expos/{expo}/delegations/new", OrganizerOnly, s.delegationNew)
+	s.handle(r, "GET", "/organizer/expos/{expo}/delegations/letters", OrganizerOnly, s.delegationLetters)
+	s.handle(r, "GET", "/organizer/expos/{expo}/delegations.csv", OrganizerOnly, s.delegationsCSV)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}", OrganizerOnly, s.delegationShow)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}", OrganizerOnly, s.delegationUpdate)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/edit", OrganizerOnly, s.delegationEdit)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/status", OrganizerOnly, s.delegationSetStatus)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/members", OrganizerOnly, s.memberAdd)
+	s.handle(r, "GET", "/organizer/delegations/{delegation}/members/{member}", OrganizerOnly, s.memberEdit)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/members/{member}", OrganizerOnly, s.memberUpdate)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/members/{member}/move", OrganizerOnly, s.memberMove)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/members/{member}/remove", OrganizerOnly, s.memberRemove)
+	s.handle(r, "POST", "/organizer/delegations/{delegation}/members/{member}/erase", OrganizerOnly, s.memberErase)
+
 	// Exhibitors (E2): the company's team.
 	s.handle(r, "GET", "/exhibitor", ExhibitorOnly, s.team)
 	s.handle(r, "POST", "/exhibitor/team/invite", ExhibitorOnly, s.teamInvite)
@@ -213,6 +231,20 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/propose", ExhibitorOnly, s.companyMeetingPropose)
 	s.handle(r, "GET", "/d/{token}", Public, s.sharedItinerary)
 	s.handle(r, "GET", "/d/{token}.ics", Public, s.sharedICS)
+	// The fair draw (issue 9, item 5): organizers set up and run a scope's
+	// draw (a coordinator their pavilion's), companies rank slots and read
+	// why they got what they got, anyone reads the seeds.
+	s.handle(r, "GET", "/expos/{expo}/draw", Public, s.expoDraw)
+	s.handle(r, "GET", "/organizer/expos/{expo}/draw", OrganizerOnly, s.organizerDraw)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw", ExpoManagers, s.organizerDrawSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/run", ExpoManagers, s.organizerDrawRun)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/delete", ExpoManagers, s.organizerDrawDelete)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/pavilions/{pavilion}", OrganizerOnly, s.organizerDrawSave)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/pavilions/{pavilion}/run", OrganizerOnly, s.organizerDrawRun)
+	s.handle(r, "POST", "/organizer/expos/{expo}/draw/pavilions/{pavilion}/delete", OrganizerOnly, s.organizerDrawDelete)
+	s.handle(r, "GET", "/exhibitor/expos/{expo}/draw", ExhibitorOnly, s.exhibitorDraw)
+	s.handle(r, "POST", "/exhibitor/expos/{expo}/draws/{draw}/ranking", ExhibitorOnly, s.exhibitorDrawRanking)
+	s.handle(r, "POST", "/exhibitor/draw-requests/{request}/withdraw", ExhibitorOnly, s.exhibitorDrawWithdraw)
 
 	return r
 }

@@ -38,7 +38,7 @@ func (s *Server) sharedItinerary(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	plan := web.NewPlan(ctx, planInput(it, true))
 	ics := urls.SharedItineraryICS(tok) + "?lang=" + string(web.Lang(ctx))
-	s.render(w, r, http.StatusOK, web.SharedItineraryPage(web.Page{Title: it.Delegation.Name}, web.SharedView{Plan: plan, ICS: ics}))
+	s.render(w, r, http.StatusOK, web.SharedItineraryPage(web.Page{Title: web.In(ctx, it.Delegation.Name)}, web.SharedView{Plan: plan, ICS: ics}))
 }
 
 // sharedICS is the shared itinerary as one calendar file: items and
@@ -56,11 +56,11 @@ func (s *Server) sharedICS(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(ctx)
 	loc := i18n.From(ctx)
 	plan := web.NewPlan(ctx, planInput(it, true))
-	feed := ical.Feed{Name: it.Delegation.Name, Zone: plan.Zone, Stamp: s.now(), Language: string(lang)}
+	feed := ical.Feed{Name: it.Delegation.Name.In(lang), Zone: plan.Zone, Stamp: s.now(), Language: string(lang)}
 	for _, day := range plan.Days {
 		for _, e := range day.Entries {
 			ev := ical.Event{UID: e.Key + "-d" + itoa(it.Delegation.ID) + "@expodesk", Start: e.StartsAt, End: e.EndsAt,
-				Summary: e.Title, Location: e.Place, Description: e.Notes}
+				Summary: e.Title, Location: e.Place, Description: e.Notes, Sequence: e.Sequence, Modified: e.Modified}
 			if e.Meeting != nil {
 				ev.Tentative = e.Meeting.Status != "accepted"
 				status := loc.T("meetings.status." + string(e.Meeting.Status))

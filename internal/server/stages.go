@@ -99,18 +99,25 @@ func (f *form) clockOn(name string, day time.Time, zone *time.Location, required
 // any pavilion for an expo-wide organizer, their own pavilion for a
 // coordinator.
 func (s *Server) stagePavilionOptions(r *http.Request, e expodesk.Expo) ([]web.Option, error) {
-	ctx := r.Context()
 	p := principal(r)
+	return s.placeOptions(r, e, web.T(r.Context(), "stages.expo_wide"),
+		func(pavilion *int64) bool { return expodesk.CanManageStage(p, pavilion) })
+}
+
+// placeOptions are "none" (labelled none) and the pavilions of expo e
+// for which allowed holds (nil: no pavilion), as a select offers them.
+func (s *Server) placeOptions(r *http.Request, e expodesk.Expo, none string, allowed func(*int64) bool) ([]web.Option, error) {
+	ctx := r.Context()
 	list, err := s.store.PavilionList(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}
 	var opts []web.Option
-	if p.IsExpoOrganizer() {
-		opts = append(opts, web.Option{Value: "", Label: web.T(ctx, "stages.expo_wide")})
+	if allowed(nil) {
+		opts = append(opts, web.Option{Value: "", Label: none})
 	}
 	for _, pv := range list {
-		if expodesk.CanManageStage(p, &pv.ID) {
+		if allowed(&pv.ID) {
 			opts = append(opts, web.Option{Value: itoa(pv.ID), Label: web.In(ctx, pv.Name)})
 		}
 	}
@@ -202,16 +209,11 @@ func (s *Server) stageNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stageCreate(w http.ResponseWriter, r *http.Request) {
-	e, err := s.managedExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, f, ok := loadedForm(s, w, r, s.managedExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	st := readStage(f)
 	st.ExpoID = e.ID
 	if f.err() == nil {
@@ -232,16 +234,11 @@ func (s *Server) stageEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stageUpdate(w http.ResponseWriter, r *http.Request) {
-	e, st, err := s.urlStage(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, st, f, ok := loadedForm2(s, w, r, s.urlStage)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := readStage(f)
 	if f.err() == nil {
 		_, err = s.svc.UpdateStage(r.Context(), s.caller(r), e.ID, st.ID, in)
@@ -335,16 +332,11 @@ func (s *Server) slotsGenerateForm(w http.ResponseWriter, r *http.Request) {
 
 // slotsGenerate creates the previewed slots, all or none.
 func (s *Server) slotsGenerate(w http.ResponseWriter, r *http.Request) {
-	e, st, err := s.urlStage(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, st, f, ok := loadedForm2(s, w, r, s.urlStage)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	plan := readPlan(f, e, st.ID)
 	if f.err() == nil {
 		_, err = s.svc.GenerateSlots(r.Context(), s.caller(r), e.ID, plan)
@@ -388,16 +380,11 @@ func (s *Server) slotEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) slotUpdate(w http.ResponseWriter, r *http.Request) {
-	e, sl, err := s.urlSlot(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, sl, f, ok := loadedForm2(s, w, r, s.urlSlot)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	zone := e.Location()
 	ch := expodesk.SlotChange{StartsAt: f.dateTime("starts_at", zone, true), EndsAt: f.dateTime("ends_at", zone, true),
 		Blocked: f.boolean("blocked"), Label: f.texts("label", 120, false)}

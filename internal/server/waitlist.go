@@ -64,16 +64,11 @@ func isRuleNotice(err error) (*expodesk.Error, bool) {
 // the way (a free slot: book it instead) shows the slots again with why.
 func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	expo, err := s.urlExpo(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	expo, f, ok := loadedForm(s, w, r, s.urlExpo)
+	if !ok {
 		return
 	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	// Texts are optional: the slots page sends none (to be announced).
 	in := expodesk.BookingText{Titles: f.texts("title", expodesk.MaxBookingTitleLen, false),
 		Abstracts: f.paragraphsIn("abstract", expodesk.MaxBookingAbstractLen)}

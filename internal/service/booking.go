@@ -107,6 +107,10 @@ func (s *Service) book(ctx context.Context, c Caller, t *tx, expoID, slotID, com
 		if err != nil {
 			return err
 		}
+		// A draw of these rules' scope allocates their slots first (draw.go).
+		if err := drawPending(ctx, t, rules); window && err != nil {
+			return err
+		}
 		if err := rules.WindowError(now); window && err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
 	"expodesk/internal/postgres"
+	"expodesk/internal/urls"
 )
 
 // Organizer control of bookings (O5 part): an organizer cancels, books on
@@ -152,8 +153,22 @@ func (s *Service) OrganizerBookSlot(ctx context.Context, c Caller, expoID, slotI
 		if err == nil && held.ExhibitorID == exhibitorID {
 			return expodesk.ErrSlotTaken
 		}
-		out, _, err = s.book(ctx, c, t, expoID, slotID, exhibitorID, expodesk.BookingText{}, false)
-		return err
+		var made bool
+		if out, made, err = s.book(ctx, c, t, expoID, slotID, exhibitorID, expodesk.BookingText{}, false); err != nil || !made {
+			return err
+		}
+		expo, err := t.ExpoGetByID(ctx, expoID)
+		if err != nil {
+			return err
+		}
+		stage, err := t.StageGet(ctx, sl.StageID)
+		if err != nil {
+			return err
+		}
+		return s.tellCompany(ctx, t, exhibitorID, bookingScope(sl, exhibitorID), func(l expodesk.Lang, company string) mail.Content {
+			return mail.BookingMadeFor{Company: company, Expo: expo.Name.In(l), Stage: stage.Name.In(l),
+				Start: sl.StartsAt, Zone: expo.Location(), BookingsLink: s.link(urls.ExhibitorBooking(out.ID))}
+		})
 	})
 	return out, err
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/urls"
 )
 
 // TestOrganizerCancelBooking checks an organizer's cancellation of a
@@ -159,6 +160,11 @@ func TestOrganizerBookSlot(t *testing.T) {
 		if err := w.pool.QueryRow(ctx, `SELECT actor_id FROM audit_entry WHERE action = $1 ORDER BY id DESC LIMIT 1`,
 			string(expodesk.ActionBookingCreate)).Scan(&actor); err != nil || actor != w.coordinator.ID {
 			t.Fatalf("audit actor %d (%v)", actor, err)
+		}
+		// The company is told, with the page where it writes its title.
+		if got := w.mailTo(t, w.exhibitorIn.Email, expodesk.MailBookingMadeFor); len(got) != 1 ||
+			!strings.Contains(got[0], urls.ExhibitorBooking(b.ID)) {
+			t.Errorf("mails to the company's team: %q", got)
 		}
 	})
 	refused("SlotTaken", w.organizer, w.wuxi.ID, w.outside.ID, is(expodesk.ErrSlotTaken))

@@ -16,9 +16,9 @@ import (
 // yet, so planning is for expo-wide organizers; a coordinator meets every
 // delegation as not found.
 
-// delegationPavilion is the pavilion a delegation visits for, which lets its
-// coordinator plan it; none yet (the delegation schema has no such column).
-func delegationPavilion(expodesk.Delegation) *int64 { return nil }
+// delegationPavilion is the pavilion hosting a delegation's visit, which
+// lets its coordinator plan it (nil: a visit to the whole expo).
+func delegationPavilion(d expodesk.Delegation) *int64 { return d.HostPavilionID }
 
 // delegationScope is the audit scope of a change to a delegation's plan.
 func delegationScope(d expodesk.Delegation) scope {

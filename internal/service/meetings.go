@@ -108,7 +108,7 @@ func (s *Service) RequestMeeting(ctx context.Context, c Caller, delegationID int
 		}
 		link := s.link(urls.ExhibitorMeeting(out.ID))
 		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
-			return mail.MeetingRequested{Company: company, Delegation: d.Name, Origin: d.Origin, Expo: e.Name.In(l),
+			return mail.MeetingRequested{Company: company, Delegation: d.Name.In(l), Origin: d.Origin, Expo: e.Name.In(l),
 				Start: out.StartsAt, End: out.EndsAt, Zone: e.Location(), Location: out.Location, Topic: out.Topic, Link: link}
 		})
 	})
@@ -264,7 +264,7 @@ func (s *Service) AnswerMeeting(ctx context.Context, c Caller, id int64, answer 
 		}
 		link := s.link(urls.OrganizerItinerary(d.ID))
 		return s.tellRequester(ctx, t, out, sc, func(l expodesk.Lang) mail.Content {
-			return mail.MeetingAnswered{Company: company.DisplayName(l), Delegation: d.Name, Status: out.Status,
+			return mail.MeetingAnswered{Company: company.DisplayName(l), Delegation: d.Name.In(l), Status: out.Status,
 				Start: out.StartsAt, Zone: e.Location(), Note: note, Link: link}
 		})
 	})
@@ -311,7 +311,7 @@ func (s *Service) ProposeMeetingTime(ctx context.Context, c Caller, id int64, st
 		}
 		link := s.link(urls.OrganizerItinerary(d.ID))
 		return s.tellRequester(ctx, t, out, sc, func(l expodesk.Lang) mail.Content {
-			return mail.MeetingAnswered{Company: company.DisplayName(l), Delegation: d.Name, Status: expodesk.MeetingProposed,
+			return mail.MeetingAnswered{Company: company.DisplayName(l), Delegation: d.Name.In(l), Status: expodesk.MeetingProposed,
 				Start: start, Zone: e.Location(), Note: note, Link: link}
 		})
 	})
@@ -375,7 +375,7 @@ func (s *Service) DecideProposal(ctx context.Context, c Caller, delegationID, id
 		}
 		link := s.link(urls.ExhibitorMeeting(id))
 		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
-			return mail.MeetingChanged{Company: company, Delegation: d.Name, Change: change, Start: start, Zone: e.Location(), Link: link}
+			return mail.MeetingChanged{Company: company, Delegation: d.Name.In(l), Change: change, Start: start, Zone: e.Location(), Link: link}
 		})
 	})
 	return out, err
@@ -404,7 +404,7 @@ func (s *Service) CancelMeeting(ctx context.Context, c Caller, delegationID, id 
 		}
 		link := s.link(urls.ExhibitorMeeting(id))
 		return s.tellCompany(ctx, t, out.ExhibitorID, sc, func(l expodesk.Lang, company string) mail.Content {
-			return mail.MeetingChanged{Company: company, Delegation: d.Name, Change: "cancelled", Start: out.StartsAt, Zone: e.Location(), Link: link}
+			return mail.MeetingChanged{Company: company, Delegation: d.Name.In(l), Change: "cancelled", Start: out.StartsAt, Zone: e.Location(), Link: link}
 		})
 	})
 	return out, err

@@ -88,6 +88,9 @@ func (s *Service) JoinWaitlist(ctx context.Context, c Caller, expoID, slotID int
 		if err := rules.WindowError(now); err != nil {
 			return err
 		}
+		if err := drawPending(ctx, t, rules); err != nil {
+			return err
+		}
 		if err := checkTexts(in, rules, sl, now); err != nil {
 			return err
 		}
@@ -151,7 +154,8 @@ func (s *Service) LeaveWaitlist(ctx context.Context, c Caller, id int64) error {
 // passOn gives slot slotID, just freed in t by company freedBy, to the
 // first in its line who can take it: booked for them at once, or offered
 // for the hours the rules say; they are told by mail. A blocked or started
-// slot, or one held again already, is left as it is. The company that
+// slot, one held again already, or one a pending draw will allocate, is
+// left as it is. The company that
 // freed it is passed over.
 func (s *Service) passOn(ctx context.Context, t *tx, slotID, freedBy int64) error {
 	sl, err := t.BookableSlotGet(ctx, slotID)
@@ -174,6 +178,14 @@ func (s *Service) passOn(ctx context.Context, t *tx, slotID, freedBy int64) erro
 	}
 	rules, err := t.BookingRulesFor(ctx, sl.ExpoID, sl.PavilionID)
 	if err != nil {
+		return err
+	}
+	// While a draw of these rules' scope is pending, the draw gives the
+	// freed slot (it reads it free when it runs); the line waits.
+	if err := drawPending(ctx, t, rules); err != nil {
+		if expodesk.ErrorOf(err) != nil {
+			return nil
+		}
 		return err
 	}
 	for _, e := range line {

@@ -429,6 +429,64 @@ func OrganizerPavilionBookingRulesDelete(expo string, pavilion int64) string {
 	return OrganizerPavilionBookingRules(expo, pavilion) + "/delete"
 }
 
+// Delegations (O4).
+
+// OrganizerDelegations is an expo's delegations (GET, q: "status", "kind",
+// "q") and where a new one is created (POST).
+func OrganizerDelegations(expo string, q url.Values) string {
+	return withQuery(OrganizerExpo(expo)+"/delegations", q)
+}
+
+// OrganizerDelegationNew is the form for a new delegation of an expo.
+func OrganizerDelegationNew(expo string) string { return OrganizerDelegations(expo, nil) + "/new" }
+
+// OrganizerDelegationLetters is the printable list of an expo's invitation letters.
+func OrganizerDelegationLetters(expo string) string {
+	return OrganizerDelegations(expo, nil) + "/letters"
+}
+
+// OrganizerDelegationsCSV is an expo's delegations with their members as a spreadsheet.
+func OrganizerDelegationsCSV(expo string) string { return OrganizerExpo(expo) + "/delegations.csv" }
+
+// OrganizerDelegation is one delegation's page with its members (GET) and
+// where its edit form saves (POST).
+func OrganizerDelegation(delegation int64) string { return "/organizer/delegations/" + id(delegation) }
+
+// OrganizerDelegationEdit is a delegation's edit form.
+func OrganizerDelegationEdit(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/edit"
+}
+
+// OrganizerDelegationStatus moves a delegation's status (POST).
+func OrganizerDelegationStatus(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/status"
+}
+
+// OrganizerDelegationMembers adds a member (POST).
+func OrganizerDelegationMembers(delegation int64) string {
+	return OrganizerDelegation(delegation) + "/members"
+}
+
+// OrganizerDelegationMember is a member's edit form (GET) and saves it (POST).
+func OrganizerDelegationMember(delegation, member int64) string {
+	return OrganizerDelegationMembers(delegation) + "/" + id(member)
+}
+
+// OrganizerDelegationMemberMove moves a member up or down in protocol order (POST).
+func OrganizerDelegationMemberMove(delegation, member int64) string {
+	return OrganizerDelegationMember(delegation, member) + "/move"
+}
+
+// OrganizerDelegationMemberRemove takes a member off the delegation (POST).
+func OrganizerDelegationMemberRemove(delegation, member int64) string {
+	return OrganizerDelegationMember(delegation, member) + "/remove"
+}
+
+// OrganizerDelegationMemberErase erases a member's personal data (POST).
+func OrganizerDelegationMemberErase(delegation, member int64) string {
+	return OrganizerDelegationMember(delegation, member) + "/erase"
+}
+
 // Delegations' itineraries, meetings and shared links (O4, E4).
 
 // OrganizerDelegationBase is one delegation in the organizer console; its
@@ -510,3 +568,47 @@ func SharedItinerary(token string) string { return "/d/" + seg(token) }
 
 // SharedItineraryICS is the shared itinerary as a calendar file.
 func SharedItineraryICS(token string) string { return SharedItinerary(token) + ".ics" }
+
+// The fair draw (issue 9, item 5).
+
+// ExpoDraw is an expo's public draw page: each run draw's seed and time (GET).
+func ExpoDraw(expo string) string { return Expo(expo) + "/draw" }
+
+// OrganizerDraw is an expo's draw page for its organizers; POST sets up
+// the expo's own draw.
+func OrganizerDraw(expo string) string { return OrganizerExpo(expo) + "/draw" }
+
+// OrganizerDrawRun runs the expo's own draw (POST).
+func OrganizerDrawRun(expo string) string { return OrganizerDraw(expo) + "/run" }
+
+// OrganizerDrawDelete removes the expo's own draw before it runs (POST).
+func OrganizerDrawDelete(expo string) string { return OrganizerDraw(expo) + "/delete" }
+
+// OrganizerPavilionDraw sets up the draw of a pavilion with rules of its own (POST).
+func OrganizerPavilionDraw(expo string, pavilion int64) string {
+	return OrganizerDraw(expo) + "/pavilions/" + id(pavilion)
+}
+
+// OrganizerPavilionDrawRun runs a pavilion's draw (POST).
+func OrganizerPavilionDrawRun(expo string, pavilion int64) string {
+	return OrganizerPavilionDraw(expo, pavilion) + "/run"
+}
+
+// OrganizerPavilionDrawDelete removes a pavilion's draw before it runs (POST).
+func OrganizerPavilionDrawDelete(expo string, pavilion int64) string {
+	return OrganizerPavilionDraw(expo, pavilion) + "/delete"
+}
+
+// ExhibitorDraw is a company's page of an expo's draws: its rankings,
+// then its place and why it got what it got.
+func ExhibitorDraw(expo string) string { return "/exhibitor/expos/" + seg(expo) + "/draw" }
+
+// ExhibitorDrawRanking saves the company's ranking in a draw (POST).
+func ExhibitorDrawRanking(expo string, draw int64) string {
+	return "/exhibitor/expos/" + seg(expo) + "/draws/" + id(draw) + "/ranking"
+}
+
+// ExhibitorDrawWithdraw withdraws one of the company's rankings (POST).
+func ExhibitorDrawWithdraw(request int64) string {
+	return "/exhibitor/draw-requests/" + id(request) + "/withdraw"
+}
