@@ -212,7 +212,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		}
 	}
 	return append(append(append(append(append(append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), controlMatrixCases(e, w)...),
-		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), delegationMatrixCases(e, w)...), drawMatrixCases(e, w)...), []matrixCase{
+		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), delegationMatrixCases(e, w)...), append(drawMatrixCases(e, w), webhookMatrixCases(e, w)...)...), []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
 		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},

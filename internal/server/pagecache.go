@@ -34,6 +34,7 @@ type PageCache struct {
 	listening atomic.Bool
 	bytes     atomic.Int64 // total size of the cached bodies
 	pages     *expirable.LRU[string, cachedPage]
+	maxBytes  int64 // the byte budget of the stored bodies (pageCacheBytes)
 	// facts keeps small query results that many pages share (a directory's
 	// country list), under the same generations as pages.
 	facts *expirable.LRU[string, []string]
@@ -242,11 +243,11 @@ var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "pa
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
 	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
 		c.bytes.Add(-p.size())
@@ -382,10 +383,19 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	if !p.hasNonce {
 		p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
 	}
-	if c.bytes.Load()+p.size() <= pageCacheBytes {
-		c.bytes.Add(p.size())
-		c.pages.Add(key, p)
+	if p.size() > c.maxBytes/4 {
+		return
 	}
+	// A full cache makes room by dropping its least recently used pages:
+	// refusing new pages instead left it serving yesterday's favourites
+	// and rendering today's on every request.
+	for c.bytes.Load()+p.size() > c.maxBytes {
+		if _, _, ok := c.pages.RemoveOldest(); !ok {
+			break
+		}
+	}
+	c.bytes.Add(p.size())
+	c.pages.Add(key, p)
 }
 
 // serve writes a stored page, compressed as stored when the client takes it.
@@ -459,11 +469,21 @@ func codingQuality(header, coding string) float64 {
 
 // gzipBytes compresses b at the best level: it is done once per page and
 // generation, and every hit after sends fewer bytes.
+// gzipWriters are reused: a new writer allocates its whole window, which
+// under a burst of misses cost more memory and time than the compression.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // the level is valid
+	return zw
+}}
+
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	buf.Grow(len(b) / 4)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	_, _ = zw.Write(b)
 	_ = zw.Close()
+	gzipWriters.Put(zw)
 	return buf.Bytes()
 }
 

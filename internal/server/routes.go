@@ -230,6 +230,16 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/answer", ExhibitorOnly, s.companyMeetingAnswer)
 	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/propose", ExhibitorOnly, s.companyMeetingPropose)
 	s.handle(r, "GET", "/d/{token}", Public, s.sharedItinerary)
+
+	// Organizers: webhook endpoints and their delivery logs (A3), expo-wide organizers only.
+	s.handle(r, "GET", "/organizer/webhooks", WebhookManagers, s.webhooks)
+	s.handle(r, "POST", "/organizer/webhooks", WebhookManagers, s.webhookCreate)
+	s.handle(r, "GET", "/organizer/webhooks/new", WebhookManagers, s.webhookNew)
+	s.handle(r, "GET", "/organizer/webhooks/{endpoint}", WebhookManagers, s.webhookEdit)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}", WebhookManagers, s.webhookUpdate)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}/delete", WebhookManagers, s.webhookDelete)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}/test", WebhookManagers, s.webhookTest)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}/deliveries/{delivery}/redeliver", WebhookManagers, s.webhookRedeliver)
 	s.handle(r, "GET", "/d/{token}.ics", Public, s.sharedICS)
 	// The fair draw (issue 9, item 5): organizers set up and run a scope's
 	// draw (a coordinator their pavilion's), companies rank slots and read
