@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"expodesk/internal/postgres"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -68,14 +69,20 @@ const (
 // slots); the agendas' and an exhibitor's .ics feeds as their pages; the home page "home" (it counts exhibitors). Any other page has
 // none, and only a change of anything makes it stale.
 func pageClasses(path string) []string {
+	// The API's resources are the pages' under its prefix (agendas,
+	// directories, an exhibitor and its agenda); its list of expos counts
+	// exhibitors and slots.
+	path = strings.TrimPrefix(path, urls.APIPrefix)
 	switch parts := strings.Split(strings.Trim(path, "/"), "/"); {
+	case len(parts) == 1 && parts[0] == "expos":
+		return []string{classHome, classAgenda}
 	case len(parts) >= 2 && parts[0] == "expos" && (parts[len(parts)-1] == "agenda" || parts[len(parts)-1] == "agenda.ics"):
 		return []string{classAgenda, classExpoPref + parts[1]}
 	case len(parts) == 2 && parts[0] == "expos":
 		return []string{classAgenda, classExpoPref + parts[1]}
 	case len(parts) >= 3 && parts[0] == "expos":
 		return []string{classExpoPref + parts[1]}
-	case (len(parts) == 2 || len(parts) == 3 && parts[2] == "agenda.ics") && parts[0] == "exhibitors":
+	case (len(parts) == 2 || len(parts) == 3 && (parts[2] == "agenda.ics" || parts[2] == "agenda")) && parts[0] == "exhibitors":
 		return []string{classExhibitorPref + parts[1]}
 	case len(parts) == 1 && parts[0] == "":
 		return []string{classHome}
@@ -212,6 +219,8 @@ type cachedPage struct {
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
+	// etag is the page's ETag, when its handler sets one (the API's).
+	etag string
 }
 
 // size is what a page costs the cache's byte budget.
@@ -230,7 +239,7 @@ const (
 // pageParams are the query parameters public pages read. A URL with any
 // other parameter is rendered but not cached, so that made-up parameters
 // cannot fill the cache or push useful pages out.
-var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "page": true, "tz": true, "lang": true}
+var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "page": true, "tz": true, "lang": true, "per_page": true}
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
@@ -369,7 +378,7 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	}
 	hdr := w.Header()
 	p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"),
+		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
 		vary: append([]string(nil), hdr["Vary"]...), body: rec.body, hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
 	if !p.hasNonce {
 		p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
@@ -396,6 +405,9 @@ func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Cache-Control", p.cacheCtl)
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
+	}
+	if p.etag != "" {
+		hdr.Set("ETag", p.etag)
 	}
 	hdr["Vary"] = p.vary
 	hdr.Set("X-Cache", "hit")

@@ -166,6 +166,19 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 		{"POST", urls.OrganizerWebhookDelete(7)},
 		{"POST", urls.OrganizerWebhookTest(7)},
 		{"POST", urls.OrganizerWebhookRedeliver(7, 8)},
+		{"GET", urls.APIExpos()},
+		{"GET", urls.APIExpo("iotswc-2027")},
+		{"GET", urls.APIPavilions("iotswc-2027")},
+		{"GET", urls.APIPavilion("iotswc-2027", "wuxi-pavilion")},
+		{"GET", urls.APIExpoExhibitors("iotswc-2027", url.Values{"q": {"传感"}, "page": {"2"}})},
+		{"GET", urls.APIPavilionExhibitors("iotswc-2027", "wuxi-pavilion", nil)},
+		{"GET", urls.APIExpoAgenda("iotswc-2027")},
+		{"GET", urls.APIPavilionAgenda("iotswc-2027", "wuxi-pavilion")},
+		{"GET", urls.APIExhibitor("acme")},
+		{"GET", urls.APIExhibitorAgenda("acme")},
+		{"GET", urls.APISectors()},
+		{"GET", urls.APIOpenAPI()},
+		{"OPTIONS", urls.APIExpos()},
 	}
 	for _, c := range cases {
 		u, err := url.Parse(c.path)
