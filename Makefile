@@ -19,6 +19,7 @@ help:
 	@echo "make bench      load test against 10,000 generated exhibitors, the booking burst, then make bench-import (see docs/benchmarks.md)"
 	@echo "make bench-burst   the window-opening burst alone: 500 companies book 100 slots at once on two instances"
 	@echo "make bench-import  preview and commit of a 10,000-row exhibitor spreadsheet"
+	@echo "make bench-100k    search as you type on 100,000 generated exhibitors (its own section of docs/benchmarks.md)"
 	@echo "make generate   regenerate templ components"
 	@echo "make lint       go vet, staticcheck, govulncheck"
 	@echo "make fuzz       run every fuzz target for FUZZTIME (default 20s each)"
@@ -93,6 +94,13 @@ bench:
 .PHONY: bench-burst
 bench-burst:
 	BENCH_ONLY=burst go run ./cmd/bench
+
+# make bench-100k: search as you type on 100,000 generated exhibitors; it
+# rewrites only that size's section of docs/benchmarks.md. BENCH_ONLY=misses
+# with BENCH_EXHIBITORS=100000 runs every line of the misses at that size.
+.PHONY: bench-100k
+bench-100k:
+	BENCH_EXHIBITORS=100000 BENCH_ONLY=search go run ./cmd/bench
 
 # make bench-import: the spreadsheet import's preview and commit of 10,000
 # rows (BenchmarkImport10000), against TEST_DATABASE_URL or a throwaway

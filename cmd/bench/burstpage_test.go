@@ -152,9 +152,24 @@ func TestComposeReport(t *testing.T) {
 		{"BurstOnlyFirstTime", "# P0\n\n" + notes, "", burst("B1"), "# P0\n\n" + burst("B1") + notes},
 		{"PagesOnly", "# P0\n" + burst("B0") + notes, "# P1\n", "", "# P1\n" + burst("B0") + notes},
 	} {
-		if got := composeReport(c.old, c.pages, c.burst); got != c.want {
+		if got := composeReport(c.old, c.pages, section{burstBegin, burstEnd, c.burst}); got != c.want {
 			t.Errorf("%s:\n%s\nwant\n%s", c.name, got, c.want)
 		}
+	}
+	// Two sections: each kept or replaced on its own, in their order.
+	misses := func(s string) string { return "<!-- m -->\n\n" + s + "\n\n<!-- /m -->\n\n" }
+	old := "# P0\n" + misses("M0") + burst("B0") + notes
+	sections := func(m, b string) []section {
+		return []section{{"<!-- m -->", "<!-- /m -->", m}, {burstBegin, burstEnd, b}}
+	}
+	if got, want := composeReport(old, "", sections(misses("M1"), "")...), "# P0\n"+misses("M1")+burst("B0")+notes; got != want {
+		t.Errorf("misses only:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := composeReport("# P0\n"+burst("B0")+notes, "", sections(misses("M1"), "")...), "# P0\n"+misses("M1")+burst("B0")+notes; got != want {
+		t.Errorf("misses the first time:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := composeReport(old, "# P1\n", sections("", "")...), "# P1\n"+misses("M0")+burst("B0")+notes; got != want {
+		t.Errorf("pages only:\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -171,5 +186,28 @@ func TestWindow(t *testing.T) {
 	}
 	if p := percentile(nil, 0.5); p != 0 {
 		t.Errorf("percentile of nothing %s", p)
+	}
+}
+
+func TestMissesSections(t *testing.T) {
+	t.Parallel()
+	texts := func(ss []section) []string {
+		var out []string
+		for _, s := range ss {
+			out = append(out, s.Begin[:strings.Index(s.Begin, " exhibitors")]+"="+s.Text)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{10000, "<!-- The misses' section for 10000=T|<!-- The misses' section for 100000="},
+		{100000, "<!-- The misses' section for 10000=|<!-- The misses' section for 100000=T"},
+		{20000, "<!-- The misses' section for 10000=|<!-- The misses' section for 100000=|<!-- The misses' section for 20000=T"},
+	} {
+		if got := strings.Join(texts(missesSections(c.n, "T")), "|"); got != c.want {
+			t.Errorf("%d: %s, want %s", c.n, got, c.want)
+		}
 	}
 }

@@ -144,39 +144,46 @@ func renderBurst(r burstResult, c config, m machine) string {
 	return b.String()
 }
 
+// section is a part of the report between two marker lines, which a run
+// that does not measure it keeps as it was. Text includes the markers;
+// "" keeps the previous file's.
+type section struct{ Begin, End, Text string }
+
 // composeReport puts a report together from the previous file's text and
-// what this run wrote: the page loads' part (pages), the burst's section
-// (burst) and the notes people keep below keepMarker. A part this run did
-// not write is kept from the previous file.
-func composeReport(old, pages, burst string) string {
+// what this run wrote: the page loads' part (pages), the sections (the
+// misses', the burst's) and the notes people keep below keepMarker. A part
+// this run did not write is kept from the previous file.
+func composeReport(old, pages string, sections ...section) string {
 	notes := keepMarker + "\n"
 	generated := old
 	if before, after, ok := strings.Cut(old, keepMarker); ok {
 		generated, notes = before, keepMarker+after
 	}
-	oldPages, oldBurst := generated, ""
-	if i := strings.Index(generated, burstBegin); i >= 0 {
-		if j := strings.Index(generated[i:], burstEnd); j >= 0 {
-			end := i + j + len(burstEnd)
-			oldBurst = strings.TrimLeft(generated[i:end], "\n") + "\n\n"
-			oldPages = generated[:i] + strings.TrimLeft(generated[end:], "\n")
+	texts := make([]string, len(sections))
+	for k, s := range sections {
+		if i := strings.Index(generated, s.Begin); i >= 0 {
+			if j := strings.Index(generated[i:], s.End); j >= 0 {
+				end := i + j + len(s.End)
+				texts[k] = strings.TrimLeft(generated[i:end], "\n") + "\n\n"
+				generated = generated[:i] + strings.TrimLeft(generated[end:], "\n")
+			}
+		}
+		if s.Text != "" {
+			texts[k] = s.Text
 		}
 	}
 	if pages == "" {
-		pages = oldPages
+		pages = generated
 	}
-	if burst == "" {
-		burst = oldBurst
-	}
-	return pages + burst + notes
+	return pages + strings.Join(texts, "") + notes
 }
 
 // writeReport writes the report to path, keeping from the file it replaces
 // the part this run did not write and what people wrote below keepMarker.
-func writeReport(path, pages, burst string) error {
+func writeReport(path, pages string, sections ...section) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	return os.WriteFile(path, []byte(composeReport(string(old), pages, burst)), 0o644)
+	return os.WriteFile(path, []byte(composeReport(string(old), pages, sections...)), 0o644)
 }

@@ -15,14 +15,20 @@
 //	BENCH_WARMUP       unmeasured run before each measured one (default 3s; 0 skips)
 //	BENCH_CONNECTIONS  wrk connections (default 64)
 //	BENCH_THREADS      wrk threads (default 2)
-//	BENCH_EXHIBITORS   exhibitors to generate (default 10000)
+//	BENCH_EXHIBITORS   exhibitors to generate (default 10000; the misses'
+//	                   section of another size is a section of its own)
 //	BENCH_OUT          the report (default docs/benchmarks.md; "-" prints it instead)
 //	BENCH_KEEP         true leaves the cluster and its data running afterwards,
 //	                   for EXPLAIN or profiling, and prints how to stop it
 //	BENCH_ONLY         "pages" runs only the page loads and the breakdown;
 //	                   "burst" only the window-opening burst and pgbench, and
 //	                   rewrites only the burst's section of the report
-//	                   (make bench-burst); unset runs everything
+//	                   (make bench-burst); "misses" only the runs the page
+//	                   cache cannot help (search as you type, first views,
+//	                   the directory while data changes, memory and
+//	                   PostgreSQL's CPU) and rewrites only their section;
+//	                   "search" of those the search as you type alone
+//	                   (make bench-100k); unset runs everything
 //	BENCH_BURST_COMPANIES  companies in the burst (default 500)
 //	BENCH_BURST_SLOTS      free slots they reach for (default 100)
 package main
@@ -74,12 +80,15 @@ type config struct {
 }
 
 const (
-	onlyPages = "pages"
-	onlyBurst = "burst"
+	onlyPages  = "pages"
+	onlyBurst  = "burst"
+	onlyMisses = "misses" // the runs the page cache cannot help
+	onlySearch = "search" // of those, the search as you type alone (make bench-100k)
 )
 
-func (c config) pages() bool { return c.Only != onlyBurst }
-func (c config) burst() bool { return c.Only != onlyPages }
+func (c config) pages() bool  { return c.Only == "" || c.Only == onlyPages }
+func (c config) burst() bool  { return c.Only == "" || c.Only == onlyBurst }
+func (c config) misses() bool { return c.Only == "" || c.Only == onlyMisses || c.Only == onlySearch }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{Load: load{Threads: 2, Connections: 64, Duration: 10 * time.Second}, Warmup: 3 * time.Second,
@@ -116,9 +125,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	switch c.Only = getenv("BENCH_ONLY"); c.Only {
-	case "", onlyPages, onlyBurst:
+	case "", onlyPages, onlyBurst, onlyMisses, onlySearch:
 	default:
-		return c, fmt.Errorf("BENCH_ONLY %q: want %s or %s", c.Only, onlyPages, onlyBurst)
+		return c, fmt.Errorf("BENCH_ONLY %q: want %s, %s, %s or %s", c.Only, onlyPages, onlyBurst, onlyMisses, onlySearch)
 	}
 	if c.burst() && c.BurstCompanies > c.Exhibitors {
 		return c, errors.New("BENCH_BURST_COMPANIES may not exceed BENCH_EXHIBITORS (the burst's companies are the data set's)")

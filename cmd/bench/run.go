@@ -54,6 +54,7 @@ type results struct {
 	Targets   []target
 	Breakdown breakdown
 	Burst     *burstResult // nil when not run
+	Misses    *missResults // nil when not run
 	// ServerLogLines is how many lines expodesk logged (at warn and above)
 	// during the load runs; ServerLog holds the first few.
 	ServerLogLines int
@@ -87,7 +88,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return err
 	}
 	res := results{Started: time.Now(), Config: cfg}
-	if _, err := exec.LookPath("wrk"); err != nil && cfg.pages() {
+	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses()) {
 		logf(stderr, "wrk not found; installing Debian's wrk")
 		if err := pgcluster.AptInstall(ctx, stderr, "wrk"); err != nil {
 			return err
@@ -159,6 +160,13 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 			return err
 		}
 	}
+	if cfg.misses() {
+		m, err := runMisses(ctx, cfg, bin, dbURL, res.Data, stderr)
+		if err != nil {
+			return fmt.Errorf("misses: %w", err)
+		}
+		res.Misses = &m
+	}
 	if cfg.burst() {
 		b, err := runBurst(ctx, cfg, cluster, bin, dbURL, res.Data, stderr)
 		if err != nil {
@@ -168,24 +176,29 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	res.Took = time.Since(res.Started)
 
-	var pages, burst string
+	var pages, burst, misses string
 	if cfg.pages() {
 		fmt.Fprint(stdout, resultsTable(res))
 		pages = renderReport(res)
+	}
+	if res.Misses != nil {
+		fmt.Fprint(stdout, missesTable(*res.Misses))
+		misses = renderMisses(*res.Misses, cfg, res.Machine)
 	}
 	if res.Burst != nil {
 		fmt.Fprint(stdout, burstTable(*res.Burst))
 		burst = renderBurst(*res.Burst, cfg, res.Machine)
 	}
 	if cfg.Out == "" {
-		fmt.Fprint(stdout, pages+burst)
+		fmt.Fprint(stdout, pages+misses+burst)
 		return nil
 	}
 	out := cfg.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	if err := writeReport(out, pages, burst); err != nil {
+	sections := missesSections(cfg.Exhibitors, misses)
+	if err := writeReport(out, pages, append(sections, section{burstBegin, burstEnd, burst})...); err != nil {
 		return err
 	}
 	logf(stderr, "wrote %s", out)

@@ -19,6 +19,7 @@ import (
 	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/server"
+	"expodesk/internal/webhook"
 )
 
 // config is everything read from the environment.
@@ -34,6 +35,8 @@ type config struct {
 	LogLevel      slog.Level
 	DBMaxConns    int32
 	PageCache     bool
+	// WebhookAllowPrivate lets webhook deliveries reach private and loopback addresses.
+	WebhookAllowPrivate bool
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -59,6 +62,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.PageCache, err = boolEnv(getenv, "PAGE_CACHE", true); err != nil {
+		return c, err
+	}
+	if c.WebhookAllowPrivate, err = boolEnv(getenv, "WEBHOOK_ALLOW_PRIVATE", false); err != nil {
 		return c, err
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
@@ -365,6 +371,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 	background(func(ctx context.Context) { srv.RunJanitor(ctx, 10*time.Minute) })
 	background(srv.ListenForChanges)
 	background(func(ctx context.Context) { srv.RunOfferSweeper(ctx, time.Minute) })
+	// Webhook deliveries from the outbox; every instance runs a worker (claims skip each other's rows).
+	hooks := webhook.NewClient(webhook.ClientConfig{AllowPrivate: cfg.WebhookAllowPrivate})
+	background(webhook.NewWorker(store, hooks, log, time.Now).Run)
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := cfg.BaseURL
 		if withDemo {

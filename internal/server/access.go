@@ -28,6 +28,8 @@ var (
 	AuditReaders = Access{"audit", expodesk.CanSeeAudit}
 	// MailReaders may read the outbox (expodesk.CanReadOutbox).
 	MailReaders = Access{"outbox", expodesk.CanReadOutbox}
+	// WebhookManagers may manage webhook endpoints (expodesk.CanManageWebhooks).
+	WebhookManagers = Access{"webhooks", expodesk.CanManageWebhooks}
 )
 
 func (a Access) String() string {

@@ -285,6 +285,7 @@ func TestCSRF(t *testing.T) {
 	cases = append(cases, waitlistCSRFCases(e, w)...)
 	cases = append(cases, itineraryCSRFCases(t, e, w)...)
 	cases = append(cases, drawCSRFCases(e, w)...)
+	cases = append(cases, webhookCSRFCases(e, w)...)
 
 	t.Run("EveryUnsafeRoute", func(t *testing.T) {
 		covered := map[string]bool{}

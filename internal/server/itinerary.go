@@ -361,6 +361,11 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// First opened, the page ranks by the delegation's own sectors of
+	// interest; the form's choice (none ticked included) then replaces them.
+	if q := r.URL.Query(); !q.Has("ranked") && !q.Has("sector") {
+		chosen = d.Sectors
+	}
 	c, err := s.suggestionsPage(r, d, chosen, web.FormState{}, 0)
 	if err == nil && f.err() != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, c)

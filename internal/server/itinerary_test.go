@@ -487,6 +487,18 @@ func TestSuggestedVisits(t *testing.T) {
 	if got := order(url.Values{"sector": {"cloud", "energy"}}); strings.Join(got, ",") != cloud+","+sensing {
 		t.Errorf("for cloud and energy: %v, want Nube Catalana first", got)
 	}
+	// The delegation's own sectors rank the page when it is first opened;
+	// the form's "none ticked" is a choice of its own.
+	if _, err := e.pool.Exec(context.Background(), `INSERT INTO delegation_sector (delegation_id, sector_code) VALUES ($1, 'cloud'), ($1, 'energy')`,
+		p.Delegation.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := order(nil); strings.Join(got, ",") != cloud+","+sensing {
+		t.Errorf("with the delegation's sectors cloud and energy: %v, want Nube Catalana first", got)
+	}
+	if got := order(url.Values{"ranked": {"1"}}); strings.Join(got, ",") != sensing+","+cloud {
+		t.Errorf("with no sector ticked: %v, want the Wuxi Pavilion's company first", got)
+	}
 	if resp, _ := org.get(urls.OrganizerSuggestions(p.Delegation.ID, url.Values{"sector": {"no-such-sector"}})); resp.StatusCode != s422 {
 		t.Errorf("an unknown sector: %d, want 422", resp.StatusCode)
 	}

@@ -212,7 +212,7 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		}
 	}
 	return append(append(append(append(append(append(append(stageMatrixCases(e, w), bookingMatrixCases(e, w)...), controlMatrixCases(e, w)...),
-		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), delegationMatrixCases(e, w)...), drawMatrixCases(e, w)...), []matrixCase{
+		waitlistMatrixCases(e, w)...), itineraryMatrixCases(e, w)...), delegationMatrixCases(e, w)...), append(drawMatrixCases(e, w), webhookMatrixCases(e, w)...)...), []matrixCase{
 		// Operations and visitor pages: the same answer for everyone.
 		{method: "GET", pattern: "/livez", path: path("/livez"), want: all(s200)},
 		{method: "GET", pattern: "/readyz", path: path("/readyz"), want: all(s200)},
@@ -484,7 +484,7 @@ func TestMatrix(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, Config{})
 	w := e.world()
-	cases := matrixCases(e, w)
+	cases := append(matrixCases(e, w), apiMatrixCases(w)...)
 
 	t.Run("EveryRouteDeclared", func(t *testing.T) {
 		walked := routeKeys(t, e.server)
@@ -533,7 +533,7 @@ func TestMatrix(t *testing.T) {
 				p := c.path(r)
 				want := c.want[r]
 				// Refusals and reads change nothing; a 404 for another company's object above all.
-				unchanged := c.method == http.MethodGet || want >= 400
+				unchanged := c.method == http.MethodGet || c.method == http.MethodOptions || want >= 400
 				var before map[string]string
 				if unchanged {
 					before = e.snapshot()
@@ -542,6 +542,12 @@ func TestMatrix(t *testing.T) {
 				var body string
 				if c.method == http.MethodGet {
 					resp, body = cl.get(p)
+				} else if c.method == http.MethodOptions {
+					req, err := http.NewRequest(c.method, cl.base+p, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp, body = cl.do(req)
 				} else {
 					resp, body = cl.post(p, c.form)
 				}

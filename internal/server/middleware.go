@@ -157,7 +157,8 @@ const langCookie = "lang"
 func (s *Server) locale(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang, fromQuery := s.requestLang(r)
-		if fromQuery {
+		// The API's ?lang= asks for one response, not a remembered choice.
+		if fromQuery && !isAPI(r.URL.Path) {
 			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/",
 				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
 		}

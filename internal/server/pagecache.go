@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"expodesk/internal/postgres"
+	"expodesk/internal/urls"
 	"expodesk/web"
 )
 
@@ -33,6 +34,7 @@ type PageCache struct {
 	listening atomic.Bool
 	bytes     atomic.Int64 // total size of the cached bodies
 	pages     *expirable.LRU[string, cachedPage]
+	maxBytes  int64 // the byte budget of the stored bodies (pageCacheBytes)
 	// facts keeps small query results that many pages share (a directory's
 	// country list), under the same generations as pages.
 	facts *expirable.LRU[string, []string]
@@ -67,14 +69,20 @@ const (
 // slots); the agendas' and an exhibitor's .ics feeds as their pages; the home page "home" (it counts exhibitors). Any other page has
 // none, and only a change of anything makes it stale.
 func pageClasses(path string) []string {
+	// The API's resources are the pages' under its prefix (agendas,
+	// directories, an exhibitor and its agenda); its list of expos counts
+	// exhibitors and slots.
+	path = strings.TrimPrefix(path, urls.APIPrefix)
 	switch parts := strings.Split(strings.Trim(path, "/"), "/"); {
+	case len(parts) == 1 && parts[0] == "expos":
+		return []string{classHome, classAgenda}
 	case len(parts) >= 2 && parts[0] == "expos" && (parts[len(parts)-1] == "agenda" || parts[len(parts)-1] == "agenda.ics"):
 		return []string{classAgenda, classExpoPref + parts[1]}
 	case len(parts) == 2 && parts[0] == "expos":
 		return []string{classAgenda, classExpoPref + parts[1]}
 	case len(parts) >= 3 && parts[0] == "expos":
 		return []string{classExpoPref + parts[1]}
-	case (len(parts) == 2 || len(parts) == 3 && parts[2] == "agenda.ics") && parts[0] == "exhibitors":
+	case (len(parts) == 2 || len(parts) == 3 && (parts[2] == "agenda.ics" || parts[2] == "agenda")) && parts[0] == "exhibitors":
 		return []string{classExhibitorPref + parts[1]}
 	case len(parts) == 1 && parts[0] == "":
 		return []string{classHome}
@@ -211,6 +219,8 @@ type cachedPage struct {
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
+	// etag is the page's ETag, when its handler sets one (the API's).
+	etag string
 }
 
 // size is what a page costs the cache's byte budget.
@@ -229,15 +239,15 @@ const (
 // pageParams are the query parameters public pages read. A URL with any
 // other parameter is rendered but not cached, so that made-up parameters
 // cannot fill the cache or push useful pages out.
-var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "page": true, "tz": true, "lang": true}
+var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "page": true, "tz": true, "lang": true, "per_page": true}
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
 	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
 		c.bytes.Add(-p.size())
@@ -368,15 +378,24 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	}
 	hdr := w.Header()
 	p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"),
+		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
 		vary: append([]string(nil), hdr["Vary"]...), body: rec.body, hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
 	if !p.hasNonce {
 		p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
 	}
-	if c.bytes.Load()+p.size() <= pageCacheBytes {
-		c.bytes.Add(p.size())
-		c.pages.Add(key, p)
+	if p.size() > c.maxBytes/4 {
+		return
 	}
+	// A full cache makes room by dropping its least recently used pages:
+	// refusing new pages instead left it serving yesterday's favourites
+	// and rendering today's on every request.
+	for c.bytes.Load()+p.size() > c.maxBytes {
+		if _, _, ok := c.pages.RemoveOldest(); !ok {
+			break
+		}
+	}
+	c.bytes.Add(p.size())
+	c.pages.Add(key, p)
 }
 
 // serve writes a stored page, compressed as stored when the client takes it.
@@ -386,6 +405,9 @@ func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Cache-Control", p.cacheCtl)
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
+	}
+	if p.etag != "" {
+		hdr.Set("ETag", p.etag)
 	}
 	hdr["Vary"] = p.vary
 	hdr.Set("X-Cache", "hit")
@@ -447,11 +469,21 @@ func codingQuality(header, coding string) float64 {
 
 // gzipBytes compresses b at the best level: it is done once per page and
 // generation, and every hit after sends fewer bytes.
+// gzipWriters are reused: a new writer allocates its whole window, which
+// under a burst of misses cost more memory and time than the compression.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // the level is valid
+	return zw
+}}
+
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	buf.Grow(len(b) / 4)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	_, _ = zw.Write(b)
 	_ = zw.Close()
+	gzipWriters.Put(zw)
 	return buf.Bytes()
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -275,4 +276,42 @@ func TestPageCacheSingleFlight(t *testing.T) {
 				rec.Header().Get("X-Cache"), calls.Load())
 		}
 	})
+}
+
+// TestPageCacheFullMakesRoom: a cache at its byte budget drops its least
+// recently used pages to store a new one, rather than refusing it and
+// rendering that page on every request from then on.
+func TestPageCacheFullMakesRoom(t *testing.T) {
+	t.Parallel()
+	s := &Server{pages: NewPageCache()}
+	s.pages.Listening(true)
+	body := strings.Repeat("<p>a directory page</p>", 400) // ~9 KB, 8 pages' budget below
+	h := s.cached(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(body + r.URL.RawQuery))
+	})
+	get := func(page int) bool {
+		rec := httptest.NewRecorder()
+		h(rec, httptest.NewRequest(http.MethodGet, "/expos/iotswc-test/exhibitors?page="+strconv.Itoa(page), nil))
+		return rec.Header().Get("X-Cache") == "hit"
+	}
+	get(1)
+	var one int64
+	for _, k := range s.pages.pages.Keys() {
+		p, _ := s.pages.pages.Peek(k)
+		one = p.size()
+	}
+	s.pages.maxBytes = 8 * one
+	for page := 2; page <= 12; page++ {
+		get(page)
+	}
+	if !get(12) || !get(11) {
+		t.Error("the newest pages were not stored once the cache was full")
+	}
+	if get(1) {
+		t.Error("the oldest page is still stored past the budget")
+	}
+	if b := s.pages.bytes.Load(); b > s.pages.maxBytes {
+		t.Errorf("%d bytes stored, budget %d", b, s.pages.maxBytes)
+	}
 }

@@ -145,6 +145,10 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, to, status)
 		return
 	}
+	if isAPI(r.URL.Path) {
+		s.apiError(w, r, expodesk.ErrNotFound)
+		return
+	}
 	s.renderError(w, r, expodesk.ErrNotFound)
 }
 
@@ -197,6 +201,15 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
+	}
+	// Under the API, a path that only the CORS preflight route matches is unknown.
+	if isAPI(r.URL.Path) {
+		if len(allow) == 0 {
+			s.apiError(w, r, expodesk.ErrNotFound)
+			return
+		}
+		s.apiError(w, r, &expodesk.Error{Code: eMethod})
+		return
 	}
 	s.renderError(w, r, &expodesk.Error{Code: eMethod, Message: "error.method"})
 }

@@ -38,6 +38,22 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/logo", Public, s.exhibitorLogo)
 	s.handle(r, "GET", "/exhibitors/{exhibitor}/agenda.ics", Public, s.cached(s.exhibitorICS))
 
+	// The read-only JSON API (A2): the visitors' data for partners' sites,
+	// readable from any origin, served from the page cache with ETags.
+	s.handle(r, "GET", "/api/v1/expos", Public, s.api(s.apiExpos))
+	s.handle(r, "GET", "/api/v1/expos/{expo}", Public, s.api(s.apiExpo))
+	s.handle(r, "GET", "/api/v1/expos/{expo}/pavilions", Public, s.api(s.apiPavilions))
+	s.handle(r, "GET", "/api/v1/expos/{expo}/pavilions/{pavilion}", Public, s.api(s.apiPavilion))
+	s.handle(r, "GET", "/api/v1/expos/{expo}/exhibitors", Public, s.api(s.apiExhibitors))
+	s.handle(r, "GET", "/api/v1/expos/{expo}/pavilions/{pavilion}/exhibitors", Public, s.api(s.apiExhibitors))
+	s.handle(r, "GET", "/api/v1/expos/{expo}/agenda", Public, s.api(s.apiAgenda))
+	s.handle(r, "GET", "/api/v1/expos/{expo}/pavilions/{pavilion}/agenda", Public, s.api(s.apiAgenda))
+	s.handle(r, "GET", "/api/v1/exhibitors/{exhibitor}", Public, s.api(s.apiExhibitor))
+	s.handle(r, "GET", "/api/v1/exhibitors/{exhibitor}/agenda", Public, s.api(s.apiExhibitorAgenda))
+	s.handle(r, "GET", "/api/v1/sectors", Public, s.api(s.apiSectors))
+	s.handle(r, "GET", "/api/v1/openapi.json", Public, s.api(s.apiOpenAPI))
+	s.handle(r, "OPTIONS", "/api/v1/*", Public, s.apiPreflight)
+
 	// Companies not yet registered (E5): the public application form.
 	s.handle(r, "GET", "/expos/{expo}/apply", Public, s.applyForm)
 	s.handle(r, "POST", "/expos/{expo}/apply", Public, s.apply)
@@ -214,6 +230,16 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/answer", ExhibitorOnly, s.companyMeetingAnswer)
 	s.handle(r, "POST", "/exhibitor/meetings/{meeting}/propose", ExhibitorOnly, s.companyMeetingPropose)
 	s.handle(r, "GET", "/d/{token}", Public, s.sharedItinerary)
+
+	// Organizers: webhook endpoints and their delivery logs (A3), expo-wide organizers only.
+	s.handle(r, "GET", "/organizer/webhooks", WebhookManagers, s.webhooks)
+	s.handle(r, "POST", "/organizer/webhooks", WebhookManagers, s.webhookCreate)
+	s.handle(r, "GET", "/organizer/webhooks/new", WebhookManagers, s.webhookNew)
+	s.handle(r, "GET", "/organizer/webhooks/{endpoint}", WebhookManagers, s.webhookEdit)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}", WebhookManagers, s.webhookUpdate)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}/delete", WebhookManagers, s.webhookDelete)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}/test", WebhookManagers, s.webhookTest)
+	s.handle(r, "POST", "/organizer/webhooks/{endpoint}/deliveries/{delivery}/redeliver", WebhookManagers, s.webhookRedeliver)
 	s.handle(r, "GET", "/d/{token}.ics", Public, s.sharedICS)
 	// The fair draw (issue 9, item 5): organizers set up and run a scope's
 	// draw (a coordinator their pavilion's), companies rank slots and read

@@ -140,7 +140,11 @@ const writeAttempts = 4
 // are marshalled as JSON; they never hold a password, hash, token or secret.
 func (t *tx) audit(ctx context.Context, action expodesk.AuditAction, objectType string, objectID int64, sc scope,
 	before, after any) error {
-	return t.AuditAdd(ctx, t.svc.entry(t.c, action, objectType, objectID, sc, before, after))
+	if err := t.AuditAdd(ctx, t.svc.entry(t.c, action, objectType, objectID, sc, before, after)); err != nil {
+		return err
+	}
+	// The change's webhook event, derived from the action in one place (webhooks.go).
+	return t.publish(ctx, action, objectID)
 }
 
 // auditAs is audit with actor as the one acting.

@@ -569,6 +569,26 @@ func SharedItinerary(token string) string { return "/d/" + seg(token) }
 // SharedItineraryICS is the shared itinerary as a calendar file.
 func SharedItineraryICS(token string) string { return SharedItinerary(token) + ".ics" }
 
+// OrganizerWebhooks lists the webhook endpoints; a POST registers one.
+func OrganizerWebhooks() string { return "/organizer/webhooks" }
+
+// OrganizerWebhookNew is the form that registers an endpoint.
+func OrganizerWebhookNew() string { return "/organizer/webhooks/new" }
+
+// OrganizerWebhook is an endpoint's page (its form and delivery log); a POST saves it.
+func OrganizerWebhook(endpoint int64) string { return "/organizer/webhooks/" + id(endpoint) }
+
+// OrganizerWebhookDelete removes an endpoint.
+func OrganizerWebhookDelete(endpoint int64) string { return OrganizerWebhook(endpoint) + "/delete" }
+
+// OrganizerWebhookTest sends an endpoint a test event.
+func OrganizerWebhookTest(endpoint int64) string { return OrganizerWebhook(endpoint) + "/test" }
+
+// OrganizerWebhookRedeliver sends one delivery of an endpoint again.
+func OrganizerWebhookRedeliver(endpoint, delivery int64) string {
+	return OrganizerWebhook(endpoint) + "/deliveries/" + id(delivery) + "/redeliver"
+}
+
 // The fair draw (issue 9, item 5).
 
 // ExpoDraw is an expo's public draw page: each run draw's seed and time (GET).
