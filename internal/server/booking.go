@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,6 +128,12 @@ func (s *Server) bookSlot(w http.ResponseWriter, r *http.Request) {
 	status := statusOf(e.Code)
 	if errors.Is(err, expodesk.ErrSlotTaken) {
 		v.Taken = true
+		// The answer to a lost race is what the company needs next: the
+		// nearest free slots, and the waitlist of the slot it just lost
+		// (and of those it already waits for), not every taken slot of the
+		// expo — at the window's opening hundreds of these answers go out
+		// at once, and the whole list made each seven times larger.
+		v.Held = slices.DeleteFunc(v.Held, func(t expodesk.TakenSlot) bool { return t.SlotID != slotID && t.EntryID == 0 })
 		at := s.now()
 		if sl, err := s.store.BookableSlotGet(ctx, slotID); err == nil {
 			at = sl.StartsAt

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
@@ -152,6 +153,12 @@ func TestBookingPages(t *testing.T) {
 		if doc(t, body).Find(`[data-testid="nearest"] [data-testid="book-`+itoa(w.Slots[2].ID)+`"]`).Length() != 1 {
 			t.Error("the nearest free slot is not offered")
 		}
+		// Of the taken slots' waitlists, the answer offers the lost one's only.
+		doc(t, body).Find(`form[action$="/waitlist"]`).Each(func(_ int, f *goquery.Selection) {
+			if a, _ := f.Attr("action"); a != urls.ExhibitorSlotWaitlist(w.Barcelona.Slug, free.ID) {
+				t.Errorf("the lost race's answer offers the waitlist of another slot: %s", a)
+			}
+		})
 	})
 	t.Run("ErrCancelAfterDeadline", func(t *testing.T) {
 		start := e.clock.Now().Add(24 * time.Hour).Truncate(time.Hour)
