@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"go/format"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -142,7 +143,11 @@ func writeFoldTable(t *testing.T, diffs map[rune]string) {
 		fmt.Fprintf(&b, "\t0x%04X: %q,\n", cp, diffs[cp])
 	}
 	b.WriteString("}\n")
-	if err := os.WriteFile("fold_table.go", []byte(b.String()), 0o644); err != nil {
+	src, err := format.Source([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("fold_table.go", src, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("wrote fold_table.go: %d code points", len(keys))
