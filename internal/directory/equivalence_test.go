@@ -189,7 +189,7 @@ func TestModelMatchesStore(t *testing.T) {
 	m := loadedModel(t, w)
 	ctx := context.Background()
 	type filter struct {
-		pavilion         int64
+		pavilion        int64
 		sector, country string
 	}
 	filters := []filter{{}, {pavilion: w.pavilions[0]}, {sector: "sensors"}, {country: "ES"},
