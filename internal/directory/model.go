@@ -64,7 +64,11 @@ func New(load Loader, log *slog.Logger) *Model {
 }
 
 // Close ends the background loads.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() {
+	if m != nil {
+		m.cancel()
+	}
+}
 
 // Directory answers q for an expo from memory; ok is false when the model
 // cannot answer it fresh (no notifications, the expo not loaded yet, a
@@ -100,6 +104,7 @@ func (m *Model) fresh(ctx context.Context, expo expodesk.Expo) *snapshot {
 		m.expos[expo.ID] = st
 	}
 	st.used.Store(time.Now().Unix())
+	// An expo's slug may change (a change of everything reloads it).
 	st.slug = expo.Slug
 	want := st.want
 	if s := st.snap.Load(); s != nil && s.seq >= want {
@@ -158,16 +163,16 @@ func (m *Model) reload(st *expoState) {
 	}
 	for {
 		m.mu.Lock()
-		seq := st.want
+		seq, slug := st.want, st.slug
 		m.mu.Unlock()
 		start := time.Now()
 		rows, err := m.load(m.ctx, st.id)
 		if err == nil {
 			s := build(seq, rows)
 			st.snap.Store(s)
-			m.log.Debug("directory loaded", "expo", st.slug, "rows", len(rows), "took", time.Since(start).String())
+			m.log.Debug("directory loaded", "expo", slug, "rows", len(rows), "took", time.Since(start).String())
 		} else if m.ctx.Err() == nil {
-			m.log.Error("directory load failed; the store answers", "expo", st.slug, "err", err)
+			m.log.Error("directory load failed; the store answers", "expo", slug, "err", err)
 		}
 		m.mu.Lock()
 		close(st.ready)
@@ -188,6 +193,9 @@ func (m *Model) reload(st *expoState) {
 // concern those expos, "booking …" none (a booking changes no card), any
 // other payload every expo.
 func (m *Model) Notified(payload string) {
+	if m == nil {
+		return
+	}
 	kind, rest, _ := strings.Cut(payload, " ")
 	if kind == "booking" && rest != "" {
 		return
@@ -230,6 +238,9 @@ func (m *Model) changed(concerned func(*expoState) bool) {
 // cannot know its snapshots fresh, and answers nothing; anything may have
 // changed while they did not.
 func (m *Model) Listening(ok bool) {
+	if m == nil {
+		return
+	}
 	m.listening.Store(ok)
 	if !ok {
 		m.changed(func(*expoState) bool { return true })
