@@ -147,7 +147,7 @@ func newWorld(t testing.TB, n int) world {
 // loadedModel returns a model listening (as if notified) with w's expo loaded.
 func loadedModel(t testing.TB, w world) *directory.Model {
 	t.Helper()
-	m := directory.New(w.store.DirectoryRows, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m := directory.New(w.store.DirectoryRows, w.store.DirectoryOrders, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(m.Close)
 	m.Listening(true)
 	waitLoaded(t, m, w.expo)

@@ -84,6 +84,26 @@ func TestModelFreshAfterNotification(t *testing.T) {
 			t.Errorf("%s not listed again after a change of anything", shown)
 		}
 	})
+	t.Run("RenameReorders", func(t *testing.T) {
+		// A rename moves the company in every language's order: the model
+		// reads the orders again and lists as the store does.
+		exec(`UPDATE exhibitor SET name = '{"en":"Aaaa First","zh":"阿","es":"Zzzz Última"}' WHERE slug = $1`, shown)
+		if err := w.store.ExhibitorSortKeysFill(ctx); err != nil {
+			t.Fatal(err)
+		}
+		m.Notified("exhibitor " + shown + " " + w.expo.Slug)
+		for _, lang := range expodesk.Langs {
+			q := expodesk.DirectoryQuery{ExpoID: w.expo.ID, Lang: lang, PerPage: 100}
+			want, err := w.store.Directory(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := m.Directory(ctx, w.expo, q)
+			if !slices.Equal(slugs(got), slugs(want)) {
+				t.Errorf("%s after the rename: model %v, store %v", lang, slugs(got), slugs(want))
+			}
+		}
+	})
 	t.Run("OtherExpoOrBooking", func(t *testing.T) {
 		exec(`UPDATE participation SET status = 'withdrawn' WHERE exhibitor_id = (SELECT id FROM exhibitor WHERE slug = $1)`, shown)
 		// Not this expo's change: the snapshot stays (and so shows the
@@ -126,7 +146,7 @@ func TestModelServesNothingStale(t *testing.T) {
 		}
 		return w.store.DirectoryRows(ctx, expoID)
 	}
-	m := directory.New(load, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m := directory.New(load, w.store.DirectoryOrders, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(m.Close)
 	q := expodesk.DirectoryQuery{ExpoID: w.expo.ID, Lang: expodesk.EN, PerPage: 100}
 	if _, ok := m.Directory(ctx, w.expo, q); ok {

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"hash/maphash"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,6 +14,10 @@ import (
 
 // Loader reads an expo's approved participations (postgres.Store.DirectoryRows).
 type Loader func(ctx context.Context, expoID int64) ([]Row, error)
+
+// OrderLoader reads every exhibitor's places in the name orders
+// (postgres.Store.DirectoryOrders).
+type OrderLoader func(ctx context.Context) ([]expodesk.DirectoryOrder, error)
 
 // Model is every instance's in-memory directory: one snapshot per expo
 // asked for, loaded in the background and replaced whole when a change
@@ -27,6 +32,7 @@ type Loader func(ctx context.Context, expoID int64) ([]Row, error)
 // Without notifications (the listener down) the model answers nothing.
 type Model struct {
 	load    Loader
+	order   OrderLoader
 	log     *slog.Logger
 	maxWait time.Duration
 	// ctx bounds the background loads (Close ends it).
@@ -38,6 +44,68 @@ type Model struct {
 	expos     map[int64]*expoState
 	// loads bounds concurrent reloads (they are PostgreSQL's work).
 	loads chan struct{}
+
+	// places are every exhibitor's places in the name orders, shared by
+	// the expos and read again only when a row's names are not those the
+	// places were read with (a rename, a new company): an approval or a
+	// profile edit that keeps the names does not sort anything again.
+	placesMu sync.Mutex
+	places   map[int64]place
+	seed     maphash.Seed
+}
+
+type place struct {
+	rank [3]int32
+	// names is a hash of what the places follow from.
+	names uint64
+}
+
+func (m *Model) namesHash(slug, legal string, name expodesk.Text) uint64 {
+	var h maphash.Hash
+	h.SetSeed(m.seed)
+	for _, s := range []string{slug, legal, name.EN, name.ZH, name.ES} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+// placeRows sets the ranks of rows, reading the places again when any row
+// is not in them as it is now. A row renamed after it was read keeps the
+// new name's place until the rename's own notification reloads it.
+func (m *Model) placeRows(ctx context.Context, rows []Row) error {
+	m.placesMu.Lock()
+	defer m.placesMu.Unlock()
+	current := func() bool {
+		for i := range rows {
+			r := &rows[i]
+			if p, ok := m.places[r.ID]; !ok || p.names != m.namesHash(r.Slug, r.LegalName, r.Name) {
+				return false
+			}
+		}
+		return true
+	}
+	if m.places == nil || !current() {
+		orders, err := m.order(ctx)
+		if err != nil {
+			return err
+		}
+		places := make(map[int64]place, len(orders))
+		for _, o := range orders {
+			places[o.ID] = place{rank: [3]int32{o.EN, o.ZH, o.ES}, names: m.namesHash(o.Slug, o.LegalName, o.Name)}
+		}
+		m.places = places
+	}
+	for i := range rows {
+		r := &rows[i]
+		p, ok := m.places[r.ID]
+		if !ok {
+			// Deleted since it was read: its notification follows.
+			p.rank = [3]int32{1 << 30, 1 << 30, 1 << 30}
+		}
+		r.RankEN, r.RankZH, r.RankES = p.rank[0], p.rank[1], p.rank[2]
+	}
+	return nil
 }
 
 type expoState struct {
@@ -57,9 +125,9 @@ type expoState struct {
 const unusedAfter = 10 * time.Minute
 
 // New returns a model that answers once Listening(true) and an expo is loaded.
-func New(load Loader, log *slog.Logger) *Model {
+func New(load Loader, order OrderLoader, log *slog.Logger) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Model{load: load, log: log, maxWait: 2 * time.Second, ctx: ctx, cancel: cancel,
+	return &Model{load: load, order: order, seed: maphash.MakeSeed(), log: log, maxWait: 2 * time.Second, ctx: ctx, cancel: cancel,
 		expos: map[int64]*expoState{}, loads: make(chan struct{}, 2)}
 }
 
@@ -167,6 +235,9 @@ func (m *Model) reload(st *expoState) {
 		m.mu.Unlock()
 		start := time.Now()
 		rows, err := m.load(m.ctx, st.id)
+		if err == nil {
+			err = m.placeRows(m.ctx, rows)
+		}
 		if err == nil {
 			s := build(seq, rows)
 			st.snap.Store(s)

@@ -12,6 +12,19 @@ type DirectoryRow struct {
 	SearchNames string
 	// RankEN, RankZH and RankES are the row's places in the directory's
 	// name order in each language (the store's collations and pinyin
-	// keys, then id).
+	// keys, then id; see DirectoryOrder).
 	RankEN, RankZH, RankES int32
+}
+
+// DirectoryOrder is one exhibitor's places in the directory's name orders.
+type DirectoryOrder struct {
+	ID int64
+	// Slug, LegalName and Name are what the places follow from (the
+	// Chinese key is computed from them on write).
+	Slug      string
+	LegalName string
+	Name      Text
+	// EN, ZH and ES are the exhibitor's places among all exhibitors in
+	// the order the directory sorts by in each language.
+	EN, ZH, ES int32
 }

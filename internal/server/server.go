@@ -110,7 +110,7 @@ func New(cfg Config, d Deps) *Server {
 		s.pages = NewPageCache()
 	}
 	if cfg.DirectoryModel && d.Store != nil {
-		s.dir = directory.New(d.Store.DirectoryRows, d.Log)
+		s.dir = directory.New(d.Store.DirectoryRows, d.Store.DirectoryOrders, d.Log)
 	}
 	s.router = s.routes()
 	return s
