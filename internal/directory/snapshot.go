@@ -41,10 +41,19 @@ const maxTerms = 5
 // snapshot is one expo's directory at one moment, never changed once built.
 type snapshot struct {
 	// seq is the expo's notification count the data is at least as new as.
-	seq  uint64
+	seq uint64
+	// rows are in English name order, so that a search reads text and
+	// hot in order.
 	rows []Row
+	// hot is what a search tests of each row, packed (rows' index).
+	hot []hot
+	// text holds every row's folded search text, one after the other.
+	text string
 	// order holds row indexes in each language's name order.
 	order [3][]int32
+	// sectorBit numbers the sectors for hot.sectors (at most 64; any
+	// other sector is tested on the row).
+	sectorBit map[string]uint
 	// sig is a signature of each row's folded text: words uint64s a row,
 	// one bit set for each hashed character and pair of characters. A term
 	// can only occur in a row that has all its bits; strings.Contains
@@ -57,9 +66,19 @@ type snapshot struct {
 	countries map[int64][]string
 }
 
+// hot is one row as a search tests it.
+type hot struct {
+	pavilion int64
+	sectors  uint64
+	// text[start:names] are the folded names, text[start:end] all.
+	start, names, end uint32
+	country           [2]byte
+}
+
 // build indexes rows loaded at notification count seq.
 func build(seq uint64, rows []Row) *snapshot {
-	s := &snapshot{seq: seq, rows: rows, countries: map[int64][]string{}}
+	slices.SortFunc(rows, func(a, b Row) int { return int(a.RankEN) - int(b.RankEN) })
+	s := &snapshot{seq: seq, rows: rows, countries: map[int64][]string{}, sectorBit: map[string]uint{}}
 	for l := range s.order {
 		o := make([]int32, len(rows))
 		for i := range o {
@@ -68,20 +87,49 @@ func build(seq uint64, rows []Row) *snapshot {
 		slices.SortFunc(o, func(a, b int32) int { return int(rank(&rows[a], l)) - int(rank(&rows[b], l)) })
 		s.order[l] = o
 	}
-	// About 4 bits a distinct gram (a character or a pair of them, about
-	// 1.2 a character): a pair of characters not in a row passes for one of
-	// about 1 in 8, a term of three characters (five grams) for 1 in 30,000.
-	chars := 0
+	size := 0
 	for i := range rows {
-		r := &rows[i]
-		chars += utf8.RuneCountInString(r.Search)
-		// Share the names' bytes with the search text they start.
-		if strings.HasPrefix(r.Search, r.SearchNames) {
-			r.SearchNames = r.Search[:len(r.SearchNames)]
+		size += len(rows[i].Search)
+		for _, sec := range rows[i].Sectors {
+			if _, ok := s.sectorBit[sec]; !ok && len(s.sectorBit) < 64 {
+				s.sectorBit[sec] = uint(len(s.sectorBit))
+			}
 		}
 	}
+	var text strings.Builder
+	text.Grow(size)
+	s.hot = make([]hot, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		h := &s.hot[i]
+		h.pavilion = r.PavilionID
+		copy(h.country[:], r.Country)
+		for _, sec := range r.Sectors {
+			if b, ok := s.sectorBit[sec]; ok {
+				h.sectors |= 1 << b
+			}
+		}
+		h.start = uint32(text.Len())
+		names := len(r.SearchNames)
+		if !strings.HasPrefix(r.Search, r.SearchNames) {
+			names = 0 // never so (search starts with the names); then no name matches
+		}
+		h.names = h.start + uint32(names)
+		text.WriteString(r.Search)
+		h.end = uint32(text.Len())
+	}
+	s.text = text.String()
+	// The row's own copies are no longer needed: the arena holds them.
+	for i := range rows {
+		rows[i].Search, rows[i].SearchNames = "", ""
+	}
+	// About 5 bits a character (a distinct character or pair of them is
+	// about 1.2 a character): a pair of characters not in a row passes for
+	// about 1 in 8 rows, a term of three characters (five grams) for 1 in
+	// 30,000.
 	sigBits := 512
 	if len(rows) > 0 {
+		chars := utf8.RuneCountInString(s.text)
 		for sigBits < 5*chars/len(rows) && sigBits < 1<<16 {
 			sigBits *= 2
 		}
@@ -89,9 +137,9 @@ func build(seq uint64, rows []Row) *snapshot {
 	s.words = sigBits / 64
 	s.shift = uint(64 - bits.TrailingZeros(uint(sigBits)))
 	s.sig = make([]uint64, len(rows)*s.words)
-	for i := range rows {
+	for i, h := range s.hot {
 		row := s.sig[i*s.words : (i+1)*s.words]
-		grams(rows[i].Search, s.shift, func(h uint64) { row[h>>6] |= 1 << (h & 63) })
+		grams(s.text[h.start:h.end], s.shift, func(g uint64) { row[g>>6] |= 1 << (g & 63) })
 	}
 	countries := map[int64]map[string]bool{}
 	for _, r := range rows {
@@ -171,17 +219,29 @@ func Terms(text string) []string {
 func (s *snapshot) search(q expodesk.DirectoryQuery) expodesk.DirectoryPage {
 	terms := Terms(q.Text)
 	probes := s.probes(terms)
-	var names, others []int32
+	var country [2]byte
+	copy(country[:], q.Country)
+	sectorMask, sectorKnown := uint64(0), true
+	if q.Sector != "" {
+		b, ok := s.sectorBit[q.Sector]
+		sectorMask, sectorKnown = 1<<b, ok
+	}
+	// First in storage order (text and signatures read in sequence): which
+	// rows match, and which of them by name.
+	n := len(s.hot)
+	match := make([]uint64, (n+63)/64)
+	byName := make([]uint64, (n+63)/64)
+	names, total := 0, 0
 rows:
-	for _, i := range s.order[langIndex(q.Lang)] {
-		r := &s.rows[i]
-		if q.PavilionID != 0 && r.PavilionID != q.PavilionID ||
-			q.Country != "" && r.Country != q.Country ||
-			q.Sector != "" && !slices.Contains(r.Sectors, q.Sector) {
+	for i := range s.hot {
+		h := &s.hot[i]
+		if q.PavilionID != 0 && h.pavilion != q.PavilionID ||
+			q.Country != "" && h.country != country ||
+			q.Sector != "" && (sectorKnown && h.sectors&sectorMask == 0 || !sectorKnown && !slices.Contains(s.rows[i].Sectors, q.Sector)) {
 			continue
 		}
 		if len(probes) > 0 {
-			sig := s.sig[int(i)*s.words:]
+			sig := s.sig[i*s.words:]
 			for _, p := range probes {
 				if sig[p.word]&p.mask != p.mask {
 					continue rows
@@ -190,38 +250,49 @@ rows:
 		}
 		inNames := true
 		for _, t := range terms {
-			if inNames && strings.Contains(r.SearchNames, t) {
+			if inNames && strings.Contains(s.text[h.start:h.names], t) {
 				continue
 			}
 			inNames = false
-			if !strings.Contains(r.Search, t) {
+			if !strings.Contains(s.text[h.start:h.end], t) {
 				continue rows
 			}
 		}
+		match[i>>6] |= 1 << (i & 63)
+		total++
 		if inNames {
-			names = append(names, i)
-		} else {
-			others = append(others, i)
+			byName[i>>6] |= 1 << (i & 63)
+			names++
 		}
 	}
-	page := expodesk.DirectoryPage{Page: q.Page, PerPage: q.PerPage, Total: len(names) + len(others)}
-	if page.Total == 0 {
+	page := expodesk.DirectoryPage{Page: q.Page, PerPage: q.PerPage, Total: total}
+	if total == 0 {
 		return page
 	}
 	if last := page.Pages(); page.Page > last {
 		page.Page = last
 	}
+	// Then in the language's order: name matches are places 0..names-1,
+	// the others names..total-1; the page takes places from..to-1.
 	from := (page.Page - 1) * page.PerPage
-	to := min(from+page.PerPage, page.Total)
-	page.Entries = make([]expodesk.DirectoryEntry, 0, to-from)
-	for k := from; k < to; k++ {
-		i := 0
-		if k < len(names) {
-			i = int(names[k])
-		} else {
-			i = int(others[k-len(names)])
+	to := min(from+page.PerPage, total)
+	page.Entries = make([]expodesk.DirectoryEntry, to-from)
+	nameAt, otherAt := 0, names
+	for _, i := range s.order[langIndex(q.Lang)] {
+		if match[i>>6]&(1<<(i&63)) == 0 {
+			continue
 		}
-		page.Entries = append(page.Entries, s.rows[i].DirectoryEntry)
+		at := &otherAt
+		if byName[i>>6]&(1<<(i&63)) != 0 {
+			at = &nameAt
+		}
+		if *at >= from && *at < to {
+			page.Entries[*at-from] = s.rows[i].DirectoryEntry
+		}
+		*at++
+		if nameAt >= min(to, names) && (names >= to || otherAt >= to) {
+			break
+		}
 	}
 	return page
 }
