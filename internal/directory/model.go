@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
 	"log/slog"
 	"strings"
@@ -120,6 +121,10 @@ type expoState struct {
 	used    atomic.Int64  // unix seconds of the last request
 }
 
+// MaxRows is the largest expo the model holds: about 1 KB a row (95 MB
+// for 100,000 measured); a larger expo is left to the store.
+const MaxRows = 150_000
+
 // unusedAfter is how long a snapshot nobody asks for is kept; it is dropped
 // (not reloaded) at the next change after that.
 const unusedAfter = 10 * time.Minute
@@ -235,6 +240,9 @@ func (m *Model) reload(st *expoState) {
 		m.mu.Unlock()
 		start := time.Now()
 		rows, err := m.load(m.ctx, st.id)
+		if err == nil && len(rows) > MaxRows {
+			err = fmt.Errorf("%d approved participations, more than the %d the model holds", len(rows), MaxRows)
+		}
 		if err == nil {
 			err = m.placeRows(m.ctx, rows)
 		}
