@@ -118,6 +118,9 @@ type expoState struct {
 	loading bool          // mu
 	ready   chan struct{} // closed when a load ends (mu)
 	failed  bool          // the last load failed (mu)
+	// large is the want count at which the expo was found too large to
+	// hold (MaxRows): it is loaded again only after a later change (mu).
+	large uint64
 	used    atomic.Int64  // unix seconds of the last request
 }
 
@@ -184,6 +187,10 @@ func (m *Model) fresh(ctx context.Context, expo expodesk.Expo) *snapshot {
 		m.mu.Unlock()
 		return s
 	}
+	if st.large != 0 && st.large == want {
+		m.mu.Unlock()
+		return nil
+	}
 	first := st.snap.Load() == nil
 	m.startLoad(st)
 	m.mu.Unlock()
@@ -242,6 +249,10 @@ func (m *Model) reload(st *expoState) {
 		rows, err := m.load(m.ctx, st.id)
 		if err == nil && len(rows) > MaxRows {
 			err = fmt.Errorf("%d approved participations, more than the %d the model holds", len(rows), MaxRows)
+			m.mu.Lock()
+			st.large = seq
+			st.snap.Store(nil)
+			m.mu.Unlock()
 		}
 		if err == nil {
 			err = m.placeRows(m.ctx, rows)
