@@ -121,7 +121,7 @@ type expoState struct {
 	// large is the want count at which the expo was found too large to
 	// hold (MaxRows): it is loaded again only after a later change (mu).
 	large uint64
-	used    atomic.Int64  // unix seconds of the last request
+	used  atomic.Int64 // unix seconds of the last request
 }
 
 // MaxRows is the largest expo the model holds: about 1 KB a row (95 MB
