@@ -37,6 +37,8 @@ type config struct {
 	PageCache     bool
 	// WebhookAllowPrivate lets webhook deliveries reach private and loopback addresses.
 	WebhookAllowPrivate bool
+	// DirectoryModel answers directory pages from memory (DIRECTORY_MODEL, default true).
+	DirectoryModel bool
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -65,6 +67,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.WebhookAllowPrivate, err = boolEnv(getenv, "WEBHOOK_ALLOW_PRIVATE", false); err != nil {
+		return c, err
+	}
+	if c.DirectoryModel, err = boolEnv(getenv, "DIRECTORY_MODEL", true); err != nil {
 		return c, err
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
@@ -337,13 +342,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 	}
 	store := postgres.New(pool, time.Now)
 	srv := server.New(server.Config{
-		Addr:          addr,
-		BaseURL:       cfg.BaseURL,
-		SecureCookies: cfg.SecureCookies,
-		TrustProxy:    cfg.TrustProxy,
-		SMTP:          smtp != nil,
-		LogMailLinks:  smtp == nil && withDemo,
-		PageCache:     cfg.PageCache,
+		Addr:           addr,
+		BaseURL:        cfg.BaseURL,
+		SecureCookies:  cfg.SecureCookies,
+		TrustProxy:     cfg.TrustProxy,
+		SMTP:           smtp != nil,
+		LogMailLinks:   smtp == nil && withDemo,
+		PageCache:      cfg.PageCache,
+		DirectoryModel: cfg.DirectoryModel,
 	}, server.Deps{
 		Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
 		Passwords: password.NewHasher(password.Config{}),

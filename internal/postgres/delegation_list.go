@@ -11,14 +11,6 @@ import (
 // An expo's delegations as the organizer's console reads them (O4, O5):
 // the filtered list, the invitation letters and the dashboard's counts.
 
-// foldedLike is the test that the folded text expr contains the search
-// term given as the parameter param, folded first and escaped after (as
-// searchCondition does for the directory).
-func foldedLike(expr, param string) string {
-	return `search_fold(` + expr + `) LIKE ('%' || replace(replace(replace(search_fold(` + param +
-		`), '\', '\\'), '%', '\%'), '_', '\_') || '%')`
-}
-
 // DelegationList returns an expo's delegations matching f, soonest arrival first.
 func (s *Store) DelegationList(ctx context.Context, f expodesk.DelegationFilter) ([]expodesk.DelegationRow, error) {
 	args := []any{f.ExpoID}
@@ -41,9 +33,9 @@ func (s *Store) DelegationList(ctx context.Context, f expodesk.DelegationFilter)
 			break
 		}
 		t := arg(term)
-		where = append(where, "("+foldedLike(`concat_ws(' ', d.name->>'en', d.name->>'zh', d.name->>'es', d.origin, d.leader)`, t)+
+		where = append(where, "("+foldedLike(`search_fold(concat_ws(' ', d.name->>'en', d.name->>'zh', d.name->>'es', d.origin, d.leader))`, t)+
 			` OR EXISTS (SELECT 1 FROM delegation_member m WHERE m.delegation_id = d.id AND `+
-			foldedLike(`concat_ws(' ', m.family_name, m.given_name, m.family_name || m.given_name, m.romanized_family_name, m.romanized_given_name)`, t)+`))`)
+			foldedLike(`search_fold(concat_ws(' ', m.family_name, m.given_name, m.family_name || m.given_name, m.romanized_family_name, m.romanized_given_name))`, t)+`))`)
 	}
 	return collect[expodesk.DelegationRow](ctx, s.db, "list delegations",
 		`SELECT `+delegationColumns+`, coalesce(pv.name, '{}') AS host_pavilion_name,

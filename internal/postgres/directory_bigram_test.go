@@ -27,7 +27,9 @@ func TestDirectoryTwoCharacterTerms(t *testing.T) {
 	}{
 		{"无锡", []string{"wuxi-gateway"}},
 		{"网关", []string{"wuxi-gateway"}},
-		{"ai", []string{"aero-sense", "plain-co"}}, // "plAIn" too: a substring, as LIKE finds it
+		// "plAIn" too: a substring, as LIKE finds it; a name match, so
+		// before aero-sense, which has "AI" in its description only.
+		{"ai", []string{"plain-co", "aero-sense"}},
 		{"5G", []string{"aero-sense"}},
 		{"Ær", []string{"aero-sense"}}, // folds to "aer", three characters
 		{"锡网", []string{"wuxi-gateway"}},

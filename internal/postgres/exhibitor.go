@@ -232,9 +232,13 @@ func likePattern(term string) string {
 // matched everything). The pattern is built from immutable functions of the
 // parameter, so a plan made for its value (exec mode) folds it to a constant
 // and the trigram index exhibitor_search_trgm still serves it.
-func searchCondition(param string) string {
+func searchCondition(param string) string { return foldedLike("e.search", param) }
+
+// foldedLike is the test that the search term param occurs in the folded
+// text column (see searchCondition).
+func foldedLike(column, param string) string {
 	folded := "search_fold(" + param + ")"
-	return `e.search LIKE ('%' || replace(replace(replace(` + folded + `, '\', '\\'), '%', '\%'), '_', '\_') || '%')`
+	return column + ` LIKE ('%' || replace(replace(replace(` + folded + `, '\', '\\'), '%', '\%'), '_', '\_') || '%')`
 }
 
 // likeEscaper makes LIKE's metacharacters literal.
@@ -399,12 +403,16 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 	// for two-character terms (no trigram in them); see below for when the
 	// page query leaves them out.
 	var bigrams []string
+	// inNames are the tests that each term occurs in a name or the legal
+	// name: those matches are listed first.
+	var inNames []string
 	for i, term := range strings.Fields(q.Text) {
 		if i == maxSearchTerms {
 			break
 		}
 		t := arg(term)
 		where = append(where, searchCondition(t))
+		inNames = append(inNames, foldedLike("e.search_names", t))
 		if utf8.RuneCountInString(term) == 2 {
 			// Folding can lengthen a term (Æ → ae), when the bigram test
 			// would be wrong; planned for its own value (exec mode, below),
@@ -477,6 +485,12 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 	if page.More {
 		pageCond = cond
 	}
+	// Name matches first, then description matches, each in name order
+	// (internal/directory orders the same way).
+	order := sortName(q.Lang)
+	if len(inNames) > 0 {
+		order = "(" + strings.Join(inNames, " AND ") + ") DESC, " + order
+	}
 	limit, offset := arg(q.PerPage), arg((page.Page-1)*q.PerPage)
 	// A card shows a handful of columns: no descriptions (three languages
 	// of up to 4,000 characters each, decoded from JSON for nothing), no
@@ -488,7 +502,7 @@ func (s *Store) Directory(ctx context.Context, q expodesk.DirectoryQuery) (expod
 			coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name
 		FROM participation p JOIN exhibitor e ON e.id = p.exhibitor_id
 		LEFT JOIN pavilion pv ON pv.id = p.pavilion_id
-		WHERE `+pageCond+` ORDER BY `+sortName(q.Lang)+`, e.id LIMIT `+limit+` OFFSET `+offset, append(mode, args...)...)
+		WHERE `+pageCond+` ORDER BY `+order+`, e.id LIMIT `+limit+` OFFSET `+offset, append(mode, args...)...)
 	if err != nil {
 		return page, translate(err, "list directory")
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -56,7 +57,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	if !knownSector(v.Sectors, v.Query.Sector) {
 		v.Query.Sector = ""
 	}
-	if v.Result, err = s.store.Directory(ctx, v.Query); err != nil {
+	if v.Result, err = s.directoryPage(ctx, expo, v.Query); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -68,6 +69,9 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	// The country list does not depend on the search, so a new search term
 	// does not pay for it again.
 	v.Countries, err = s.pages.remember(pageClasses(r.URL.Path), fmt.Sprintf("countries|%d|%d", expo.ID, v.Query.PavilionID), func() ([]string, error) {
+		if list, ok := s.dir.Countries(ctx, expo, v.Query.PavilionID); ok {
+			return list, nil
+		}
 		return s.store.DirectoryCountries(ctx, expo.ID, v.Query.PavilionID)
 	})
 	if err != nil {
@@ -79,6 +83,15 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 		desc = v.Pavilion.Description.In(lang)
 	}
 	s.render(w, r, http.StatusOK, web.DirectoryPage(web.Page{Title: title, Description: desc, Crumbs: crumbs}, v))
+}
+
+// directoryPage answers a directory query from the model when it can answer
+// it fresh, from the store otherwise.
+func (s *Server) directoryPage(ctx context.Context, expo expodesk.Expo, q expodesk.DirectoryQuery) (expodesk.DirectoryPage, error) {
+	if page, ok := s.dir.Directory(ctx, expo, q); ok {
+		return page, nil
+	}
+	return s.store.Directory(ctx, q)
 }
 
 func knownSector(sectors []expodesk.Sector, code string) bool {

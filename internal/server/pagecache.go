@@ -552,11 +552,26 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// ListenForChanges keeps the page cache fresh until ctx ends; without a
-// cache it returns at once.
+// ListenForChanges keeps the page cache and the directory model fresh
+// until ctx ends; without either it returns at once.
 func (s *Server) ListenForChanges(ctx context.Context) {
-	if s.pages == nil || s.pool == nil {
+	if s.pages == nil && s.dir == nil || s.pool == nil {
 		return
 	}
-	postgres.ListenPublicChanges(ctx, s.pool, s.log, s.pages.Notified, s.pages.Listening)
+	defer s.dir.Close()
+	// The model learns of a change first: a page rendered under the cache's
+	// new generation then reads a model that knows it is stale.
+	notified := func(payload string) {
+		s.dir.Notified(payload)
+		if s.pages != nil {
+			s.pages.Notified(payload)
+		}
+	}
+	listening := func(ok bool) {
+		s.dir.Listening(ok)
+		if s.pages != nil {
+			s.pages.Listening(ok)
+		}
+	}
+	postgres.ListenPublicChanges(ctx, s.pool, s.log, notified, listening)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"expodesk/internal/directory"
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
 	"expodesk/internal/mail"
@@ -48,6 +49,10 @@ type Config struct {
 	// PageCache keeps rendered public pages in memory for visitors, fresh
 	// through PostgreSQL notifications (see ListenForChanges).
 	PageCache bool
+	// DirectoryModel answers directory pages from each expo's directory
+	// held in memory (internal/directory), fresh through the same
+	// notifications; the store answers while it cannot.
+	DirectoryModel bool
 }
 
 // Deps are the server's collaborators.
@@ -69,7 +74,8 @@ type Server struct {
 	log       *slog.Logger
 	now       func() time.Time
 	pool      *pgxpool.Pool
-	pages     *PageCache // nil when off
+	pages     *PageCache       // nil when off
+	dir       *directory.Model // nil when off
 	sectors   atomic.Pointer[[]expodesk.Sector]
 	sessions  *scs.SessionManager
 	passwords *password.Hasher
@@ -102,6 +108,9 @@ func New(cfg Config, d Deps) *Server {
 		service.Deps{Store: d.Store, Mail: d.Mail, Passwords: d.Passwords, Log: d.Log, Now: d.Now})
 	if cfg.PageCache {
 		s.pages = NewPageCache()
+	}
+	if cfg.DirectoryModel && d.Store != nil {
+		s.dir = directory.New(d.Store.DirectoryRows, d.Store.DirectoryOrders, d.Log)
 	}
 	s.router = s.routes()
 	return s

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE exhibitor DROP COLUMN search_names;
+COMMIT;
