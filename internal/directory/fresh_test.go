@@ -29,21 +29,29 @@ func TestModelFreshAfterNotification(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// answer is the model's page once it answers again: after a
+	// notification the store answers until the reload is in, and the
+	// model never answers from the snapshot before it.
+	answer := func(q expodesk.DirectoryQuery) []string {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if p, ok := m.Directory(ctx, w.expo, q); ok {
+				return slugs(p)
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the model did not answer")
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
 	all := func() []string {
 		t.Helper()
-		p, ok := m.Directory(ctx, w.expo, expodesk.DirectoryQuery{ExpoID: w.expo.ID, Lang: expodesk.EN, PerPage: 100})
-		if !ok {
-			t.Fatal("the model did not answer")
-		}
-		return slugs(p)
+		return answer(expodesk.DirectoryQuery{ExpoID: w.expo.ID, Lang: expodesk.EN, PerPage: 100})
 	}
 	search := func(text string) []string {
 		t.Helper()
-		p, ok := m.Directory(ctx, w.expo, expodesk.DirectoryQuery{ExpoID: w.expo.ID, Text: text, Lang: expodesk.EN, PerPage: 100})
-		if !ok {
-			t.Fatal("the model did not answer")
-		}
-		return slugs(p)
+		return answer(expodesk.DirectoryQuery{ExpoID: w.expo.ID, Text: text, Lang: expodesk.EN, PerPage: 100})
 	}
 	// A company approved at the expo, and one that is not there yet.
 	var shown, absent string
@@ -98,9 +106,8 @@ func TestModelFreshAfterNotification(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := m.Directory(ctx, w.expo, q)
-			if !slices.Equal(slugs(got), slugs(want)) {
-				t.Errorf("%s after the rename: model %v, store %v", lang, slugs(got), slugs(want))
+			if got := answer(q); !slices.Equal(got, slugs(want)) {
+				t.Errorf("%s after the rename: model %v, store %v", lang, got, slugs(want))
 			}
 		}
 	})
@@ -167,21 +174,14 @@ func TestModelServesNothingStale(t *testing.T) {
 	}
 	m.Notified("")
 	<-blocked // the reload has started and waits at the gate
-	answered := make(chan expodesk.DirectoryPage, 1)
-	go func() {
-		p, ok := m.Directory(ctx, w.expo, q)
-		if !ok {
-			t.Error("the model gave up on a reload under way")
-		}
-		answered <- p
-	}()
-	select {
-	case p := <-answered:
-		t.Fatalf("answered %d companies before the reload finished (before: %d)", p.Total, before.Total)
-	case <-time.After(100 * time.Millisecond):
+	// While the reload is under way the store answers (ok false): never
+	// the snapshot from before the notification.
+	if p, ok := m.Directory(ctx, w.expo, q); ok {
+		t.Fatalf("answered %d companies from before the notification (before: %d)", p.Total, before.Total)
 	}
 	gate <- struct{}{}
-	if p := <-answered; p.Total != 0 || before.Total == 0 {
+	waitLoaded(t, m, w.expo)
+	if p, _ := m.Directory(ctx, w.expo, q); p.Total != 0 || before.Total == 0 {
 		t.Errorf("after every withdrawal: %d companies (before: %d)", p.Total, before.Total)
 	}
 
@@ -189,7 +189,10 @@ func TestModelServesNothingStale(t *testing.T) {
 		fail.Store(true)
 		m.Notified("")
 		<-blocked
-		go func() { gate <- struct{}{} }()
+		if _, ok := m.Directory(ctx, w.expo, q); ok {
+			t.Error("the model answered from a snapshot older than a notification, its reload under way")
+		}
+		gate <- struct{}{} // the reload fails
 		if _, ok := m.Directory(ctx, w.expo, q); ok {
 			t.Error("the model answered from a snapshot older than a notification whose reload failed")
 		}
