@@ -199,6 +199,10 @@ func (m *Model) fresh(ctx context.Context, expo expodesk.Expo) *snapshot {
 	return nil
 }
 
+// reloadGap is the least time between two reloads of an expo that changes
+// while it loads.
+const reloadGap = time.Second
+
 // startLoad starts a reload of st unless one is under way (mu held).
 func (m *Model) startLoad(st *expoState) {
 	if st.loading {
@@ -245,6 +249,14 @@ func (m *Model) reload(st *expoState) {
 		st.failed = err != nil
 		if err == nil && st.want > seq {
 			m.mu.Unlock()
+			// Changes came in while loading: reload again, but not at
+			// once. Under a stream of edits each reload is already behind
+			// when it ends, and back-to-back reloads only took PostgreSQL's
+			// CPU from the requests it answers meanwhile.
+			select {
+			case <-time.After(reloadGap):
+			case <-m.ctx.Done():
+			}
 			continue
 		}
 		st.loading = false
