@@ -141,17 +141,6 @@ func CanManageDelegation(p *Principal, expoID int64, hostPavilionID *int64) bool
 	return p.IsOrganizer() && hostPavilionID != nil && p.ExpoID == expoID && CanManagePavilion(p, *hostPavilionID)
 }
 
-// CanPlanItinerary reports whether p may plan a delegation's itinerary and
-// meetings and share its link. pavilionID is the pavilion the delegation
-// visits for (nil: the whole expo); delegations carry none yet, so only
-// expo-wide organizers plan, and a coordinator meets a delegation as not found.
-func CanPlanItinerary(p *Principal, pavilionID *int64) bool {
-	if p.IsExpoOrganizer() {
-		return true
-	}
-	return pavilionID != nil && CanManagePavilion(p, *pavilionID)
-}
-
 // CanSeeMeeting reports whether p may read and answer a meeting with
 // company exhibitorID: the company's own team only (another's is not found).
 func CanSeeMeeting(p *Principal, exhibitorID int64) bool {

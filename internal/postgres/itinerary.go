@@ -13,19 +13,6 @@ import (
 // company for an exhibitor's team, so that an id from another delegation
 // or company is simply not found.
 
-// DelegationGetByID returns a delegation.
-func (s *Store) DelegationGetByID(ctx context.Context, id int64) (expodesk.Delegation, error) {
-	return one[expodesk.Delegation](ctx, s.db, "get delegation",
-		`SELECT `+delegationColumns+` FROM delegation d WHERE d.id = $1`, id)
-}
-
-// DelegationLock returns a delegation locked until the transaction ends, so
-// that items and meetings are checked against the stay they are written with.
-func (s *Store) DelegationLock(ctx context.Context, id int64) (expodesk.Delegation, error) {
-	return one[expodesk.Delegation](ctx, s.db, "lock delegation",
-		`SELECT `+delegationColumns+` FROM delegation d WHERE d.id = $1 FOR UPDATE OF d`, id)
-}
-
 // DelegationByShareHash returns the delegation whose shared itinerary link
 // hashes to hash; an unknown or revoked link is not found. The lookup is by
 // the unique index on the hash, so its time says nothing of how close a

@@ -47,7 +47,7 @@ func (s *Server) urlDelegation(r *http.Request) (expodesk.Delegation, error) {
 	if err != nil {
 		return expodesk.Delegation{}, err
 	}
-	return s.svc.PlannedDelegation(r.Context(), s.caller(r), id)
+	return s.svc.ManagedDelegation(r.Context(), s.caller(r), id)
 }
 
 func (s *Server) delegationCrumbs(r *http.Request, d expodesk.Delegation, last string) []web.Crumb {

@@ -70,20 +70,13 @@ func (s *Service) BookSlot(ctx context.Context, c Caller, expoID, slotID int64, 
 func (s *Service) book(ctx context.Context, c Caller, t *tx, expoID, slotID, company int64, in expodesk.BookingText, window bool) (expodesk.Booking, bool, error) {
 	var out expodesk.Booking
 	err := func() error {
-		sl, err := t.BookableSlotGet(ctx, slotID)
-		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && sl.ExpoID != expoID) {
-			return s.refuse(ctx, c, "slot", slotID, expodesk.ErrNotFound)
-		}
+		sl, err := s.slotOfExpo(ctx, c, t, expoID, slotID)
 		if err != nil {
 			return err
 		}
 		// The lock every booking and cancellation of the company at the
 		// expo takes first: what follows counts bookings nobody else changes.
-		part, err := t.ParticipationLockForBooking(ctx, company, expoID)
-		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && part.Status != expodesk.StatusApproved) {
-			return expodesk.ErrNotApproved
-		}
-		if err != nil {
+		if err := approvedAt(ctx, t, company, expoID); err != nil {
 			return err
 		}
 		held, err := t.BookingActiveForSlot(ctx, slotID)
@@ -139,6 +132,27 @@ func (s *Service) book(ctx context.Context, c Caller, t *tx, expoID, slotID, com
 		return out, false, nil
 	}
 	return out, err == nil, err
+}
+
+// slotOfExpo returns slot slotID of expo expoID; another expo's slot, like
+// an unknown one, is not found (and the attempt recorded).
+func (s *Service) slotOfExpo(ctx context.Context, c Caller, t *tx, expoID, slotID int64) (expodesk.BookableSlot, error) {
+	sl, err := t.BookableSlotGet(ctx, slotID)
+	if errors.Is(err, expodesk.ErrNotFound) || (err == nil && sl.ExpoID != expoID) {
+		return sl, s.refuse(ctx, c, "slot", slotID, expodesk.ErrNotFound)
+	}
+	return sl, err
+}
+
+// approvedAt takes the lock on company's participation at expo expoID that
+// its bookings, waitlist places and draw rankings take first, and checks
+// that the participation is approved.
+func approvedAt(ctx context.Context, t *tx, company, expoID int64) error {
+	part, err := t.ParticipationLockForBooking(ctx, company, expoID)
+	if errors.Is(err, expodesk.ErrNotFound) || (err == nil && part.Status != expodesk.StatusApproved) {
+		return expodesk.ErrNotApproved
+	}
+	return err
 }
 
 // errHeld ends book early when the company holds the slot already.

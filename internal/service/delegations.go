@@ -55,6 +55,9 @@ func (s *Service) managedDelegation(ctx context.Context, c Caller,
 		return expodesk.Delegation{}, err
 	}
 	d, err := get(ctx, id)
+	if errors.Is(err, expodesk.ErrNotFound) {
+		return d, s.refuse(ctx, c, "delegation", id, err)
+	}
 	if err != nil {
 		return d, err
 	}

@@ -123,15 +123,6 @@ func (s *Service) drawOfExpo(ctx context.Context, c Caller, t *tx, expoID, id in
 	return d, err
 }
 
-// approvedAt checks that company's participation at expo expoID is approved.
-func approvedAt(ctx context.Context, t *tx, company, expoID int64) error {
-	part, err := t.ParticipationLockForBooking(ctx, company, expoID)
-	if errors.Is(err, expodesk.ErrNotFound) || (err == nil && part.Status != expodesk.StatusApproved) {
-		return expodesk.ErrNotApproved
-	}
-	return err
-}
-
 // SetDrawRanking replaces the caller's company's ranking in draw drawID of
 // expo expoID with ranked (slot ids best first, 0 for a rank left empty),
 // during the request period. The company must be approved at the expo;

@@ -12,43 +12,13 @@ import (
 // Itineraries (O4): an organizer plans a delegation's days item by item —
 // visits to a pavilion or a company's booth, roadshow slots attended, free
 // items — and sees clashes flagged as warnings while planning. An item
-// outside the delegation's stay is refused. Delegations carry no pavilion
-// yet, so planning is for expo-wide organizers; a coordinator meets every
-// delegation as not found.
-
-// delegationPavilion is the pavilion hosting a delegation's visit, which
-// lets its coordinator plan it (nil: a visit to the whole expo).
-func delegationPavilion(d expodesk.Delegation) *int64 { return d.HostPavilionID }
+// outside the delegation's stay is refused. Who may plan is who may manage
+// the delegation (ManagedDelegation): expo-wide organizers, and the
+// coordinator of the pavilion hosting the visit.
 
 // delegationScope is the audit scope of a change to a delegation's plan.
 func delegationScope(d expodesk.Delegation) scope {
-	return scope{ExpoID: &d.ExpoID, PavilionID: delegationPavilion(d)}
-}
-
-// PlannedDelegation returns delegation id if the caller may plan its
-// itinerary; another's (a coordinator's, for now every one) is not found.
-func (s *Service) PlannedDelegation(ctx context.Context, c Caller, id int64) (expodesk.Delegation, error) {
-	return s.plannedDelegation(ctx, c, s.store.DelegationGetByID, id)
-}
-
-// plannedDelegation is PlannedDelegation reading with get (in a write:
-// locked, so that items are checked against the stay they are written with).
-func (s *Service) plannedDelegation(ctx context.Context, c Caller,
-	get func(context.Context, int64) (expodesk.Delegation, error), id int64) (expodesk.Delegation, error) {
-	if err := s.organizerOf(ctx, c, "delegation", id); err != nil {
-		return expodesk.Delegation{}, err
-	}
-	d, err := get(ctx, id)
-	if errors.Is(err, expodesk.ErrNotFound) {
-		return d, s.refuse(ctx, c, "delegation", id, expodesk.ErrNotFound)
-	}
-	if err != nil {
-		return d, err
-	}
-	if !expodesk.CanPlanItinerary(c.Principal, delegationPavilion(d)) {
-		return expodesk.Delegation{}, s.refuse(ctx, c, "delegation", id, expodesk.ErrNotFound)
-	}
-	return d, nil
+	return scope{ExpoID: &d.ExpoID, PavilionID: d.HostPavilionID}
 }
 
 // ItemInput is an itinerary item as a form gives it: ids of what it is
@@ -135,7 +105,7 @@ func itemAudit(it expodesk.ItineraryItem) map[string]any {
 func (s *Service) AddItineraryItem(ctx context.Context, c Caller, delegationID int64, in ItemInput) (expodesk.ItineraryItem, error) {
 	var out expodesk.ItineraryItem
 	err := s.write(ctx, c, func(t *tx) error {
-		d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+		d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 		if err != nil {
 			return err
 		}
@@ -157,7 +127,7 @@ func (s *Service) AddItineraryItem(ctx context.Context, c Caller, delegationID i
 
 // ItineraryItem returns item id of delegation delegationID if the caller may plan it.
 func (s *Service) ItineraryItem(ctx context.Context, c Caller, delegationID, id int64) (expodesk.Delegation, expodesk.ItineraryItem, error) {
-	d, err := s.PlannedDelegation(ctx, c, delegationID)
+	d, err := s.ManagedDelegation(ctx, c, delegationID)
 	if err != nil {
 		return d, expodesk.ItineraryItem{}, err
 	}
@@ -170,7 +140,7 @@ func (s *Service) ItineraryItem(ctx context.Context, c Caller, delegationID, id 
 func (s *Service) UpdateItineraryItem(ctx context.Context, c Caller, delegationID, id int64, in ItemInput) (expodesk.ItineraryItem, error) {
 	var out expodesk.ItineraryItem
 	err := s.write(ctx, c, func(t *tx) error {
-		d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+		d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 		if err != nil {
 			return err
 		}
@@ -198,7 +168,7 @@ func (s *Service) UpdateItineraryItem(ctx context.Context, c Caller, delegationI
 // RemoveItineraryItem removes item id of delegation delegationID.
 func (s *Service) RemoveItineraryItem(ctx context.Context, c Caller, delegationID, id int64) error {
 	return s.write(ctx, c, func(t *tx) error {
-		d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+		d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 		if err != nil {
 			return err
 		}
@@ -232,7 +202,7 @@ func MeetingKey(id int64) string { return "meeting-" + itoa(id) }
 // DelegationItinerary returns the itinerary of delegation id for the
 // organizer planning it.
 func (s *Service) DelegationItinerary(ctx context.Context, c Caller, id int64) (Itinerary, error) {
-	d, err := s.PlannedDelegation(ctx, c, id)
+	d, err := s.ManagedDelegation(ctx, c, id)
 	if err != nil {
 		return Itinerary{}, err
 	}
@@ -314,7 +284,7 @@ const maxSuggestions = 60
 // interest, as the organizer picked them) first, then those in a pavilion
 // of the delegation's home country, then those from that country.
 func (s *Service) SuggestedVisits(ctx context.Context, c Caller, id int64, sectors []string) (expodesk.Delegation, []expodesk.SuggestedVisit, error) {
-	d, err := s.PlannedDelegation(ctx, c, id)
+	d, err := s.ManagedDelegation(ctx, c, id)
 	if err != nil {
 		return d, nil, err
 	}

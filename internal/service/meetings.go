@@ -60,7 +60,7 @@ type MeetingInput struct {
 func (s *Service) RequestMeeting(ctx context.Context, c Caller, delegationID int64, in MeetingInput) (expodesk.Meeting, error) {
 	var out expodesk.Meeting
 	err := s.write(ctx, c, func(t *tx) error {
-		d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+		d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (s *Service) companyMeeting(ctx context.Context, c Caller, t *tx, id int64)
 	if err != nil {
 		return m, expodesk.Delegation{}, expodesk.Expo{}, err
 	}
-	d, err := t.DelegationGetByID(ctx, m.DelegationID)
+	d, err := t.DelegationGet(ctx, m.DelegationID)
 	if err != nil {
 		return m, d, expodesk.Expo{}, err
 	}
@@ -321,7 +321,7 @@ func (s *Service) ProposeMeetingTime(ctx context.Context, c Caller, id int64, st
 // plannedMeeting locks meeting id of delegation delegationID for the
 // organizer planning it; a meeting of another delegation is not found.
 func (s *Service) plannedMeeting(ctx context.Context, c Caller, t *tx, delegationID, id int64) (expodesk.Meeting, expodesk.Delegation, expodesk.Expo, error) {
-	d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+	d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 	if err != nil {
 		return expodesk.Meeting{}, d, expodesk.Expo{}, err
 	}

@@ -21,7 +21,7 @@ func (s *Service) ShareItinerary(ctx context.Context, c Caller, delegationID int
 		return "", err
 	}
 	err = s.write(ctx, c, func(t *tx) error {
-		d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+		d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (s *Service) ShareItinerary(ctx context.Context, c Caller, delegationID int
 // RevokeShare revokes delegation delegationID's link: it is not found from now on.
 func (s *Service) RevokeShare(ctx context.Context, c Caller, delegationID int64) error {
 	return s.write(ctx, c, func(t *tx) error {
-		d, err := s.plannedDelegation(ctx, c, t.DelegationLock, delegationID)
+		d, err := s.managedDelegation(ctx, c, t.DelegationGetForUpdate, delegationID)
 		if err != nil {
 			return err
 		}

@@ -44,19 +44,12 @@ func (s *Service) JoinWaitlist(ctx context.Context, c Caller, expoID, slotID int
 	in = in.Clean()
 	var out expodesk.WaitlistEntry
 	err = s.write(ctx, c, func(t *tx) error {
-		sl, err := t.BookableSlotGet(ctx, slotID)
-		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && sl.ExpoID != expoID) {
-			return s.refuse(ctx, c, "slot", slotID, expodesk.ErrNotFound)
-		}
+		sl, err := s.slotOfExpo(ctx, c, t, expoID, slotID)
 		if err != nil {
 			return err
 		}
 		// The lock BookSlot takes: the quota below counts bookings nobody changes.
-		part, err := t.ParticipationLockForBooking(ctx, company, expoID)
-		if errors.Is(err, expodesk.ErrNotFound) || (err == nil && part.Status != expodesk.StatusApproved) {
-			return expodesk.ErrNotApproved
-		}
-		if err != nil {
+		if err := approvedAt(ctx, t, company, expoID); err != nil {
 			return err
 		}
 		switch e, err := t.WaitlistEntryOf(ctx, slotID, company); {
