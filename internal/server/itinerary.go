@@ -213,21 +213,11 @@ func readItem(f *form, zone *time.Location) service.ItemInput {
 }
 
 func (s *Server) itineraryAdd(w http.ResponseWriter, r *http.Request) {
-	d, err := s.urlDelegation(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, d, f, ok := loadedForm2(s, w, r, s.urlManagedDelegation)
+	if !ok {
 		return
 	}
-	e, err := s.store.ExpoGetByID(r.Context(), d.ExpoID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	in := readItem(f, e.Location())
 	if f.err() == nil {
 		_, err = s.svc.AddItineraryItem(r.Context(), s.caller(r), d.ID, in)
@@ -423,21 +413,11 @@ func (s *Server) meetingNew(w http.ResponseWriter, r *http.Request) {
 // suggested visit's one-step form (from=suggestions), whose page shows
 // the problems again at that company's row.
 func (s *Server) meetingRequest(w http.ResponseWriter, r *http.Request) {
-	d, err := s.urlDelegation(r)
-	if err != nil {
-		s.renderError(w, r, err)
+	e, d, f, ok := loadedForm2(s, w, r, s.urlManagedDelegation)
+	if !ok {
 		return
 	}
-	e, err := s.store.ExpoGetByID(r.Context(), d.ExpoID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	var err error
 	zone := e.Location()
 	in := service.MeetingInput{ExhibitorID: f.id("exhibitor"), StartsAt: f.dateTime("starts_at", zone, true),
 		EndsAt: f.dateTime("ends_at", zone, true), Location: f.text("location", expodesk.MaxMeetingLocation, false),
