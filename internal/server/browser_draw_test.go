@@ -37,7 +37,10 @@ func TestBrowserDraw(t *testing.T) {
 	org.load("open the organizer's draw", chromedp.Navigate(b.base+urls.OrganizerDraw(x.Slug)+"?lang=en"))
 	org.axe("the draw, requests closed")
 	org.click("run the draw", `[data-testid="run-draw"]`)
-	org.wantText(`[data-testid="seed"]`, "")
+	seed := run(org, "read the seed", chromedp.Evaluate[string](`document.querySelector('[data-testid="seed"]').textContent.trim()`))
+	if len(seed) != 64 {
+		t.Errorf("the published seed is %q, want 32 bytes in hex", seed)
+	}
 	org.axe("the drawn result")
 
 	xb.load("open the draw again", chromedp.Navigate(b.base+urls.ExhibitorDraw(x.Slug)+"?lang=en"))
@@ -53,6 +56,6 @@ func TestBrowserDraw(t *testing.T) {
 
 	pub := b.newTab(t, chromedp.WithNewBrowserContext())
 	pub.load("open the public draw page", chromedp.Navigate(b.base+urls.ExpoDraw(x.Slug)+"?lang=zh"))
-	pub.wantText(`[data-testid="seed"]`, "")
+	pub.wantText(`[data-testid="seed"]`, seed)
 	pub.axe("the public draw page in Chinese")
 }
