@@ -17,7 +17,7 @@ import (
 
 // agendaScope resolves the expo and, for a pavilion's agenda, the pavilion.
 func (s *Server) agendaScope(r *http.Request) (expodesk.Expo, *expodesk.Pavilion, error) {
-	expo, err := s.store.ExpoGet(r.Context(), chi.URLParam(r, "expo"))
+	expo, err := s.publicExpo(r.Context(), chi.URLParam(r, "expo"))
 	if err != nil {
 		return expo, nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Server) agendaScope(r *http.Request) (expodesk.Expo, *expodesk.Pavilion
 	if slug == "" {
 		return expo, nil, nil
 	}
-	pv, err := s.store.PavilionGet(r.Context(), expo.ID, slug)
+	pv, err := s.publicPavilion(r.Context(), expo.ID, slug)
 	if err != nil {
 		return expo, nil, err
 	}

@@ -207,7 +207,7 @@ func (s *Server) apiExpoOf(r *http.Request, b api.Builder, e expodesk.Expo) (api
 
 // apiExpo is one expo with its pavilions.
 func (s *Server) apiExpo(r *http.Request, b api.Builder) (any, error) {
-	e, err := s.store.ExpoGet(r.Context(), chi.URLParam(r, "expo"))
+	e, err := s.publicExpo(r.Context(), chi.URLParam(r, "expo"))
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (s *Server) apiPavilionList(r *http.Request, b api.Builder, e expodesk.Expo
 
 // apiPavilions lists an expo's pavilions.
 func (s *Server) apiPavilions(r *http.Request, b api.Builder) (any, error) {
-	e, err := s.store.ExpoGet(r.Context(), chi.URLParam(r, "expo"))
+	e, err := s.publicExpo(r.Context(), chi.URLParam(r, "expo"))
 	if err != nil {
 		return nil, err
 	}

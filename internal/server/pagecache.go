@@ -36,8 +36,8 @@ type PageCache struct {
 	pages     *expirable.LRU[string, *cachedPage]
 	maxBytes  int64 // the byte budget of the stored bodies (pageCacheBytes)
 	// facts keeps small query results that many pages share (a directory's
-	// country list), under the same generations as pages.
-	facts *expirable.LRU[string, []string]
+	// country list, an expo's row), under the same generations as pages.
+	facts *expirable.LRU[string, any]
 	// scoped are the generations of the classes of pages a scoped change
 	// makes stale (pageClasses): a booking starts a new one for the agendas
 	// and figures and for its company's page, a profile edit for its
@@ -258,7 +258,7 @@ func NewPageCache() *PageCache {
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, any](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
 	c.pages = expirable.NewLRU[string, *cachedPage](pageCacheEntries, func(_ string, p *cachedPage) {
 		p.mu.Lock()
@@ -283,13 +283,22 @@ func (c *PageCache) Changed() {
 // of everything and of classes (those of the pages that show it), loading
 // it once. Without notifications it always loads.
 func (c *PageCache) remember(classes []string, key string, load func() ([]string, error)) ([]string, error) {
+	return remembered(c, classes, key, load)
+}
+
+// remembered is remember for a value of any type. The value is shared by
+// every request that asks for it until its generation ends: callers read
+// it and never change it. A failed load is not remembered.
+func remembered[T any](c *PageCache, classes []string, key string, load func() (T, error)) (T, error) {
 	if c == nil || !c.listening.Load() {
 		return load()
 	}
 	stamp := c.stamp(classes)
 	k := stamp + "|" + key
 	if v, ok := c.facts.Get(k); ok {
-		return v, nil
+		if t, ok := v.(T); ok {
+			return t, nil
+		}
 	}
 	v, err := load()
 	if err == nil && c.stamp(classes) == stamp {
@@ -382,19 +391,36 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	// Render with a placeholder nonce, so that the stored page can carry
 	// each later request's own. Today's pages load only external scripts
 	// and hold no nonce; the swap is there for the day one inlines a script.
-	nonce := templ.GetNonce(r.Context())
-	rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
+	// The request's nonce is read first: templ.WithNonce sets it in the
+	// context's templ values, which the request's own context shares.
+	nonce := []byte(templ.GetNonce(r.Context()))
+	rec := &recorder{header: w.Header(), body: renderBuffers.Get().(*[]byte)}
+	defer func() {
+		*rec.body = (*rec.body)[:0]
+		renderBuffers.Put(rec.body)
+	}()
 	h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	body := *rec.body
+	hasNonce := bytes.Contains(body, []byte(cacheNonce))
+	w.WriteHeader(rec.status)
+	if hasNonce {
+		_, _ = w.Write(bytes.ReplaceAll(body, []byte(cacheNonce), nonce))
+	} else {
+		_, _ = w.Write(body)
+	}
 	// A page already stored is not replaced (replacing an entry would not
 	// take the first one's bytes off).
-	if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
+	if rec.status != http.StatusOK || len(body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
 		return
 	}
 	hdr := w.Header()
-	// The recorder's buffer grew by doubling; the copy kept is its length.
+	// The render buffer goes back to the pool; the copy kept is its length.
 	p := &cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
 		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
-		vary: append([]string(nil), hdr["Vary"]...), body: bytes.Clone(rec.body), hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
+		vary: append([]string(nil), hdr["Vary"]...), body: bytes.Clone(body), hasNonce: hasNonce}
 	size := int64(cap(p.body))
 	if size > c.maxBytes/4 {
 		return
@@ -566,37 +592,38 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 	return key, true
 }
 
-// recorder passes a response through while keeping a copy of its body, with
-// the placeholder nonce swapped for the request's own on the way out.
+// renderBuffers hold pages being rendered for the cache; a directory page
+// is ~30 KB, and growing a new buffer to that for every miss was a tenth
+// of its cost.
+var renderBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 64<<10)
+	return &b
+}}
+
+// recorder takes a response whole, for render to write out once it is
+// complete: with the placeholder nonce swapped for the request's own (a
+// search per write could miss one split across two writes) and stored.
 type recorder struct {
-	http.ResponseWriter
-	nonce  []byte
+	header http.Header
 	status int
-	body   []byte
+	body   *[]byte
 }
+
+func (r *recorder) Header() http.Header { return r.header }
 
 func (r *recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
-	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	r.body = append(r.body, b...)
-	out := b
-	if bytes.Contains(b, []byte(cacheNonce)) {
-		out = bytes.ReplaceAll(b, []byte(cacheNonce), r.nonce)
-	}
-	_, err := r.ResponseWriter.Write(out)
-	return len(b), err
+	*r.body = append(*r.body, b...)
+	return len(b), nil
 }
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // ListenForChanges keeps the page cache and the directory model fresh
 // until ctx ends; without either it returns at once.
