@@ -52,6 +52,10 @@ type Model struct {
 	placesMu sync.Mutex
 	places   map[int64]place
 	seed     maphash.Seed
+
+	// hits and fallbacks count the questions answered from memory and
+	// those left to the store (Stats, for the metrics).
+	hits, fallbacks atomic.Uint64
 }
 
 type place struct {
@@ -169,7 +173,21 @@ func (m *Model) Countries(ctx context.Context, expo expodesk.Expo, pavilionID in
 // fresh returns a snapshot of expo holding every change notified before
 // the call, or nil.
 func (m *Model) fresh(ctx context.Context, expo expodesk.Expo) *snapshot {
-	if m == nil || !m.listening.Load() {
+	if m == nil {
+		return nil
+	}
+	s := m.freshSnapshot(expo)
+	if s == nil {
+		m.fallbacks.Add(1)
+	} else {
+		m.hits.Add(1)
+	}
+	return s
+}
+
+// freshSnapshot is fresh without the counting.
+func (m *Model) freshSnapshot(expo expodesk.Expo) *snapshot {
+	if !m.listening.Load() {
 		return nil
 	}
 	m.mu.Lock()
@@ -324,18 +342,22 @@ func (m *Model) Listening(ok bool) {
 	}
 }
 
-// Stats describes what the model holds (for tests and benchmarks).
+// Stats describes what the model holds (for tests, benchmarks and the
+// metrics) and how it has answered.
 type Stats struct {
 	Expos, Rows int
 	// SignatureBytes is the size of the search signatures.
 	SignatureBytes int
+	// Hits are the questions (a directory page, a country list) answered
+	// from memory since the model started; Fallbacks those it left to the store.
+	Hits, Fallbacks uint64
 }
 
-// Stats returns what the model holds now.
+// Stats returns what the model holds now and the counts so far.
 func (m *Model) Stats() Stats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var st Stats
+	st := Stats{Hits: m.hits.Load(), Fallbacks: m.fallbacks.Load()}
 	for _, e := range m.expos {
 		if s := e.snap.Load(); s != nil {
 			st.Expos++

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"expodesk/internal/metrics"
 	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -50,6 +51,21 @@ type PageCache struct {
 	flights  map[string]*flight
 	// waiting counts the requests waiting on another's render (for tests).
 	waiting atomic.Int64
+	// counts are what Stats reports to the metrics.
+	counts pageCacheCounts
+}
+
+// pageCacheCounts are the cache's counters since it started (Stats).
+type pageCacheCounts struct {
+	hits, misses, bypasses, stores, evictions, invalidations atomic.Uint64
+}
+
+// Stats returns the cache's counts and what it holds now (for the metrics).
+func (c *PageCache) Stats() metrics.PageCacheStats {
+	n := &c.counts
+	return metrics.PageCacheStats{Hits: n.hits.Load(), Misses: n.misses.Load(), Bypasses: n.bypasses.Load(),
+		Stores: n.stores.Load(), Evictions: n.evictions.Load(), Invalidations: n.invalidations.Load(),
+		Bytes: c.bytes.Load(), Entries: c.pages.Len(), Listening: c.listening.Load()}
 }
 
 // Classes of pages scoped changes concern (pageClasses).
@@ -124,8 +140,8 @@ func (c *PageCache) changedClasses(classes ...string) {
 		g.(*atomic.Uint64).Add(1)
 	}
 	for _, k := range c.pages.Keys() {
-		if keyHasClass(k, classes) {
-			c.pages.Remove(k)
+		if keyHasClass(k, classes) && c.pages.Remove(k) {
+			c.counts.invalidations.Add(1)
 		}
 	}
 	for _, k := range c.facts.Keys() {
@@ -272,6 +288,7 @@ func NewPageCache() *PageCache {
 // Changed starts a new generation: every cached page is stale.
 func (c *PageCache) Changed() {
 	c.gen.Add(1)
+	c.counts.invalidations.Add(uint64(c.pages.Len()))
 	c.pages.Purge()
 	// The eviction callback has taken each page's bytes off; zeroing bounds
 	// any drift from racing stores to one generation.
@@ -325,6 +342,9 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		c := s.pages
 		page, ok := s.pageKey(r, c)
 		if !ok {
+			if c != nil {
+				c.counts.bypasses.Add(1)
+			}
 			h(w, r)
 			return
 		}
@@ -336,12 +356,14 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			stamp := c.stamp(classes)
 			key := stamp + "|" + page
 			if p, ok := c.pages.Get(key); ok {
+				c.counts.hits.Add(1)
 				c.serve(p, w, r)
 				return
 			}
 			f, leader := c.takeOff(key)
 			if leader {
 				defer c.land(key, f)
+				c.counts.misses.Add(1)
 				c.render(w, r, h, key, classes, stamp)
 				return
 			}
@@ -357,6 +379,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			}
 			c.waiting.Add(-1)
 		}
+		c.counts.misses.Add(1)
 		h(w, r)
 	}
 }
@@ -427,7 +450,10 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	}
 	c.makeRoom(size)
 	c.bytes.Add(size)
-	c.pages.Add(key, p)
+	c.counts.stores.Add(1)
+	if c.pages.Add(key, p) {
+		c.counts.evictions.Add(1)
+	}
 }
 
 // makeRoom drops the least recently used pages until n more bytes fit the
@@ -438,6 +464,7 @@ func (c *PageCache) makeRoom(n int64) {
 		if _, _, ok := c.pages.RemoveOldest(); !ok {
 			break
 		}
+		c.counts.evictions.Add(1)
 	}
 }
 
