@@ -581,12 +581,3 @@ func (s *Store) ExhibitorOptions(ctx context.Context, pavilionID int64) ([]Exhib
 			AND p.`+inPavilion+`)
 		ORDER BY lower(coalesce(nullif(e.name->>'en', ''), e.legal_name)), e.id LIMIT 2000`, pavilionID)
 }
-
-// ExhibitorIsPublic reports whether the exhibitor has at least one approved
-// participation, which is what makes its page visible to visitors.
-func (s *Store) ExhibitorIsPublic(ctx context.Context, id int64) (bool, error) {
-	var ok bool
-	err := s.db.QueryRow(ctx,
-		`SELECT EXISTS (SELECT 1 FROM participation WHERE exhibitor_id = $1 AND status = 'approved')`, id).Scan(&ok)
-	return ok, translate(err, "check exhibitor is public")
-}
