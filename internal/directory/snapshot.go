@@ -40,8 +40,9 @@ const maxTerms = 5
 
 // snapshot is one expo's directory at one moment, never changed once built.
 type snapshot struct {
-	// seq is the expo's notification count the data is at least as new as.
-	seq uint64
+	// seq is the expo's notification count the data is at least as new as,
+	// cards its count of changes to cards (expoState).
+	seq, cards uint64
 	// rows are in English name order, so that a search reads text and
 	// hot in order.
 	rows []Row

@@ -74,6 +74,9 @@ const (
 	classHome          = "home"
 	classExhibitorPref = "exhibitor:"
 	classExpoPref      = "expo:"
+	// classTextPref pages show which of an expo's companies a search's
+	// words match: a profile edit that changes no card changes them.
+	classTextPref = "text:"
 )
 
 // pageClasses are the classes of a public page for scoped changes; a page
@@ -83,8 +86,26 @@ const (
 // "expo:<slug>" (a profile or participation of one of its companies); an
 // exhibitor's page "exhibitor:<slug>" (its profile, participations and
 // slots); the agendas' and an exhibitor's .ics feeds as their pages; the home page "home" (it counts exhibitors). Any other page has
-// none, and only a change of anything makes it stale.
-func pageClasses(path string) []string {
+// none, and only a change of anything makes it stale. A page showing a
+// search's results (searched: a ?q=) is also "text:<slug>" of its expo,
+// which a profile edit that changes no card makes stale (and that alone).
+func pageClasses(path string, searched bool) []string {
+	classes := pathClasses(path)
+	if searched {
+		// Only an expo's pages search its companies (the directories and
+		// the API's lists); a search's results are what a description
+		// edit changes.
+		for _, c := range classes {
+			if slug, ok := strings.CutPrefix(c, classExpoPref); ok {
+				return append(classes, classTextPref+slug)
+			}
+		}
+	}
+	return classes
+}
+
+// pathClasses are the classes of the page at path without a search.
+func pathClasses(path string) []string {
 	// The API's resources are the pages' under its prefix (agendas,
 	// directories, an exhibitor and its agenda); its list of expos counts
 	// exhibitors and slots.
@@ -170,10 +191,11 @@ func keyHasClass(key string, classes []string) bool {
 	return false
 }
 
-// Notified applies a change notification (migrations 000017 and 000024):
+// Notified applies a change notification (migrations 000017, 000024 and 000036):
 //
 //	"booking <company>"                    the agendas, the figures, that company's page
 //	"exhibitor <companies> <expos>"        those companies' pages, those expos' pages
+//	"exhibitor-text <companies> <expos>"   those companies' pages, those expos' searches (000036)
 //	"participation <companies> <expos>"    the same and the home page (it counts exhibitors)
 //
 // lists comma-separated; any other payload (an empty one included) makes
@@ -196,8 +218,12 @@ func notifiedClasses(payload string) ([]string, bool) {
 		}
 		return []string{classAgenda, classExhibitorPref + rest}, true
 	}
-	if kind != "exhibitor" && kind != "participation" {
+	if kind != "exhibitor" && kind != "exhibitor-text" && kind != "participation" {
 		return nil, false
+	}
+	expoPref := classExpoPref
+	if kind == "exhibitor-text" {
+		expoPref = classTextPref
 	}
 	companies, expos, _ := strings.Cut(rest, " ")
 	if companies == "" {
@@ -211,7 +237,7 @@ func notifiedClasses(payload string) ([]string, bool) {
 	}
 	for slug := range strings.SplitSeq(expos, ",") {
 		if slug != "" {
-			classes = append(classes, classExpoPref+slug)
+			classes = append(classes, expoPref+slug)
 		}
 	}
 	if kind == "participation" {
@@ -348,7 +374,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			h(w, r)
 			return
 		}
-		classes := pageClasses(r.URL.Path)
+		classes := pageClasses(r.URL.Path, r.URL.Query().Get("q") != "")
 		// A miss that waited for another request's render looks again: the
 		// page is stored, or a change came in meanwhile and the page is
 		// asked for under the new generation (once; then it renders).
