@@ -120,10 +120,10 @@ type expoState struct {
 	// changes what searches match (mu). A snapshot behind want only by
 	// such edits still lists every page without a search right.
 	want, cards uint64
-	snap    atomic.Pointer[snapshot]
-	loading bool          // mu
-	ready   chan struct{} // closed when a load ends (mu)
-	failed  bool          // the last load failed (mu)
+	snap        atomic.Pointer[snapshot]
+	loading     bool          // mu
+	ready       chan struct{} // closed when a load ends (mu)
+	failed      bool          // the last load failed (mu)
 	// large is the want count at which the expo was found too large to
 	// hold (MaxRows): it is loaded again only after a later change (mu).
 	large uint64
