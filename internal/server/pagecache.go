@@ -279,11 +279,15 @@ func (p *cachedPage) size() int64 {
 	return int64(cap(p.body) + cap(p.gzip) + cap(p.zstd))
 }
 
-// Sizes: a directory page is ~16 KB; the cache holds at most 64 MB of pages.
+// Sizes: a directory page is ~16–30 KB; the cache holds at most 32 MB of
+// pages (about a thousand: the pages visitors come back to fit many times
+// over, and first views beyond them would only be stored to be dropped).
+// With the directory model and Go's collector, 64 MB put the server's
+// resident memory past 300 MB under load.
 // The TTL is only a safety net; notifications are what keep pages fresh.
 const (
 	pageCacheEntries = 4000
-	pageCacheBytes   = 64 << 20
+	pageCacheBytes   = 32 << 20
 	pageCacheTTL     = 10 * time.Minute
 	pageCacheMaxBody = 256 << 10
 	pageCacheMaxKey  = 512
@@ -296,7 +300,10 @@ var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "pa
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	// A page is at most pageCacheMaxBody: a larger window than that only
+	// holds memory.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(pageCacheMaxBody), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		panic(err) // only for invalid options
 	}
