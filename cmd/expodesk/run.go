@@ -137,6 +137,8 @@ const usage = `Usage:
   expodesk organizer create --email ADDRESS --family-name NAME [--given-name NAME]
                             [--lang en|zh|es] [--pavilion EXPO/PAVILION] [--password-stdin]
                                                 create an organizer, or a pavilion coordinator
+  expodesk backup --out FILE                    dump the database (pg_dump's custom format) to a new file
+  expodesk restore --in FILE [--force]          restore a backup into an empty (or, with --force, any) database
   expodesk help                                 this text; "expodesk COMMAND --help" describes one command
 
 Every command but help needs DATABASE_URL; serve needs BASE_URL unless --demo.
@@ -147,6 +149,8 @@ const (
 	migrateUsage   = "Usage: expodesk migrate up|down\n\nApplies (up) or reverts (down) every migration of the database at DATABASE_URL.\n"
 	demoUsage      = "Usage: expodesk demo\n\nLoads the demo data into the database at DATABASE_URL (once; running again changes nothing) and prints the demo logins.\n"
 	organizerUsage = "Usage: expodesk organizer create --email ADDRESS --family-name NAME [flags]\n\nCreates an organizer account in the database at DATABASE_URL (the first one, or a pavilion coordinator with --pavilion).\n"
+	backupUsage    = "Usage: expodesk backup --out FILE\n\nDumps the database at DATABASE_URL with pg_dump in its custom format (schema, every row, logos included) to FILE, a new file readable by its owner only.\n"
+	restoreUsage   = "Usage: expodesk restore --in FILE [--force]\n\nRestores a backup made by expodesk backup into the database at DATABASE_URL (created when the server has none of that name), in one transaction. The database must be empty unless --force, which replaces every object the backup holds.\n"
 )
 
 // usageError is a command line that names no known command or misuses one:
@@ -198,6 +202,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	help := wantsHelp(args)
 	var serveOpts *serveOptions
 	var organizerOpts *organizerOptions
+	var backupOpts *backupOptions
 	switch cmd {
 	case "help":
 		fmt.Fprint(stdout, usage)
@@ -254,9 +259,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError{fmt.Sprintf("organizer create: unexpected argument %q", fs.Arg(0))}
 		}
 		organizerOpts = opts
+	case "backup", "restore":
+		text, fileFlag := backupUsage, "--out"
+		if cmd == "restore" {
+			text, fileFlag = restoreUsage, "--in"
+		}
+		fs, opts := backupFlags(cmd, stderr)
+		if help {
+			fs.SetOutput(stdout)
+			fmt.Fprintln(stdout, text+"\nFlags:")
+			fs.PrintDefaults()
+			return nil
+		}
+		if err := fs.Parse(args); err != nil {
+			return usageError{cmd + ": " + err.Error()}
+		}
+		switch {
+		case fs.NArg() > 0:
+			fmt.Fprint(stderr, text)
+			return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fs.Arg(0))}
+		case opts.file == "":
+			fmt.Fprint(stderr, text)
+			return usageError{fmt.Sprintf("%s: %s FILE is required", cmd, fileFlag)}
+		}
+		backupOpts = opts
 	default:
 		fmt.Fprint(stderr, usage)
-		return usageError{fmt.Sprintf("unknown command %q (want serve, migrate, demo, organizer or help)", cmd)}
+		return usageError{fmt.Sprintf("unknown command %q (want serve, migrate, demo, organizer, backup, restore or help)", cmd)}
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -277,6 +306,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return postgres.MigrateUp(cfg.DatabaseURL)
 	case "demo":
 		return loadDemo(ctx, cfg, stdout)
+	case "backup":
+		return runBackup(ctx, cfg, *backupOpts, stdout)
+	case "restore":
+		return runRestore(ctx, cfg, *backupOpts, stdout)
 	default: // organizer create
 		return createOrganizer(ctx, cfg, *organizerOpts, stdin, stdout)
 	}

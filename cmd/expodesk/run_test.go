@@ -104,6 +104,7 @@ func TestHelpNeedsNoDatabase(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}, {"serve", "--demo", "-h"},
 		{"organizer", "create", "--help"}, {"organizer", "--help"}, {"migrate", "--help"}, {"demo", "--help"},
+		{"backup", "--help"}, {"restore", "-h"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -133,7 +134,8 @@ func TestHelpNeedsNoDatabase(t *testing.T) {
 // stderr and exits with status 2, before asking for a database.
 func TestBadCommandLineExits2(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"frobnicate"}, {"serve", "--bogus"}, {"migrate", "sideways"}, {"organizer", "delete"}, {"organizer", "create", "--nope"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"serve", "--bogus"}, {"migrate", "sideways"}, {"organizer", "delete"}, {"organizer", "create", "--nope"},
+		{"backup"}, {"backup", "--out", "x.dump", "extra"}, {"restore", "--force"}, {"restore", "--in"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			err := run(context.Background(), args, env(nil), strings.NewReader(""), &stdout, &stderr)

@@ -268,7 +268,7 @@ func (m *Model) reload(st *expoState) {
 			st.snap.Store(s)
 			m.log.Debug("directory loaded", "expo", slug, "rows", len(rows), "took", time.Since(start).String())
 		} else if m.ctx.Err() == nil {
-			m.log.Error("directory load failed; the store answers", "expo", slug, "err", err)
+			m.log.Warn("directory load failed; the store answers", "expo", slug, "err", err)
 		}
 		m.mu.Lock()
 		close(st.ready)

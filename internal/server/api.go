@@ -144,8 +144,8 @@ func apiLang(r *http.Request) (api.Lang, error) {
 }
 
 // apiError writes err as a problem (RFC 9457): a bad parameter 400, an
-// unknown object 404, anything else 500 with the request id to quote,
-// logged and never described.
+// unknown object 404, a database outage 503 with Retry-After, anything
+// else 500 with the request id to quote, logged and never described.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	if clientGone(r, err) {
 		return
@@ -160,6 +160,12 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Status, p.Code, p.Detail = http.StatusNotFound, api.CodeNotFound, "No such resource: "+r.URL.Path
 	case expodesk.ErrorCode(err) == eMethod:
 		p.Status, p.Code, p.Detail = http.StatusMethodNotAllowed, api.CodeMethodNotAllowed, "The API is read-only: GET, HEAD or OPTIONS."
+	case errorCode(err) == eUnavailable:
+		p.Status, p.Code, p.Detail = http.StatusServiceUnavailable, api.CodeUnavailable,
+			"The service is briefly unavailable; try again after the number of seconds in Retry-After."
+		p.RequestID = RequestID(r.Context())
+		noteUnavailable(r.Context(), err)
+		w.Header().Set("Retry-After", retryAfter)
 	default:
 		s.log.ErrorContext(r.Context(), "api internal error", "err", err)
 		p.RequestID = RequestID(r.Context())

@@ -18,7 +18,10 @@ func (s *Server) livez(w http.ResponseWriter, r *http.Request) {
 }
 
 // readyz answers 200 when the database is reachable and its schema is at the
-// version this binary carries, 503 otherwise.
+// version this binary carries, 503 otherwise. It asks the database each
+// time (through the pool, which reconnects by itself), so it goes red
+// during an outage and green again when PostgreSQL is back, without a
+// restart; the request's log line carries the cause.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -26,7 +29,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	version, dirty, err := s.store.MigrationState(ctx)
 	if err != nil {
-		s.log.WarnContext(ctx, "not ready: database", "err", err)
+		noteUnavailable(r.Context(), err)
+		w.Header().Set("Retry-After", retryAfter)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unavailable\n"))
 		return

@@ -57,7 +57,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newRequestID()
-		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		note := &requestNote{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey{}, id), requestNoteKey{}, note)
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
@@ -80,16 +81,46 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			took := time.Since(start)
 			// By route pattern, like the log line: an unmatched path counts as one label.
 			s.requests.Observe(pattern, r.Method, sw.status, took)
+			// A 503 is the database being away (or not ready), which the
+			// operator hears of as a warning with its cause, once per
+			// request; any other 5xx is a bug.
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			switch {
+			case sw.status == http.StatusServiceUnavailable:
+				level = slog.LevelWarn
+			case sw.status >= 500:
 				level = slog.LevelError
 			}
-			s.log.Log(ctx, level, "request", "method", r.Method, "route", pattern, "status", sw.status,
-				"bytes", sw.bytes, "duration_ms", float64(took.Microseconds())/1000,
-				"client", s.clientIP(r))
+			attrs := []any{"method", r.Method, "route", pattern, "status", sw.status,
+				"bytes", sw.bytes, "duration_ms", float64(took.Microseconds()) / 1000,
+				"client", s.clientIP(r)}
+			if note.unavailable != nil {
+				attrs = append(attrs, "db_unavailable", note.unavailable.Error())
+			}
+			s.log.Log(ctx, level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// requestNote is what a request's log line says beyond its status and
+// timing; handlers and middleware fill it in as they go.
+type requestNote struct {
+	// unavailable is the database error a 503 answered.
+	unavailable error
+	// sessionLoaded is set once the session middleware has loaded the
+	// session (authenticate runs just inside it).
+	sessionLoaded bool
+}
+
+type requestNoteKey struct{}
+
+// noteUnavailable records on the request's log line the outage err that it
+// was answered with (the first one, when several were).
+func noteUnavailable(ctx context.Context, err error) {
+	if n, ok := ctx.Value(requestNoteKey{}).(*requestNote); ok && n.unavailable == nil {
+		n.unavailable = err
+	}
 }
 
 // addVary adds request headers the response depends on to its Vary header,

@@ -358,12 +358,17 @@ func remembered[T any](c *PageCache, classes []string, key string, load func() (
 }
 
 // Listening records whether change notifications arrive; without them the
-// cache cannot know when a page is stale, so it is bypassed.
+// cache cannot know when a page is stale, so it is bypassed: no page is
+// served from it or stored in it until the listener is back. Going off, it
+// stops serving first and then drops everything, so that no page stored
+// before the drop is left; coming back, the listener has already made
+// everything stale (ListenPublicChanges calls changed("") first), since
+// anything may have been committed while nobody listened.
 func (c *PageCache) Listening(ok bool) {
+	c.listening.Store(ok)
 	if !ok {
 		c.Changed()
 	}
-	c.listening.Store(ok)
 }
 
 // cacheNonce stands in for the per-request CSP nonce in a cached page.

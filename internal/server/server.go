@@ -117,8 +117,8 @@ func New(cfg Config, d Deps) *Server {
 		cfg.SessionIdleTimeout = time.Hour
 	}
 	s := &Server{cfg: cfg, store: d.Store, catalog: d.Catalog, log: d.Log, now: d.Now, pool: d.Pool,
-		sessions: newSessions(d.Pool, cfg), passwords: d.Passwords, mail: d.Mail, access: map[string]Access{},
-		metrics: d.Metrics}
+		passwords: d.Passwords, mail: d.Mail, access: map[string]Access{}, metrics: d.Metrics}
+	s.sessions = newSessions(d.Pool, cfg, s.sessionError)
 	s.svc = service.New(service.Config{BaseURL: cfg.BaseURL, SMTP: cfg.SMTP, LogMailLinks: cfg.LogMailLinks},
 		service.Deps{Store: d.Store, Mail: d.Mail, Passwords: d.Passwords, Log: d.Log, Now: d.Now, Metrics: d.Metrics})
 	if cfg.PageCache {

@@ -117,12 +117,17 @@ func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, err err
 	s.renderThrottled(w, r, err)
 }
 
-// renderThrottled answers 429 with a Retry-After header and a page saying when to retry.
+// renderThrottled answers 429 with a Retry-After header and a page saying
+// when to retry. An error that is not a refusal (the counters could not be
+// read: the database away) goes to the one error path as it is.
 func (s *Server) renderThrottled(w http.ResponseWriter, r *http.Request, err error) {
-	if e := expodesk.ErrorOf(err); e != nil {
-		if secs, ok := e.Data["RetryAfter"].(int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-		}
+	e := expodesk.ErrorOf(err)
+	if e == nil || e.Code != expodesk.ETOOMANYREQUEST {
+		s.renderError(w, r, err)
+		return
+	}
+	if secs, ok := e.Data["RetryAfter"].(int); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	// The route pattern, not the path: a reset or invitation path holds its token.
 	route := ""
