@@ -34,6 +34,8 @@ func (w *statusWriter) WriteHeader(code int) {
 		// Middleware and handlers each add what their answer varies on
 		// (language, htmx, compression); clients and caches get one header.
 		mergeVary(w.Header())
+		// The last look at the headers, after the session's cookie is in.
+		keepPrivate(w.Header())
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -116,11 +118,15 @@ func mergeVary(h http.Header) {
 	h["Vary"] = []string{strings.Join(names, ", ")}
 }
 
+// compressMinSize is the smallest body compress() compresses.
+const compressMinSize = 512
+
 // compress gzip- or zstd-encodes responses for clients that accept it:
 // pages, feeds and static files alike (images already compressed are left
-// alone). Cached pages are stored compressed and bypass it (see cached).
+// alone). Cached pages are stored compressed and bypass it (see cached). A
+// compressed response's ETag gets the coding's suffix (codedETag).
 func compress() func(http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(compressMinSize), gzhttp.SuffixETag(etagSuffix))
 	if err != nil {
 		panic(err) // the options are constants
 	}
@@ -158,13 +164,22 @@ func (s *Server) locale(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang, fromQuery := s.requestLang(r)
 		// The API's ?lang= asks for one response, not a remembered choice.
-		if fromQuery && !isAPI(r.URL.Path) {
+		// The cookie is set when it changes only: a response setting one
+		// is private (keepPrivate), and the page of a visitor who chose the
+		// same language before may be shared with others who did.
+		if fromQuery && !isAPI(r.URL.Path) && !hasCookie(r, langCookie, string(lang)) {
 			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/",
 				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
 		}
 		addVary(w.Header(), "Accept-Language", "Cookie")
 		next.ServeHTTP(w, r.WithContext(s.withLang(r, lang)))
 	})
+}
+
+// hasCookie reports whether r carries the cookie name with value.
+func hasCookie(r *http.Request, name, value string) bool {
+	c, err := r.Cookie(name)
+	return err == nil && c.Value == value
 }
 
 // requestLang is the language a request asks for: ?lang= (reported, so that

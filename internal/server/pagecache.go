@@ -219,7 +219,8 @@ type cachedPage struct {
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
-	// etag is the page's ETag, when its handler sets one (the API's).
+	// etag is the strong ETag of body (identity), computed once; "" for a
+	// page no shared cache may keep (newPage).
 	etag string
 }
 
@@ -296,13 +297,15 @@ func (c *PageCache) Listening(ok bool) {
 // cacheNonce stands in for the per-request CSP nonce in a cached page.
 const cacheNonce = "expodesk-cached-page-nonce"
 
-// cached serves h from the page cache for visitors' GET requests.
+// cached serves h from the page cache for visitors' GET and HEAD requests,
+// with a 304 when the client holds the page already; other requests, and
+// pages the cache does not keep, are rendered and compared (revalidated).
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
 		page, ok := s.pageKey(r, c)
 		if !ok {
-			h(w, r)
+			capturePage(w, r, h).answer(w, r)
 			return
 		}
 		classes := pageClasses(r.URL.Path)
@@ -313,13 +316,14 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			stamp := c.stamp(classes)
 			key := stamp + "|" + page
 			if p, ok := c.pages.Get(key); ok {
-				p.serve(w, r)
+				w.Header().Set("X-Cache", "hit")
+				p.answer(w, r)
 				return
 			}
 			f, leader := c.takeOff(key)
 			if leader {
 				defer c.land(key, f)
-				c.render(w, r, h, key, classes, stamp)
+				c.render(w, r, h, key, classes, stamp).answer(w, r)
 				return
 			}
 			if attempt > 0 {
@@ -334,7 +338,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			}
 			c.waiting.Add(-1)
 		}
-		h(w, r)
+		capturePage(w, r, h).answer(w, r)
 	}
 }
 
@@ -362,59 +366,86 @@ func (c *PageCache) land(key string, f *flight) {
 	close(f.done)
 }
 
-// render runs h for a miss and stores what it wrote under key when the
-// page is cacheable and no change came in while it rendered.
-func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) {
-	// Render with a placeholder nonce, so that the stored page can carry
-	// each later request's own. Today's pages load only external scripts
-	// and hold no nonce; the swap is there for the day one inlines a script.
-	nonce := templ.GetNonce(r.Context())
-	rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
-	h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
+// render runs h for a miss and returns the page, stored under key when it
+// is cacheable and no change came in while it rendered. It is rendered with
+// a placeholder nonce, so that the stored page can carry each later
+// request's own. Today's pages load only external scripts and hold no
+// nonce; the swap is there for the day one inlines a script.
+func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) cachedPage {
+	p := capturePage(w, r, h)
 	// A page already stored is not replaced (replacing an entry would not
 	// take the first one's bytes off).
-	if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
-		return
+	if p.status != http.StatusOK || len(p.body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
+		return p
 	}
-	hdr := w.Header()
-	p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
-		vary: append([]string(nil), hdr["Vary"]...), body: rec.body, hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
+	stored := p
 	if !p.hasNonce {
-		p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
+		stored.gzip, stored.zstd = gzipBytes(p.body), c.zstd.EncodeAll(p.body, nil)
 	}
-	if p.size() > c.maxBytes/4 {
-		return
+	if stored.size() > c.maxBytes/4 {
+		return p
 	}
 	// A full cache makes room by dropping its least recently used pages:
 	// refusing new pages instead left it serving yesterday's favourites
 	// and rendering today's on every request.
-	for c.bytes.Load()+p.size() > c.maxBytes {
+	for c.bytes.Load()+stored.size() > c.maxBytes {
 		if _, _, ok := c.pages.RemoveOldest(); !ok {
 			break
 		}
 	}
-	c.bytes.Add(p.size())
-	c.pages.Add(key, p)
+	c.bytes.Add(stored.size())
+	c.pages.Add(key, stored)
+	return stored
 }
 
-// serve writes a stored page, compressed as stored when the client takes it.
-func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
+// answer writes the page for r: 304 when r's If-None-Match names it, else
+// its body, compressed as stored when the client takes it. The ETag is the
+// stored one (no hashing on a hit), suffixed for the coding sent; a tag of
+// any of the page's codings answers 304, carrying the tag that matched, so
+// that a cache holding several of them knows which one is current (RFC 9111
+// 4.3.4). A signed-in user's page is never shared and has no tag.
+func (p cachedPage) answer(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
-	hdr.Set("Content-Type", p.contentType)
-	hdr.Set("Cache-Control", p.cacheCtl)
+	if p.contentType != "" {
+		hdr.Set("Content-Type", p.contentType)
+	}
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
 	}
-	if p.etag != "" {
-		hdr.Set("ETag", p.etag)
-	}
 	hdr["Vary"] = p.vary
-	hdr.Set("X-Cache", "hit")
-	if enc, body := p.encoded(r.Header.Get("Accept-Encoding")); enc != "" {
+	etag, cacheCtl := p.etag, p.cacheCtl
+	if etag != "" && principal(r) != nil {
+		etag, cacheCtl = "", signedInCacheControl
+	}
+	hdr.Set("Cache-Control", cacheCtl)
+	coding := p.coding(r.Header.Get("Accept-Encoding"))
+	if etag != "" {
+		// A page not stored compressed goes through the compression
+		// middleware, which suffixes the identity tag itself when it
+		// compresses; a 304 carries the tag its 200 would have.
+		tag := etag
+		if p.gzip != nil {
+			tag = codedETag(etag, coding)
+		}
+		hdr.Set("ETag", tag)
+		if inm := ifNoneMatch(r); inm != "" {
+			if len(p.body) >= compressMinSize {
+				tag = codedETag(etag, coding)
+			}
+			if m := matchingTag(inm, tag, etag, codedETag(etag, codingGzip), codedETag(etag, codingZstd)); m != "" {
+				writeNotModified(w, m)
+				return
+			}
+		}
+	}
+	if coding != "" && p.gzip != nil {
+		body := p.gzip
+		if coding == codingZstd {
+			body = p.zstd
+		}
 		// Already compressed: the compression middleware lets a
 		// response with a Content-Encoding through as it is.
-		hdr.Set("Content-Encoding", enc)
+		hdr.Set("Content-Encoding", coding)
 		hdr.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(p.status)
 		_, _ = w.Write(body)
@@ -428,21 +459,22 @@ func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// encoded returns the stored compressed body the client accepts, chosen as
+// coding is the content coding the client takes for this page, chosen as
 // the compression middleware chooses (zstd over gzip at equal quality), or
-// "" when the identity body must be sent.
-func (p cachedPage) encoded(acceptEncoding string) (string, []byte) {
-	if p.gzip == nil || acceptEncoding == "" {
-		return "", nil
+// "" for identity (a page with the placeholder nonce is sent in the clear
+// and compressed on the way out).
+func (p cachedPage) coding(acceptEncoding string) string {
+	if acceptEncoding == "" || p.hasNonce {
+		return ""
 	}
-	gz, zs := codingQuality(acceptEncoding, "gzip"), codingQuality(acceptEncoding, "zstd")
+	gz, zs := codingQuality(acceptEncoding, codingGzip), codingQuality(acceptEncoding, codingZstd)
 	switch {
 	case zs > 0 && zs >= gz:
-		return "zstd", p.zstd
+		return codingZstd
 	case gz > 0:
-		return "gzip", p.gzip
+		return codingGzip
 	}
-	return "", nil
+	return ""
 }
 
 // codingQuality is the q-value Accept-Encoding gives a coding (0 when absent).
@@ -491,7 +523,7 @@ func gzipBytes(b []byte) []byte {
 // fragment only, the path and the known parameters in a fixed order. It
 // reports false when the request must not be served from the cache.
 func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
-	if c == nil || !c.listening.Load() || principal(r) != nil || r.Method != http.MethodGet ||
+	if c == nil || !c.listening.Load() || principal(r) != nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
 		len(r.URL.RawQuery) > pageCacheMaxKey {
 		return "", false
 	}
@@ -519,38 +551,6 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 	}
 	return key, true
 }
-
-// recorder passes a response through while keeping a copy of its body, with
-// the placeholder nonce swapped for the request's own on the way out.
-type recorder struct {
-	http.ResponseWriter
-	nonce  []byte
-	status int
-	body   []byte
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	r.body = append(r.body, b...)
-	out := b
-	if bytes.Contains(b, []byte(cacheNonce)) {
-		out = bytes.ReplaceAll(b, []byte(cacheNonce), r.nonce)
-	}
-	_, err := r.ResponseWriter.Write(out)
-	return len(b), err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // ListenForChanges keeps the page cache and the directory model fresh
 // until ctx ends; without either it returns at once.
