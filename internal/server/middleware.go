@@ -163,11 +163,13 @@ const langCookie = "lang"
 func (s *Server) locale(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang, fromQuery := s.requestLang(r)
-		// The API's ?lang= asks for one response, not a remembered choice.
-		// The cookie is set when it changes only: a response setting one
-		// is private (keepPrivate), and the page of a visitor who chose the
-		// same language before may be shared with others who did.
-		if fromQuery && !isAPI(r.URL.Path) && !hasCookie(r, langCookie, string(lang)) {
+		// The API's and a feed's ?lang= asks for one response, not a
+		// remembered choice (a calendar app keeps no cookie; the feed's URL
+		// names its language). The cookie is set when it changes only: a
+		// response setting one is private (keepPrivate), and the page of a
+		// visitor who chose the same language before may be shared with
+		// others who did.
+		if fromQuery && !isAPI(r.URL.Path) && !strings.HasSuffix(r.URL.Path, ".ics") && !hasCookie(r, langCookie, string(lang)) {
 			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/",
 				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
 		}
