@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 )
 
 // HTTP caching of the visitors' pages (issue 12): every public page a
@@ -133,15 +134,69 @@ func notModifiedBy(w http.ResponseWriter, r *http.Request, etag string) bool {
 }
 
 // writeNotModified answers 304 for the representation tagged etag: with the
-// headers a cache freshens its copy with (ETag, Cache-Control, Vary and the
-// others already set), none of the body's (RFC 9110 15.4.5).
+// headers a cache freshens its copy with (ETag, Cache-Control, Vary), none
+// of the body's (RFC 9110 15.4.5), nor the policies of the document
+// (securityHeaders): a 304 has no document, and a cache or a browser keeps
+// the stored response's fields that a 304 does not carry (RFC 9111 4.3.4),
+// the policies among them. Early or late (notModifiedEarly, answer), a 304
+// has the same headers.
 func writeNotModified(w http.ResponseWriter, etag string) {
 	h := w.Header()
 	h.Set("ETag", etag)
-	for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Content-Disposition"} {
-		h.Del(k)
+	for _, k := range notModifiedDrops {
+		delete(h, k)
 	}
 	w.WriteHeader(http.StatusNotModified)
+}
+
+// notModifiedDrops are the fields a 304 leaves out, canonical.
+var notModifiedDrops = append([]string{"Content-Type", "Content-Length", "Content-Encoding", "Content-Disposition"}, documentHeaders...)
+
+// notModifiedEarly answers a visitor's conditional GET or HEAD for a page
+// the page cache holds, ahead of the session, language, routing and access
+// middleware: a CDN or a browser revalidating a public page sends no
+// cookie, so none of them could change the answer (no session to load, no
+// one signed in, no remembered language or zone, no cookie to set), and
+// these 304s are what the visitor peak is made of. Anything else, the API
+// (its CORS headers) and a URL whose ?lang= or ?tz= sets a cookie among it,
+// goes on to the full chain, where cached answers the same 304.
+func (s *Server) notModifiedEarly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, tag, ok := s.earlyNotModified(r); ok {
+			if rc := chi.RouteContext(r.Context()); rc != nil {
+				rc.RoutePatterns = append(rc.RoutePatterns, p.route)
+			}
+			h := w.Header()
+			h["Vary"] = p.vary
+			h.Set("Cache-Control", p.cacheCtl)
+			h.Set("X-Cache", "hit")
+			s.transportSecurity(h)
+			writeNotModified(w, tag)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// earlyNotModified finds the stored page r revalidates and the tag that
+// matched, when notModifiedEarly may answer it.
+func (s *Server) earlyNotModified(r *http.Request) (cachedPage, string, bool) {
+	c := s.pages
+	if c == nil || len(r.Header["If-None-Match"]) == 0 || len(r.Header["Cookie"]) != 0 || isAPI(r.URL.Path) ||
+		strings.Contains(r.URL.RawQuery, "lang") || strings.Contains(r.URL.RawQuery, "tz") {
+		return cachedPage{}, "", false
+	}
+	lang, _ := s.requestLang(r)
+	page, ok := pageKeyIn(r, c, lang)
+	if !ok {
+		return cachedPage{}, "", false
+	}
+	p, ok := c.pages.Get(c.stamp(pageClasses(r.URL.Path)) + "|" + page)
+	if !ok {
+		return cachedPage{}, "", false
+	}
+	tag := p.notModifiedTag(r, p.coding(r.Header.Get("Accept-Encoding")))
+	return p, tag, tag != ""
 }
 
 // revalidated serves a public page the page cache does not keep with the
@@ -166,7 +221,11 @@ func capturePage(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) cac
 	if cw.status == 0 {
 		cw.status = http.StatusOK
 	}
-	return newPage(w.Header(), cw.status, cw.body)
+	p := newPage(w.Header(), cw.status, cw.body)
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		p.route = rc.RoutePattern()
+	}
+	return p
 }
 
 // newPage is a response a handler wrote, with its shared caching decided: a
@@ -174,7 +233,7 @@ func capturePage(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) cac
 // ETag of its body and a public Cache-Control.
 func newPage(hdr http.Header, status int, body []byte) cachedPage {
 	p := cachedPage{status: status, contentType: hdr.Get("Content-Type"), cacheCtl: hdr.Get("Cache-Control"),
-		disposition: hdr.Get("Content-Disposition"), vary: append([]string(nil), hdr["Vary"]...), body: body,
+		disposition: hdr.Get("Content-Disposition"), vary: mergedVary(hdr), body: body,
 		hasNonce: bytes.Contains(body, []byte(cacheNonce))}
 	switch {
 	case status != http.StatusOK:
@@ -187,9 +246,17 @@ func newPage(hdr http.Header, status int, body []byte) cachedPage {
 	default:
 		if cc, ok := sharedCacheControl(p.cacheCtl); ok {
 			p.cacheCtl, p.etag = cc, strongETag(body)
+			p.etagGzip, p.etagZstd = codedETag(p.etag, codingGzip), codedETag(p.etag, codingZstd)
 		}
 	}
 	return p
+}
+
+// mergedVary is hdr's Vary as one line, a copy.
+func mergedVary(hdr http.Header) []string {
+	v := http.Header{"Vary": append([]string(nil), hdr["Vary"]...)}
+	mergeVary(v)
+	return v["Vary"]
 }
 
 // capture keeps a handler's status and body instead of sending them.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -474,5 +475,37 @@ func TestKeepPrivate(t *testing.T) {
 	h = http.Header{"Cache-Control": {pageCacheControl}}
 	if keepPrivate(h); h.Get("Cache-Control") != pageCacheControl {
 		t.Errorf("without a cookie: %q", h.Get("Cache-Control"))
+	}
+}
+
+// TestHTTPCacheEarlyNotModified: a revalidation without cookies is answered
+// before the session and routing middleware (notModifiedEarly); its 304 is
+// the one the full chain answers a request with a cookie, header for
+// header, and the access log still names its route.
+func TestHTTPCacheEarlyNotModified(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, envOptions{KeepLogs: true})
+	e.seed()
+	_, ts := cachedInstance(t, e)
+	c := rawClient(t)
+	const page = "/expos/iotswc-test/pavilions/wuxi-pavilion"
+	resp, _ := send(t, c, "GET", ts.URL, page, "Accept-Encoding", "gzip")
+	etag := resp.Header.Get("ETag")
+	early, _ := send(t, c, "GET", ts.URL, page, "If-None-Match", etag, "Accept-Encoding", "gzip")
+	late, _ := send(t, c, "GET", ts.URL, page, "If-None-Match", etag, "Accept-Encoding", "gzip", "Cookie", "unrelated=1")
+	for _, r := range []*http.Response{early, late} {
+		if r.StatusCode != http.StatusNotModified {
+			t.Fatalf("%d, want 304", r.StatusCode)
+		}
+	}
+	for _, h := range []http.Header{early.Header, late.Header} {
+		h.Del("Date")
+		h.Del("X-Request-Id")
+	}
+	if !reflect.DeepEqual(early.Header, late.Header) {
+		t.Errorf("the early 304's headers\n%v\ndiffer from the full chain's\n%v", early.Header, late.Header)
+	}
+	if n := strings.Count(e.logs.String(), "route=/expos/{expo}/pavilions/{pavilion} status=304"); n != 2 {
+		t.Errorf("%d access log lines name the 304s' route, want 2:\n%s", n, e.logs.String())
 	}
 }

@@ -75,13 +75,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					s.renderError(sw, r.WithContext(s.withLang(r, lang)), fmt.Errorf("panic: %v", v))
 				}
 			}
-			pattern := ""
-			if rc := chi.RouteContext(r.Context()); rc != nil {
-				pattern = rc.RoutePattern()
-			}
 			level := slog.LevelInfo
 			if sw.status >= 500 {
 				level = slog.LevelError
+			}
+			// Below the configured level (LOG_LEVEL=warn) the line costs
+			// nothing: not even its arguments are made.
+			if !s.log.Enabled(ctx, level) {
+				return
+			}
+			pattern := ""
+			if rc := chi.RouteContext(r.Context()); rc != nil {
+				pattern = rc.RoutePattern()
 			}
 			s.log.Log(ctx, level, "request", "method", r.Method, "route", pattern, "status", sw.status,
 				"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
@@ -91,31 +96,47 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-// addVary adds request headers the response depends on to its Vary header,
-// keeping one header line.
+// addVary adds request headers the response depends on to its Vary header;
+// statusWriter folds the lines into one when the header is written.
 func addVary(h http.Header, names ...string) {
 	h["Vary"] = append(h["Vary"], names...)
-	mergeVary(h)
 }
 
-// mergeVary folds every Vary line into one, each name once.
+// mergeVary folds every Vary line into one, each name once. A header that
+// is one line already is left as it is, without allocating: it is what the
+// page cache stores and every hit writes.
 func mergeVary(h http.Header) {
 	lines := h["Vary"]
 	if len(lines) == 0 {
 		return
 	}
-	var names []string
-	seen := map[string]bool{}
+	var seen [16]string
+	names := seen[:0]
+	changed := len(lines) > 1
 	for _, line := range lines {
-		for _, n := range strings.Split(line, ",") {
-			n = strings.TrimSpace(n)
-			if k := strings.ToLower(n); n != "" && !seen[k] {
-				seen[k] = true
-				names = append(names, n)
+		for rest := line; rest != ""; {
+			var n string
+			n, rest, _ = strings.Cut(rest, ",")
+			if n = strings.TrimSpace(n); n == "" || containsFold(names, n) {
+				changed = true
+				continue
 			}
+			names = append(names, n)
 		}
 	}
-	h["Vary"] = []string{strings.Join(names, ", ")}
+	if changed {
+		h["Vary"] = []string{strings.Join(names, ", ")}
+	}
+}
+
+// containsFold reports whether names holds name, case aside.
+func containsFold(names []string, name string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // compressMinSize is the smallest body compress() compresses.
@@ -133,6 +154,19 @@ func compress() func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler { return wrap(next) }
 }
 
+// transportSecurity sends HSTS when served over TLS (SECURE_COOKIES): on
+// every response, 304s answered early included.
+func (s *Server) transportSecurity(h http.Header) {
+	if s.cfg.SecureCookies {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+}
+
+// documentHeaders are the policies securityHeaders sets for the document a
+// response carries, canonical (a 304 leaves them out: writeNotModified).
+var documentHeaders = []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+	"Cross-Origin-Opener-Policy", "Permissions-Policy"}
+
 // securityHeaders sets the headers every response carries, including a
 // Content-Security-Policy whose script nonce is new for each request.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
@@ -149,9 +183,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if s.cfg.SecureCookies {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-		}
+		s.transportSecurity(h)
 		next.ServeHTTP(w, r.WithContext(templ.WithNonce(r.Context(), nonce)))
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"expodesk/internal/expodesk"
 	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -220,8 +221,12 @@ type cachedPage struct {
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
 	// etag is the strong ETag of body (identity), computed once; "" for a
-	// page no shared cache may keep (newPage).
-	etag string
+	// page no shared cache may keep (newPage). etagGzip and etagZstd are
+	// its compressed representations' (codedETag).
+	etag, etagGzip, etagZstd string
+	// route is the pattern of the route that rendered the page, for the
+	// access log of a 304 answered before routing (notModifiedEarly).
+	route string
 }
 
 // size is what a page costs the cache's byte budget.
@@ -400,43 +405,35 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 
 // answer writes the page for r: 304 when r's If-None-Match names it, else
 // its body, compressed as stored when the client takes it. The ETag is the
-// stored one (no hashing on a hit), suffixed for the coding sent; a tag of
-// any of the page's codings answers 304, carrying the tag that matched, so
-// that a cache holding several of them knows which one is current (RFC 9111
-// 4.3.4). A signed-in user's page is never shared and has no tag.
+// stored one (no hashing on a hit), suffixed for the coding sent. A
+// signed-in user's page is never shared and has no tag.
 func (p cachedPage) answer(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
+	hdr["Vary"] = p.vary
+	if p.etag != "" && principal(r) != nil {
+		p.etag, p.cacheCtl = "", signedInCacheControl
+	}
+	hdr.Set("Cache-Control", p.cacheCtl)
+	coding := p.coding(r.Header.Get("Accept-Encoding"))
+	if p.etag != "" {
+		if tag := p.notModifiedTag(r, coding); tag != "" {
+			writeNotModified(w, tag)
+			return
+		}
+		// A page not stored compressed goes through the compression
+		// middleware, which suffixes the identity tag itself when it
+		// compresses.
+		if p.gzip != nil {
+			hdr.Set("ETag", p.tag(coding))
+		} else {
+			hdr.Set("ETag", p.etag)
+		}
+	}
 	if p.contentType != "" {
 		hdr.Set("Content-Type", p.contentType)
 	}
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
-	}
-	hdr["Vary"] = p.vary
-	etag, cacheCtl := p.etag, p.cacheCtl
-	if etag != "" && principal(r) != nil {
-		etag, cacheCtl = "", signedInCacheControl
-	}
-	hdr.Set("Cache-Control", cacheCtl)
-	coding := p.coding(r.Header.Get("Accept-Encoding"))
-	if etag != "" {
-		// A page not stored compressed goes through the compression
-		// middleware, which suffixes the identity tag itself when it
-		// compresses; a 304 carries the tag its 200 would have.
-		tag := etag
-		if p.gzip != nil {
-			tag = codedETag(etag, coding)
-		}
-		hdr.Set("ETag", tag)
-		if inm := ifNoneMatch(r); inm != "" {
-			if len(p.body) >= compressMinSize {
-				tag = codedETag(etag, coding)
-			}
-			if m := matchingTag(inm, tag, etag, codedETag(etag, codingGzip), codedETag(etag, codingZstd)); m != "" {
-				writeNotModified(w, m)
-				return
-			}
-		}
 	}
 	if coding != "" && p.gzip != nil {
 		body := p.gzip
@@ -457,6 +454,36 @@ func (p cachedPage) answer(w http.ResponseWriter, r *http.Request) {
 	} else {
 		_, _ = w.Write(p.body)
 	}
+}
+
+// tag is the ETag of the page's representation in coding.
+func (p cachedPage) tag(coding string) string {
+	switch coding {
+	case codingGzip:
+		return p.etagGzip
+	case codingZstd:
+		return p.etagZstd
+	}
+	return p.etag
+}
+
+// notModifiedTag is the tag of the page's that r's If-None-Match names, or
+// "" when it names none (or the page has no tag). A tag of any of the
+// page's codings counts, and the 304 carries the one that matched, so that
+// a cache holding several knows which is current (RFC 9111 4.3.4); "*" and
+// a list holding the request's own coding's tag get that one, the tag its
+// 200 would carry (a page not stored compressed is compressed by the
+// middleware when it is large enough).
+func (p cachedPage) notModifiedTag(r *http.Request, coding string) string {
+	inm := ifNoneMatch(r)
+	if p.etag == "" || inm == "" {
+		return ""
+	}
+	own := p.etag
+	if p.gzip != nil || len(p.body) >= compressMinSize {
+		own = p.tag(coding)
+	}
+	return matchingTag(inm, own, p.etag, p.etagGzip, p.etagZstd)
 }
 
 // coding is the content coding the client takes for this page, chosen as
@@ -523,17 +550,25 @@ func gzipBytes(b []byte) []byte {
 // fragment only, the path and the known parameters in a fixed order. It
 // reports false when the request must not be served from the cache.
 func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
+	return pageKeyIn(r, c, web.Lang(r.Context()))
+}
+
+// pageKeyIn is pageKey for a request in lang.
+func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, bool) {
 	if c == nil || !c.listening.Load() || principal(r) != nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
 		len(r.URL.RawQuery) > pageCacheMaxKey {
 		return "", false
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return "", false
-	}
-	for k := range q {
-		if !pageParams[k] {
+	var q url.Values
+	if r.URL.RawQuery != "" {
+		var err error
+		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
 			return "", false
+		}
+		for k := range q {
+			if !pageParams[k] {
+				return "", false
+			}
 		}
 	}
 	fragment := "0"
@@ -541,7 +576,7 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 		fragment = "1"
 	}
 	// Encode sorts by key: ?page=2&q=x and ?q=x&page=2 are one page.
-	key := string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
+	key := string(lang) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
 	// An agenda without ?tz= shows the zone the visitor chose before (a
 	// cookie): the page is another one for each such zone.
 	if strings.HasSuffix(r.URL.Path, "/agenda") {

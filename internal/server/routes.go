@@ -12,7 +12,7 @@ import (
 // rule is missing from the route × role matrix.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, compress(), s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf, s.rememberZone)
+	r.Use(s.observe, compress(), s.notModifiedEarly, s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf, s.rememberZone)
 	// HEAD is answered like GET (without the body), for link checkers and uptime monitors.
 	r.Use(middleware.GetHead)
 	r.NotFound(s.notFound)
