@@ -147,7 +147,8 @@ const compressMinSize = 512
 // alone). Cached pages are stored compressed and bypass it (see cached). A
 // compressed response's ETag gets the coding's suffix (codedETag).
 func compress() func(http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(compressMinSize), gzhttp.SuffixETag(etagSuffix))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(compressMinSize), gzhttp.SuffixETag(etagSuffix),
+		gzhttp.ContentTypeFilter(compressible))
 	if err != nil {
 		panic(err) // the options are constants
 	}
@@ -166,6 +167,19 @@ func (s *Server) transportSecurity(h http.Header) {
 // response carries, canonical (a 304 leaves them out: writeNotModified).
 var documentHeaders = []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
 	"Cross-Origin-Opener-Policy", "Permissions-Policy"}
+
+// compressible is gzhttp's choice of content types (not audio, video or
+// JPEG) without the other compressed images logos and the favicon come in:
+// compressing them again costs CPU and saves nothing.
+func compressible(contentType string) bool {
+	ct := strings.ToLower(strings.TrimSpace(contentType))
+	for _, t := range []string{"image/png", "image/gif", "image/webp", "image/avif"} {
+		if strings.HasPrefix(ct, t) {
+			return false
+		}
+	}
+	return gzhttp.DefaultContentTypeFilter(ct)
+}
 
 // securityHeaders sets the headers every response carries, including a
 // Content-Security-Policy whose script nonce is new for each request.
