@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"sort"
 	"strings"
@@ -182,9 +183,9 @@ func TestLoad(t *testing.T) {
 		if len(hidden) < 3 {
 			t.Fatalf("%d exhibitors without an approved participation, want at least 3", len(hidden))
 		}
-		for slug, id := range hidden {
-			if public, err := s.ExhibitorIsPublic(ctx, id); err != nil || public {
-				t.Errorf("%s is public (%v, %v)", slug, public, err)
+		for slug := range hidden {
+			if _, err := s.ExhibitorPublicPage(ctx, slug); !errors.Is(err, expodesk.ErrNotFound) {
+				t.Errorf("%s is public (%v)", slug, err)
 			}
 		}
 		for _, e := range []expodesk.Expo{bcn, wx} {

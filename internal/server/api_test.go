@@ -749,7 +749,7 @@ func TestAPIPageClasses(t *testing.T) {
 		"/exhibitors/acme/agenda.ics":            "exhibitor:acme",
 		"/expos/x/pavilions/p":                   "expo:x",
 	} {
-		if got := strings.Join(pageClasses(path), " "); got != want {
+		if got := strings.Join(pageClasses(path, false), " "); got != want {
 			t.Errorf("pageClasses(%s) = %q, want %q", path, got, want)
 		}
 	}

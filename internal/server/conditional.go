@@ -180,22 +180,26 @@ func (s *Server) notModifiedEarly(next http.Handler) http.Handler {
 
 // earlyNotModified finds the stored page r revalidates and the tag that
 // matched, when notModifiedEarly may answer it.
-func (s *Server) earlyNotModified(r *http.Request) (cachedPage, string, bool) {
+func (s *Server) earlyNotModified(r *http.Request) (*cachedPage, string, bool) {
 	c := s.pages
 	if c == nil || len(r.Header["If-None-Match"]) == 0 || len(r.Header["Cookie"]) != 0 || isAPI(r.URL.Path) ||
 		strings.Contains(r.URL.RawQuery, "lang") || strings.Contains(r.URL.RawQuery, "tz") {
-		return cachedPage{}, "", false
+		return nil, "", false
 	}
 	lang, _ := s.requestLang(r)
 	page, ok := pageKeyIn(r, c, lang)
 	if !ok {
-		return cachedPage{}, "", false
+		return nil, "", false
 	}
-	p, ok := c.pages.Get(c.stamp(pageClasses(r.URL.Path)) + "|" + page)
+	searched := r.URL.RawQuery != "" && r.URL.Query().Get("q") != ""
+	p, ok := c.pages.Get(c.stamp(pageClasses(r.URL.Path, searched)) + "|" + page)
 	if !ok {
-		return cachedPage{}, "", false
+		return nil, "", false
 	}
 	tag := p.notModifiedTag(r, p.coding(r.Header.Get("Accept-Encoding")))
+	if tag != "" {
+		c.counts.hits.Add(1)
+	}
 	return p, tag, tag != ""
 }
 
@@ -203,16 +207,16 @@ func (s *Server) earlyNotModified(r *http.Request) (cachedPage, string, bool) {
 // same ETag, Cache-Control and 304s as the pages it does.
 func (s *Server) revalidated(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		capturePage(w, r, h).answer(w, r)
+		s.pages.answer(capturePage(w, r, h, nil), w, r)
 	}
 }
 
 // capturePage runs h for r and returns what it wrote as a page, its body
-// rendered with the placeholder nonce (cacheNonce) that answer swaps for
-// the request's own. Nothing is sent: the ETag of the whole body goes out
-// before the body does.
-func capturePage(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) cachedPage {
-	cw := &capture{ResponseWriter: w}
+// (appended to buf) rendered with the placeholder nonce (cacheNonce) that
+// answer swaps for the request's own. Nothing is sent: the ETag of the
+// whole body goes out before the body does.
+func capturePage(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, buf []byte) *cachedPage {
+	cw := &capture{ResponseWriter: w, body: buf}
 	// templ keeps the nonce in a value of the context that WithNonce
 	// changes in place: the request's own is put back once h is done.
 	nonce := templ.GetNonce(r.Context())
@@ -231,8 +235,8 @@ func capturePage(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) cac
 // newPage is a response a handler wrote, with its shared caching decided: a
 // 200 without a nonce that the handler did not keep private gets the strong
 // ETag of its body and a public Cache-Control.
-func newPage(hdr http.Header, status int, body []byte) cachedPage {
-	p := cachedPage{status: status, contentType: hdr.Get("Content-Type"), cacheCtl: hdr.Get("Cache-Control"),
+func newPage(hdr http.Header, status int, body []byte) *cachedPage {
+	p := &cachedPage{status: status, contentType: hdr.Get("Content-Type"), cacheCtl: hdr.Get("Cache-Control"),
 		disposition: hdr.Get("Content-Disposition"), vary: mergedVary(hdr), body: body,
 		hasNonce: bytes.Contains(body, []byte(cacheNonce))}
 	switch {

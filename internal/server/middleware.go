@@ -53,8 +53,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // observe gives the request an id, logs it when done (the route pattern, never
-// the raw URL, so that tokens in paths stay out of logs), and turns a panic
-// into the 500 page.
+// the raw URL, so that tokens in paths stay out of logs), counts it in the
+// request metrics by the same pattern, and turns a panic into the 500 page.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -75,6 +75,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					s.renderError(sw, r.WithContext(s.withLang(r, lang)), fmt.Errorf("panic: %v", v))
 				}
 			}
+			pattern := ""
+			if rc := chi.RouteContext(r.Context()); rc != nil {
+				pattern = rc.RoutePattern()
+			}
+			took := time.Since(start)
+			// By route pattern, like the log line: an unmatched path counts as one label.
+			s.requests.Observe(pattern, r.Method, sw.status, took)
 			level := slog.LevelInfo
 			if sw.status >= 500 {
 				level = slog.LevelError
@@ -84,12 +91,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if !s.log.Enabled(ctx, level) {
 				return
 			}
-			pattern := ""
-			if rc := chi.RouteContext(r.Context()); rc != nil {
-				pattern = rc.RoutePattern()
-			}
 			s.log.Log(ctx, level, "request", "method", r.Method, "route", pattern, "status", sw.status,
-				"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"bytes", sw.bytes, "duration_ms", float64(took.Microseconds())/1000,
 				"client", s.clientIP(r))
 		}()
 		next.ServeHTTP(sw, r)

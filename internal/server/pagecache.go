@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/metrics"
 	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -34,11 +35,11 @@ type PageCache struct {
 	gen       atomic.Uint64
 	listening atomic.Bool
 	bytes     atomic.Int64 // total size of the cached bodies
-	pages     *expirable.LRU[string, cachedPage]
+	pages     *expirable.LRU[string, *cachedPage]
 	maxBytes  int64 // the byte budget of the stored bodies (pageCacheBytes)
 	// facts keeps small query results that many pages share (a directory's
-	// country list), under the same generations as pages.
-	facts *expirable.LRU[string, []string]
+	// country list, an expo's row), under the same generations as pages.
+	facts *expirable.LRU[string, any]
 	// scoped are the generations of the classes of pages a scoped change
 	// makes stale (pageClasses): a booking starts a new one for the agendas
 	// and figures and for its company's page, a profile edit for its
@@ -51,6 +52,21 @@ type PageCache struct {
 	flights  map[string]*flight
 	// waiting counts the requests waiting on another's render (for tests).
 	waiting atomic.Int64
+	// counts are what Stats reports to the metrics.
+	counts pageCacheCounts
+}
+
+// pageCacheCounts are the cache's counters since it started (Stats).
+type pageCacheCounts struct {
+	hits, misses, bypasses, stores, evictions, invalidations atomic.Uint64
+}
+
+// Stats returns the cache's counts and what it holds now (for the metrics).
+func (c *PageCache) Stats() metrics.PageCacheStats {
+	n := &c.counts
+	return metrics.PageCacheStats{Hits: n.hits.Load(), Misses: n.misses.Load(), Bypasses: n.bypasses.Load(),
+		Stores: n.stores.Load(), Evictions: n.evictions.Load(), Invalidations: n.invalidations.Load(),
+		Bytes: c.bytes.Load(), Entries: c.pages.Len(), Listening: c.listening.Load()}
 }
 
 // Classes of pages scoped changes concern (pageClasses).
@@ -59,6 +75,9 @@ const (
 	classHome          = "home"
 	classExhibitorPref = "exhibitor:"
 	classExpoPref      = "expo:"
+	// classTextPref pages show which of an expo's companies a search's
+	// words match: a profile edit that changes no card changes them.
+	classTextPref = "text:"
 )
 
 // pageClasses are the classes of a public page for scoped changes; a page
@@ -68,8 +87,26 @@ const (
 // "expo:<slug>" (a profile or participation of one of its companies); an
 // exhibitor's page "exhibitor:<slug>" (its profile, participations and
 // slots); the agendas' and an exhibitor's .ics feeds as their pages; the home page "home" (it counts exhibitors). Any other page has
-// none, and only a change of anything makes it stale.
-func pageClasses(path string) []string {
+// none, and only a change of anything makes it stale. A page showing a
+// search's results (searched: a ?q=) is also "text:<slug>" of its expo,
+// which a profile edit that changes no card makes stale (and that alone).
+func pageClasses(path string, searched bool) []string {
+	classes := pathClasses(path)
+	if searched {
+		// Only an expo's pages search its companies (the directories and
+		// the API's lists); a search's results are what a description
+		// edit changes.
+		for _, c := range classes {
+			if slug, ok := strings.CutPrefix(c, classExpoPref); ok {
+				return append(classes, classTextPref+slug)
+			}
+		}
+	}
+	return classes
+}
+
+// pathClasses are the classes of the page at path without a search.
+func pathClasses(path string) []string {
 	// The API's resources are the pages' under its prefix (agendas,
 	// directories, an exhibitor and its agenda); its list of expos counts
 	// exhibitors and slots.
@@ -125,8 +162,8 @@ func (c *PageCache) changedClasses(classes ...string) {
 		g.(*atomic.Uint64).Add(1)
 	}
 	for _, k := range c.pages.Keys() {
-		if keyHasClass(k, classes) {
-			c.pages.Remove(k)
+		if keyHasClass(k, classes) && c.pages.Remove(k) {
+			c.counts.invalidations.Add(1)
 		}
 	}
 	for _, k := range c.facts.Keys() {
@@ -155,10 +192,11 @@ func keyHasClass(key string, classes []string) bool {
 	return false
 }
 
-// Notified applies a change notification (migrations 000017 and 000024):
+// Notified applies a change notification (migrations 000017, 000024 and 000036):
 //
 //	"booking <company>"                    the agendas, the figures, that company's page
 //	"exhibitor <companies> <expos>"        those companies' pages, those expos' pages
+//	"exhibitor-text <companies> <expos>"   those companies' pages, those expos' searches (000036)
 //	"participation <companies> <expos>"    the same and the home page (it counts exhibitors)
 //
 // lists comma-separated; any other payload (an empty one included) makes
@@ -181,8 +219,12 @@ func notifiedClasses(payload string) ([]string, bool) {
 		}
 		return []string{classAgenda, classExhibitorPref + rest}, true
 	}
-	if kind != "exhibitor" && kind != "participation" {
+	if kind != "exhibitor" && kind != "exhibitor-text" && kind != "participation" {
 		return nil, false
+	}
+	expoPref := classExpoPref
+	if kind == "exhibitor-text" {
+		expoPref = classTextPref
 	}
 	companies, expos, _ := strings.Cut(rest, " ")
 	if companies == "" {
@@ -196,7 +238,7 @@ func notifiedClasses(payload string) ([]string, bool) {
 	}
 	for slug := range strings.SplitSeq(expos, ",") {
 		if slug != "" {
-			classes = append(classes, classExpoPref+slug)
+			classes = append(classes, expoPref+slug)
 		}
 	}
 	if kind == "participation" {
@@ -213,10 +255,6 @@ type cachedPage struct {
 	disposition string
 	vary        []string
 	body        []byte
-	// gzip and zstd are body compressed once when stored, so that a hit
-	// costs no compression; nil for a page holding the placeholder nonce,
-	// which must be swapped in the clear (and is compressed on the way out).
-	gzip, zstd []byte
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
@@ -227,16 +265,39 @@ type cachedPage struct {
 	// route is the pattern of the route that rendered the page, for the
 	// access log of a 304 answered before routing (notModifiedEarly).
 	route string
+	// stored is whether the page is in the cache, whose hits compress it
+	// (encoded); a page rendered for one request only is compressed, if at
+	// all, by the compression middleware.
+	stored bool
+
+	// mu guards the compressed bodies and evicted. Each is made on the
+	// first hit that takes its coding and kept for the next ones: most
+	// first views are never asked for again, and compressing every stored
+	// page both ways cost a first view more than rendering it did.
+	mu         sync.Mutex
+	gzip, zstd []byte
+	// evicted is set when the cache drops the page, so that a body
+	// compressed after that is not counted in the cache's bytes.
+	evicted bool
 }
 
-// size is what a page costs the cache's byte budget.
-func (p cachedPage) size() int64 { return int64(len(p.body) + len(p.gzip) + len(p.zstd)) }
+// size is what a page costs the cache's byte budget: the capacity of what
+// it holds, not the length, since that is what stays allocated.
+func (p *cachedPage) size() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return int64(cap(p.body) + cap(p.gzip) + cap(p.zstd))
+}
 
-// Sizes: a directory page is ~16 KB; the cache holds at most 64 MB of pages.
+// Sizes: a directory page is ~16–30 KB; the cache holds at most 32 MB of
+// pages (about a thousand: the pages visitors come back to fit many times
+// over, and first views beyond them would only be stored to be dropped).
+// With the directory model and Go's collector, 64 MB put the server's
+// resident memory past 300 MB under load.
 // The TTL is only a safety net; notifications are what keep pages fresh.
 const (
 	pageCacheEntries = 4000
-	pageCacheBytes   = 64 << 20
+	pageCacheBytes   = 32 << 20
 	pageCacheTTL     = 10 * time.Minute
 	pageCacheMaxBody = 256 << 10
 	pageCacheMaxKey  = 512
@@ -249,14 +310,20 @@ var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "pa
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	// A page is at most pageCacheMaxBody: a larger window than that only
+	// holds memory.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(pageCacheMaxBody), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, any](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
-	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
-		c.bytes.Add(-p.size())
+	c.pages = expirable.NewLRU[string, *cachedPage](pageCacheEntries, func(_ string, p *cachedPage) {
+		p.mu.Lock()
+		p.evicted = true
+		c.bytes.Add(-int64(cap(p.body) + cap(p.gzip) + cap(p.zstd)))
+		p.mu.Unlock()
 	}, pageCacheTTL)
 	return c
 }
@@ -264,6 +331,7 @@ func NewPageCache() *PageCache {
 // Changed starts a new generation: every cached page is stale.
 func (c *PageCache) Changed() {
 	c.gen.Add(1)
+	c.counts.invalidations.Add(uint64(c.pages.Len()))
 	c.pages.Purge()
 	// The eviction callback has taken each page's bytes off; zeroing bounds
 	// any drift from racing stores to one generation.
@@ -275,13 +343,22 @@ func (c *PageCache) Changed() {
 // of everything and of classes (those of the pages that show it), loading
 // it once. Without notifications it always loads.
 func (c *PageCache) remember(classes []string, key string, load func() ([]string, error)) ([]string, error) {
+	return remembered(c, classes, key, load)
+}
+
+// remembered is remember for a value of any type. The value is shared by
+// every request that asks for it until its generation ends: callers read
+// it and never change it. A failed load is not remembered.
+func remembered[T any](c *PageCache, classes []string, key string, load func() (T, error)) (T, error) {
 	if c == nil || !c.listening.Load() {
 		return load()
 	}
 	stamp := c.stamp(classes)
 	k := stamp + "|" + key
 	if v, ok := c.facts.Get(k); ok {
-		return v, nil
+		if t, ok := v.(T); ok {
+			return t, nil
+		}
 	}
 	v, err := load()
 	if err == nil && c.stamp(classes) == stamp {
@@ -310,10 +387,13 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		c := s.pages
 		page, ok := s.pageKey(r, c)
 		if !ok {
-			capturePage(w, r, h).answer(w, r)
+			if c != nil {
+				c.counts.bypasses.Add(1)
+			}
+			c.answer(capturePage(w, r, h, nil), w, r)
 			return
 		}
-		classes := pageClasses(r.URL.Path)
+		classes := pageClasses(r.URL.Path, r.URL.Query().Get("q") != "")
 		// A miss that waited for another request's render looks again: the
 		// page is stored, or a change came in meanwhile and the page is
 		// asked for under the new generation (once; then it renders).
@@ -321,14 +401,16 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			stamp := c.stamp(classes)
 			key := stamp + "|" + page
 			if p, ok := c.pages.Get(key); ok {
+				c.counts.hits.Add(1)
 				w.Header().Set("X-Cache", "hit")
-				p.answer(w, r)
+				c.answer(p, w, r)
 				return
 			}
 			f, leader := c.takeOff(key)
 			if leader {
 				defer c.land(key, f)
-				c.render(w, r, h, key, classes, stamp).answer(w, r)
+				c.counts.misses.Add(1)
+				c.render(w, r, h, key, classes, stamp)
 				return
 			}
 			if attempt > 0 {
@@ -343,7 +425,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			}
 			c.waiting.Add(-1)
 		}
-		capturePage(w, r, h).answer(w, r)
+		c.counts.misses.Add(1)
+		c.answer(capturePage(w, r, h, nil), w, r)
 	}
 }
 
@@ -371,62 +454,86 @@ func (c *PageCache) land(key string, f *flight) {
 	close(f.done)
 }
 
-// render runs h for a miss and returns the page, stored under key when it
-// is cacheable and no change came in while it rendered. It is rendered with
-// a placeholder nonce, so that the stored page can carry each later
-// request's own. Today's pages load only external scripts and hold no
-// nonce; the swap is there for the day one inlines a script.
-func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) cachedPage {
-	p := capturePage(w, r, h)
+// render runs h for a miss, stores the page under key when it is
+// cacheable and no change came in while it rendered, and answers r with
+// it. It renders into a pooled buffer (a directory page is ~30 KB, and
+// growing a new one for every miss was a tenth of its cost), which the
+// stored copy leaves at its length.
+func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) {
+	buf := renderBuffers.Get().(*[]byte)
+	p := capturePage(w, r, h, (*buf)[:0])
+	rendered := p.body
+	defer func() {
+		*buf = rendered[:0]
+		renderBuffers.Put(buf)
+	}()
 	// A page already stored is not replaced (replacing an entry would not
 	// take the first one's bytes off).
-	if p.status != http.StatusOK || len(p.body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
-		return p
+	if p.status != http.StatusOK || len(rendered) > pageCacheMaxBody || int64(len(rendered)) > c.maxBytes/4 ||
+		c.stamp(classes) != stamp || c.pages.Contains(key) {
+		c.answer(p, w, r)
+		return
 	}
-	stored := p
-	if !p.hasNonce {
-		stored.gzip, stored.zstd = gzipBytes(p.body), c.zstd.EncodeAll(p.body, nil)
+	p.body, p.stored = bytes.Clone(rendered), true
+	size := int64(cap(p.body))
+	c.makeRoom(size)
+	c.bytes.Add(size)
+	c.counts.stores.Add(1)
+	if c.pages.Add(key, p) {
+		c.counts.evictions.Add(1)
 	}
-	if stored.size() > c.maxBytes/4 {
-		return p
-	}
-	// A full cache makes room by dropping its least recently used pages:
-	// refusing new pages instead left it serving yesterday's favourites
-	// and rendering today's on every request.
-	for c.bytes.Load()+stored.size() > c.maxBytes {
+	// The miss itself goes out through the compression middleware: most
+	// first views are never asked for again, and a stored page is
+	// compressed on the first hit that takes each coding (encoded).
+	c.write(p, w, r, false)
+}
+
+// makeRoom drops the least recently used pages until n more bytes fit the
+// budget: refusing new pages instead left a full cache serving yesterday's
+// favourites and rendering today's on every request.
+func (c *PageCache) makeRoom(n int64) {
+	for c.bytes.Load()+n > c.maxBytes {
 		if _, _, ok := c.pages.RemoveOldest(); !ok {
 			break
 		}
+		c.counts.evictions.Add(1)
 	}
-	c.bytes.Add(stored.size())
-	c.pages.Add(key, stored)
-	return stored
 }
 
-// answer writes the page for r: 304 when r's If-None-Match names it, else
-// its body, compressed as stored when the client takes it. The ETag is the
-// stored one (no hashing on a hit), suffixed for the coding sent. A
-// signed-in user's page is never shared and has no tag.
-func (p cachedPage) answer(w http.ResponseWriter, r *http.Request) {
+// answer writes page p for r: 304 when r's If-None-Match names it, else
+// its body, compressed as stored when the client takes it (c.encoded). The
+// ETag is the page's (no hashing on a hit), suffixed for the coding sent. A
+// signed-in user's page is never shared and has no tag. c may be nil (no
+// page cache) when p is not stored.
+func (c *PageCache) answer(p *cachedPage, w http.ResponseWriter, r *http.Request) {
+	c.write(p, w, r, true)
+}
+
+// write is answer, with a stored page compressed by the cache only when
+// fromStore (else by the compression middleware, which names the coding's
+// tag alike).
+func (c *PageCache) write(p *cachedPage, w http.ResponseWriter, r *http.Request, fromStore bool) {
 	hdr := w.Header()
+	compressed := fromStore && p.stored
 	hdr["Vary"] = p.vary
-	if p.etag != "" && principal(r) != nil {
-		p.etag, p.cacheCtl = "", signedInCacheControl
+	etag, cacheCtl := p.etag, p.cacheCtl
+	if etag != "" && principal(r) != nil {
+		etag, cacheCtl = "", signedInCacheControl
 	}
-	hdr.Set("Cache-Control", p.cacheCtl)
+	hdr.Set("Cache-Control", cacheCtl)
 	coding := p.coding(r.Header.Get("Accept-Encoding"))
-	if p.etag != "" {
+	if etag != "" {
 		if tag := p.notModifiedTag(r, coding); tag != "" {
 			writeNotModified(w, tag)
 			return
 		}
-		// A page not stored compressed goes through the compression
+		// A page not compressed here goes through the compression
 		// middleware, which suffixes the identity tag itself when it
 		// compresses.
-		if p.gzip != nil {
+		if compressed {
 			hdr.Set("ETag", p.tag(coding))
 		} else {
-			hdr.Set("ETag", p.etag)
+			hdr.Set("ETag", etag)
 		}
 	}
 	if p.contentType != "" {
@@ -435,11 +542,8 @@ func (p cachedPage) answer(w http.ResponseWriter, r *http.Request) {
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
 	}
-	if coding != "" && p.gzip != nil {
-		body := p.gzip
-		if coding == codingZstd {
-			body = p.zstd
-		}
+	if coding != "" && compressed {
+		body := c.encoded(p, coding)
 		// Already compressed: the compression middleware lets a
 		// response with a Content-Encoding through as it is.
 		hdr.Set("Content-Encoding", coding)
@@ -457,7 +561,7 @@ func (p cachedPage) answer(w http.ResponseWriter, r *http.Request) {
 }
 
 // tag is the ETag of the page's representation in coding.
-func (p cachedPage) tag(coding string) string {
+func (p *cachedPage) tag(coding string) string {
 	switch coding {
 	case codingGzip:
 		return p.etagGzip
@@ -472,15 +576,15 @@ func (p cachedPage) tag(coding string) string {
 // page's codings counts, and the 304 carries the one that matched, so that
 // a cache holding several knows which is current (RFC 9111 4.3.4); "*" and
 // a list holding the request's own coding's tag get that one, the tag its
-// 200 would carry (a page not stored compressed is compressed by the
-// middleware when it is large enough).
-func (p cachedPage) notModifiedTag(r *http.Request, coding string) string {
+// 200 would carry (a page not stored is compressed by the middleware when
+// it is large enough).
+func (p *cachedPage) notModifiedTag(r *http.Request, coding string) string {
 	inm := ifNoneMatch(r)
 	if p.etag == "" || inm == "" {
 		return ""
 	}
 	own := p.etag
-	if p.gzip != nil || len(p.body) >= compressMinSize {
+	if p.stored || len(p.body) >= compressMinSize {
 		own = p.tag(coding)
 	}
 	return matchingTag(inm, own, p.etag, p.etagGzip, p.etagZstd)
@@ -488,9 +592,9 @@ func (p cachedPage) notModifiedTag(r *http.Request, coding string) string {
 
 // coding is the content coding the client takes for this page, chosen as
 // the compression middleware chooses (zstd over gzip at equal quality), or
-// "" for identity (a page with the placeholder nonce is sent in the clear
-// and compressed on the way out).
-func (p cachedPage) coding(acceptEncoding string) string {
+// "" for identity. A page holding the placeholder nonce is sent in the
+// clear, to be compressed on the way out after the nonce is swapped.
+func (p *cachedPage) coding(acceptEncoding string) string {
 	if acceptEncoding == "" || p.hasNonce {
 		return ""
 	}
@@ -502,6 +606,36 @@ func (p cachedPage) coding(acceptEncoding string) string {
 		return codingGzip
 	}
 	return ""
+}
+
+// encoded returns a stored page's body compressed in coding, compressing
+// it on the first such request.
+func (c *PageCache) encoded(p *cachedPage, coding string) []byte {
+	p.mu.Lock()
+	body, added := p.zstd, 0
+	if coding == codingGzip {
+		body = p.gzip
+	}
+	if body == nil {
+		// Under the page's lock: the requests that arrive meanwhile
+		// wait for this one compression rather than each doing it.
+		if coding == codingZstd {
+			body = c.zstd.EncodeAll(p.body, make([]byte, 0, len(p.body)/4))
+			p.zstd = body
+		} else {
+			body = gzipBytes(p.body)
+			p.gzip = body
+		}
+		if !p.evicted {
+			added = cap(body)
+			c.bytes.Add(int64(added))
+		}
+	}
+	p.mu.Unlock()
+	if added > 0 {
+		c.makeRoom(0)
+	}
+	return body
 }
 
 // codingQuality is the q-value Accept-Encoding gives a coding (0 when absent).
@@ -586,6 +720,12 @@ func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, bool)
 	}
 	return key, true
 }
+
+// renderBuffers hold pages being rendered for the cache (render).
+var renderBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 64<<10)
+	return &b
+}}
 
 // ListenForChanges keeps the page cache and the directory model fresh
 // until ctx ends; without either it returns at once.

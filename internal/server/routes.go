@@ -24,6 +24,11 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/static/*", Public, s.static)
 	s.handle(r, "GET", "/favicon.ico", Public, s.favicon)
 	s.handle(r, "GET", "/robots.txt", Public, s.revalidated(s.robots))
+	// Prometheus metrics, on the app port only for a scraper holding
+	// METRICS_TOKEN (a bearer token the handler checks); for anyone else,
+	// and without the token configured, an unknown path. METRICS_ADDR
+	// serves them on a listener of their own (internal/metrics).
+	s.handle(r, "GET", "/metrics", Public, s.metricsEndpoint)
 
 	// Visitors (V1–V4); their pages and calendar feeds are served from the page cache when fresh,
 	// with an ETag and a public Cache-Control for browsers, proxies and CDNs (conditional.go).

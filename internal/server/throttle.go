@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/metrics"
 )
 
 // limit is a fixed-window rate limit on one key.
@@ -105,6 +106,15 @@ func (s *Server) tooMany(reset time.Time) error {
 	}
 	return &expodesk.Error{Code: expodesk.ETOOMANYREQUEST, Message: "auth.throttled",
 		Data: map[string]any{"Minutes": minutes, "RetryAfter": int(math.Ceil(wait.Seconds()))}}
+}
+
+// signInThrottled is renderThrottled for a sign-in step (password or
+// second factor), counting the refusal among the sign-in failures.
+func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, err error) {
+	if e := expodesk.ErrorOf(err); e != nil && e.Code == expodesk.ETOOMANYREQUEST {
+		s.metrics.SignInFailed(metrics.FailThrottled)
+	}
+	s.renderThrottled(w, r, err)
 }
 
 // renderThrottled answers 429 with a Retry-After header and a page saying when to retry.
