@@ -55,6 +55,8 @@ type results struct {
 	Breakdown breakdown
 	Burst     *burstResult // nil when not run
 	Misses    *missResults // nil when not run
+	// Revalidation is the directory's 304 beside hello-world; nil when not run.
+	Revalidation *revalidationResult
 	// ServerLogLines is how many lines expodesk logged (at warn and above)
 	// during the load runs; ServerLog holds the first few.
 	ServerLogLines int
@@ -88,7 +90,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return err
 	}
 	res := results{Started: time.Now(), Config: cfg}
-	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses()) {
+	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses() || cfg.revalidation()) {
 		logf(stderr, "wrk not found; installing Debian's wrk")
 		if err := pgcluster.AptInstall(ctx, stderr, "wrk"); err != nil {
 			return err
@@ -160,6 +162,13 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 			return err
 		}
 	}
+	if cfg.revalidation() {
+		v, err := runRevalidation(ctx, cfg, bin, dbURL, res.Data, stderr)
+		if err != nil {
+			return fmt.Errorf("revalidation: %w", err)
+		}
+		res.Revalidation = &v
+	}
 	if cfg.misses() {
 		m, err := runMisses(ctx, cfg, bin, dbURL, res.Data, stderr)
 		if err != nil {
@@ -176,10 +185,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	res.Took = time.Since(res.Started)
 
-	var pages, burst, misses string
+	var pages, burst, misses, revalidation string
 	if cfg.pages() {
 		fmt.Fprint(stdout, resultsTable(res))
 		pages = renderReport(res)
+	}
+	if res.Revalidation != nil {
+		fmt.Fprint(stdout, revalidationTable(*res.Revalidation))
+		revalidation = renderRevalidation(*res.Revalidation, cfg, res.Machine)
 	}
 	if res.Misses != nil {
 		fmt.Fprint(stdout, missesTable(*res.Misses))
@@ -190,14 +203,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		burst = renderBurst(*res.Burst, cfg, res.Machine)
 	}
 	if cfg.Out == "" {
-		fmt.Fprint(stdout, pages+misses+burst)
+		fmt.Fprint(stdout, pages+revalidation+misses+burst)
 		return nil
 	}
 	out := cfg.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	sections := missesSections(cfg.Exhibitors, misses)
+	sections := append([]section{{revalidationBegin, revalidationEnd, revalidation}}, missesSections(cfg.Exhibitors, misses)...)
 	if err := writeReport(out, pages, append(sections, section{burstBegin, burstEnd, burst})...); err != nil {
 		return err
 	}

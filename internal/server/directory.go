@@ -61,7 +61,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	addVary(w.Header(), "HX-Request")
+	addVary(w.Header(), "HX-Request", "HX-History-Restore-Request")
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
 		s.render(w, r, http.StatusOK, web.DirectoryResults(v))
 		return

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"expodesk/internal/expodesk"
 	"expodesk/internal/metrics"
 	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
@@ -257,8 +258,17 @@ type cachedPage struct {
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
-	// etag is the page's ETag, when its handler sets one (the API's).
-	etag string
+	// etag is the strong ETag of body (identity), computed once; "" for a
+	// page no shared cache may keep (newPage). etagGzip and etagZstd are
+	// its compressed representations' (codedETag).
+	etag, etagGzip, etagZstd string
+	// route is the pattern of the route that rendered the page, for the
+	// access log of a 304 answered before routing (notModifiedEarly).
+	route string
+	// stored is whether the page is in the cache, whose hits compress it
+	// (encoded); a page rendered for one request only is compressed, if at
+	// all, by the compression middleware.
+	stored bool
 
 	// mu guards the compressed bodies and evicted. Each is made on the
 	// first hit that takes its coding and kept for the next ones: most
@@ -374,7 +384,9 @@ func (c *PageCache) Listening(ok bool) {
 // cacheNonce stands in for the per-request CSP nonce in a cached page.
 const cacheNonce = "expodesk-cached-page-nonce"
 
-// cached serves h from the page cache for visitors' GET requests.
+// cached serves h from the page cache for visitors' GET and HEAD requests,
+// with a 304 when the client holds the page already; other requests, and
+// pages the cache does not keep, are rendered and compared (revalidated).
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
@@ -383,7 +395,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			if c != nil {
 				c.counts.bypasses.Add(1)
 			}
-			h(w, r)
+			c.answer(capturePage(w, r, h, nil), w, r)
 			return
 		}
 		classes := pageClasses(r.URL.Path, r.URL.Query().Get("q") != "")
@@ -395,7 +407,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			key := stamp + "|" + page
 			if p, ok := c.pages.Get(key); ok {
 				c.counts.hits.Add(1)
-				c.serve(p, w, r)
+				w.Header().Set("X-Cache", "hit")
+				c.answer(p, w, r)
 				return
 			}
 			f, leader := c.takeOff(key)
@@ -418,7 +431,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			c.waiting.Add(-1)
 		}
 		c.counts.misses.Add(1)
-		h(w, r)
+		c.answer(capturePage(w, r, h, nil), w, r)
 	}
 }
 
@@ -446,52 +459,38 @@ func (c *PageCache) land(key string, f *flight) {
 	close(f.done)
 }
 
-// render runs h for a miss and stores what it wrote under key when the
-// page is cacheable and no change came in while it rendered.
+// render runs h for a miss, stores the page under key when it is
+// cacheable and no change came in while it rendered, and answers r with
+// it. It renders into a pooled buffer (a directory page is ~30 KB, and
+// growing a new one for every miss was a tenth of its cost), which the
+// stored copy leaves at its length.
 func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) {
-	// Render with a placeholder nonce, so that the stored page can carry
-	// each later request's own. Today's pages load only external scripts
-	// and hold no nonce; the swap is there for the day one inlines a script.
-	// The request's nonce is read first: templ.WithNonce sets it in the
-	// context's templ values, which the request's own context shares.
-	nonce := []byte(templ.GetNonce(r.Context()))
-	rec := &recorder{header: w.Header(), body: renderBuffers.Get().(*[]byte)}
+	buf := renderBuffers.Get().(*[]byte)
+	p := capturePage(w, r, h, (*buf)[:0])
+	rendered := p.body
 	defer func() {
-		*rec.body = (*rec.body)[:0]
-		renderBuffers.Put(rec.body)
+		*buf = rendered[:0]
+		renderBuffers.Put(buf)
 	}()
-	h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
-	body := *rec.body
-	hasNonce := bytes.Contains(body, []byte(cacheNonce))
-	w.WriteHeader(rec.status)
-	if hasNonce {
-		_, _ = w.Write(bytes.ReplaceAll(body, []byte(cacheNonce), nonce))
-	} else {
-		_, _ = w.Write(body)
-	}
 	// A page already stored is not replaced (replacing an entry would not
 	// take the first one's bytes off).
-	if rec.status != http.StatusOK || len(body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
+	if p.status != http.StatusOK || len(rendered) > pageCacheMaxBody || int64(len(rendered)) > c.maxBytes/4 ||
+		c.stamp(classes) != stamp || c.pages.Contains(key) {
+		c.answer(p, w, r)
 		return
 	}
-	hdr := w.Header()
-	// The render buffer goes back to the pool; the copy kept is its length.
-	p := &cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
-		vary: append([]string(nil), hdr["Vary"]...), body: bytes.Clone(body), hasNonce: hasNonce}
+	p.body, p.stored = bytes.Clone(rendered), true
 	size := int64(cap(p.body))
-	if size > c.maxBytes/4 {
-		return
-	}
 	c.makeRoom(size)
 	c.bytes.Add(size)
 	c.counts.stores.Add(1)
 	if c.pages.Add(key, p) {
 		c.counts.evictions.Add(1)
 	}
+	// The miss itself goes out through the compression middleware: most
+	// first views are never asked for again, and a stored page is
+	// compressed on the first hit that takes each coding (encoded).
+	c.write(p, w, r, false)
 }
 
 // makeRoom drops the least recently used pages until n more bytes fit the
@@ -506,23 +505,53 @@ func (c *PageCache) makeRoom(n int64) {
 	}
 }
 
-// serve writes a stored page, compressed when the client takes it.
-func (c *PageCache) serve(p *cachedPage, w http.ResponseWriter, r *http.Request) {
+// answer writes page p for r: 304 when r's If-None-Match names it, else
+// its body, compressed as stored when the client takes it (c.encoded). The
+// ETag is the page's (no hashing on a hit), suffixed for the coding sent. A
+// signed-in user's page is never shared and has no tag. c may be nil (no
+// page cache) when p is not stored.
+func (c *PageCache) answer(p *cachedPage, w http.ResponseWriter, r *http.Request) {
+	c.write(p, w, r, true)
+}
+
+// write is answer, with a stored page compressed by the cache only when
+// fromStore (else by the compression middleware, which names the coding's
+// tag alike).
+func (c *PageCache) write(p *cachedPage, w http.ResponseWriter, r *http.Request, fromStore bool) {
 	hdr := w.Header()
-	hdr.Set("Content-Type", p.contentType)
-	hdr.Set("Cache-Control", p.cacheCtl)
+	compressed := fromStore && p.stored
+	hdr["Vary"] = p.vary
+	etag, cacheCtl := p.etag, p.cacheCtl
+	if etag != "" && principal(r) != nil {
+		etag, cacheCtl = "", signedInCacheControl
+	}
+	hdr.Set("Cache-Control", cacheCtl)
+	coding := p.coding(r.Header.Get("Accept-Encoding"))
+	if etag != "" {
+		if tag := p.notModifiedTag(r, coding); tag != "" {
+			writeNotModified(w, tag)
+			return
+		}
+		// A page not compressed here goes through the compression
+		// middleware, which suffixes the identity tag itself when it
+		// compresses.
+		if compressed {
+			hdr.Set("ETag", p.tag(coding))
+		} else {
+			hdr.Set("ETag", etag)
+		}
+	}
+	if p.contentType != "" {
+		hdr.Set("Content-Type", p.contentType)
+	}
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
 	}
-	if p.etag != "" {
-		hdr.Set("ETag", p.etag)
-	}
-	hdr["Vary"] = p.vary
-	hdr.Set("X-Cache", "hit")
-	if enc, body := c.encoded(p, r.Header.Get("Accept-Encoding")); enc != "" {
+	if coding != "" && compressed {
+		body := c.encoded(p, coding)
 		// Already compressed: the compression middleware lets a
 		// response with a Content-Encoding through as it is.
-		hdr.Set("Content-Encoding", enc)
+		hdr.Set("Content-Encoding", coding)
 		hdr.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(p.status)
 		_, _ = w.Write(body)
@@ -536,34 +565,66 @@ func (c *PageCache) serve(p *cachedPage, w http.ResponseWriter, r *http.Request)
 	}
 }
 
-// encoded returns the page's body compressed in the coding the client
-// accepts, chosen as the compression middleware chooses (zstd over gzip at
-// equal quality), compressing it on the first such request; "" when the
-// identity body must be sent. A page holding the placeholder nonce is sent
-// in the clear, to be compressed on the way out after the nonce is swapped.
-func (c *PageCache) encoded(p *cachedPage, acceptEncoding string) (string, []byte) {
-	if p.hasNonce || acceptEncoding == "" {
-		return "", nil
+// tag is the ETag of the page's representation in coding.
+func (p *cachedPage) tag(coding string) string {
+	switch coding {
+	case codingGzip:
+		return p.etagGzip
+	case codingZstd:
+		return p.etagZstd
 	}
-	gz, zs := codingQuality(acceptEncoding, "gzip"), codingQuality(acceptEncoding, "zstd")
-	var coding string
+	return p.etag
+}
+
+// notModifiedTag is the tag of the page's that r's If-None-Match names, or
+// "" when it names none (or the page has no tag). A tag of any of the
+// page's codings counts, and the 304 carries the one that matched, so that
+// a cache holding several knows which is current (RFC 9111 4.3.4); "*" and
+// a list holding the request's own coding's tag get that one, the tag its
+// 200 would carry (a page not stored is compressed by the middleware when
+// it is large enough).
+func (p *cachedPage) notModifiedTag(r *http.Request, coding string) string {
+	inm := ifNoneMatch(r)
+	if p.etag == "" || inm == "" {
+		return ""
+	}
+	own := p.etag
+	if p.stored || len(p.body) >= compressMinSize {
+		own = p.tag(coding)
+	}
+	return matchingTag(inm, own, p.etag, p.etagGzip, p.etagZstd)
+}
+
+// coding is the content coding the client takes for this page, chosen as
+// the compression middleware chooses (zstd over gzip at equal quality), or
+// "" for identity. A page holding the placeholder nonce is sent in the
+// clear, to be compressed on the way out after the nonce is swapped.
+func (p *cachedPage) coding(acceptEncoding string) string {
+	if acceptEncoding == "" || p.hasNonce {
+		return ""
+	}
+	gz, zs := codingQuality(acceptEncoding, codingGzip), codingQuality(acceptEncoding, codingZstd)
 	switch {
 	case zs > 0 && zs >= gz:
-		coding = "zstd"
+		return codingZstd
 	case gz > 0:
-		coding = "gzip"
-	default:
-		return "", nil
+		return codingGzip
 	}
+	return ""
+}
+
+// encoded returns a stored page's body compressed in coding, compressing
+// it on the first such request.
+func (c *PageCache) encoded(p *cachedPage, coding string) []byte {
 	p.mu.Lock()
 	body, added := p.zstd, 0
-	if coding == "gzip" {
+	if coding == codingGzip {
 		body = p.gzip
 	}
 	if body == nil {
 		// Under the page's lock: the requests that arrive meanwhile
 		// wait for this one compression rather than each doing it.
-		if coding == "zstd" {
+		if coding == codingZstd {
 			body = c.zstd.EncodeAll(p.body, make([]byte, 0, len(p.body)/4))
 			p.zstd = body
 		} else {
@@ -579,7 +640,7 @@ func (c *PageCache) encoded(p *cachedPage, acceptEncoding string) (string, []byt
 	if added > 0 {
 		c.makeRoom(0)
 	}
-	return coding, body
+	return body
 }
 
 // codingQuality is the q-value Accept-Encoding gives a coding (0 when absent).
@@ -628,17 +689,25 @@ func gzipBytes(b []byte) []byte {
 // fragment only, the path and the known parameters in a fixed order. It
 // reports false when the request must not be served from the cache.
 func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
-	if c == nil || !c.listening.Load() || principal(r) != nil || r.Method != http.MethodGet ||
+	return pageKeyIn(r, c, web.Lang(r.Context()))
+}
+
+// pageKeyIn is pageKey for a request in lang.
+func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, bool) {
+	if c == nil || !c.listening.Load() || principal(r) != nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
 		len(r.URL.RawQuery) > pageCacheMaxKey {
 		return "", false
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return "", false
-	}
-	for k := range q {
-		if !pageParams[k] {
+	var q url.Values
+	if r.URL.RawQuery != "" {
+		var err error
+		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
 			return "", false
+		}
+		for k := range q {
+			if !pageParams[k] {
+				return "", false
+			}
 		}
 	}
 	fragment := "0"
@@ -646,7 +715,7 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 		fragment = "1"
 	}
 	// Encode sorts by key: ?page=2&q=x and ?q=x&page=2 are one page.
-	key := string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
+	key := string(lang) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
 	// An agenda without ?tz= shows the zone the visitor chose before (a
 	// cookie): the page is another one for each such zone.
 	if strings.HasSuffix(r.URL.Path, "/agenda") {
@@ -657,38 +726,11 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 	return key, true
 }
 
-// renderBuffers hold pages being rendered for the cache; a directory page
-// is ~30 KB, and growing a new buffer to that for every miss was a tenth
-// of its cost.
+// renderBuffers hold pages being rendered for the cache (render).
 var renderBuffers = sync.Pool{New: func() any {
 	b := make([]byte, 0, 64<<10)
 	return &b
 }}
-
-// recorder takes a response whole, for render to write out once it is
-// complete: with the placeholder nonce swapped for the request's own (a
-// search per write could miss one split across two writes) and stored.
-type recorder struct {
-	header http.Header
-	status int
-	body   *[]byte
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	*r.body = append(*r.body, b...)
-	return len(b), nil
-}
 
 // ListenForChanges keeps the page cache and the directory model fresh
 // until ctx ends; without either it returns at once.

@@ -129,8 +129,7 @@ func (s *Server) exhibitorLogo(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", "public, max-age=300")
 	}
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
+	if notModifiedBy(w, r, etag) {
 		return
 	}
 	h.Set("Content-Type", logo.ContentType)
