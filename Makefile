@@ -12,6 +12,7 @@ export GOFLAGS
 .PHONY: help
 help:
 	@echo "make run        start PostgreSQL (project-local unless DATABASE_URL is set), migrate, load demo data, serve http://localhost:8080"
+	@echo "make cluster    as make run, but two instances behind nginx on http://localhost:8080 (see README, Deployment)"
 	@echo "make organizer ARGS='--email ana@example.org --family-name Puig --given-name Ana'"
 	@echo "                create an organizer in make run's database (expodesk organizer create --help lists ARGS)"
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
@@ -50,6 +51,25 @@ run: build
 	echo "  # or: DATABASE_URL='$$DATABASE_URL' $(BIN) organizer create --email ana@example.org --family-name Puig --given-name Ana" \
 		| sed -E 's#(://[^:/@]*):[^@]*@#\1:…@#'; \
 	exec $(BIN) serve --demo
+
+# make cluster: make run's database (the project-local cluster unless
+# DATABASE_URL is set) and demo data, then two `expodesk serve` instances on
+# 127.0.0.1:8081 and :8082 behind nginx on 127.0.0.1:8080 (PORT moves them
+# all), installed by cmd/devenv if absent. Ctrl-C stops nginx, then the
+# instances; the PostgreSQL cluster keeps running, as after make run. devenv
+# is built and exec'd rather than `go run`, which exits 1 after a Ctrl-C even
+# when its program stopped cleanly.
+.PHONY: cluster
+cluster: build
+	@go build -o .local/bin/devenv ./cmd/devenv
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+		DATABASE_URL="$$($(LOCAL_DB))"; \
+		export DATABASE_URL; \
+		echo "Using the project-local PostgreSQL in $(PGDIR) (make db-stop stops it)."; \
+	else \
+		echo "Using the PostgreSQL server that DATABASE_URL names."; \
+	fi; \
+	exec .local/bin/devenv cluster --bin $(BIN) --port $${PORT:-8080} --dir .local/cluster
 
 # make organizer: `expodesk organizer create $(ARGS)` against make run's
 # database (the project-local cluster unless DATABASE_URL is set).

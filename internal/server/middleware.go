@@ -78,8 +78,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				pattern = rc.RoutePattern()
 			}
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			switch {
+			case sw.status >= 500:
 				level = slog.LevelError
+			case sw.status == http.StatusOK && (pattern == "/readyz" || pattern == "/livez"):
+				// A load balancer or supervisor asks every second; only a
+				// red answer is news.
+				level = slog.LevelDebug
 			}
 			s.log.Log(ctx, level, "request", "method", r.Method, "route", pattern, "status", sw.status,
 				"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
