@@ -435,8 +435,8 @@ func excerpt(page string) string {
 
 // bookingCheck is what the invariant query finds over the test's expo.
 type bookingCheck struct {
-	Double, Overlap, OverQuota int   // each must be 0
-	Active                     int   // active bookings
+	Double, Overlap, OverQuota int // each must be 0
+	Active                     int // active bookings
 	IDs                        []int64
 }
 
