@@ -16,6 +16,7 @@ help:
 	@echo "make organizer ARGS='--email ana@example.org --family-name Puig --given-name Ana'"
 	@echo "                create an organizer in make run's database (expodesk organizer create --help lists ARGS)"
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
+	@echo "make test-faults  the fault tests alone: instances behind nginx killed, PostgreSQL restarted under load (make test runs them too)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
 	@echo "make bench      load test against 10,000 generated exhibitors, the booking burst, then make bench-import (see docs/benchmarks.md)"
 	@echo "make bench-burst   the window-opening burst alone: 500 companies book 100 slots at once on two instances"
@@ -87,18 +88,38 @@ db-stop:
 
 # make test: a throwaway cluster unless TEST_DATABASE_URL names a server. The
 # cluster is the mktemp folder itself: as root, a folder inside it (mode 0700)
-# would be out of the postgres user's reach.
+# would be out of the postgres user's reach. The fault tests (make
+# test-faults, about a minute) run last.
+FAULTS := go test -race -count=1 -timeout 10m -tags faults ./internal/cluster/
+
 .PHONY: test
 test:
-	@$(DEVENV) install chromium
+	@$(DEVENV) install chromium nginx
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		go test -race -count=1 -timeout 15m ./...; \
+		go test -race -count=1 -timeout 15m ./... && $(FAULTS); \
 	else \
 		dir="$$(mktemp -d)"; \
 		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
 		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
 		export TEST_DATABASE_URL; \
-		go test -race -count=1 -timeout 15m ./...; \
+		go test -race -count=1 -timeout 15m ./... && $(FAULTS); \
+	fi
+
+# make test-faults: the fault tests alone (internal/cluster, build tag
+# faults): real expodesk processes behind nginx, an instance killed, SIGTERM
+# under a slow request, a hanging webhook receiver, and PostgreSQL (a
+# cluster of the test's own) stopped and started under load.
+.PHONY: test-faults
+test-faults:
+	@$(DEVENV) install nginx
+	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+		$(FAULTS) -v; \
+	else \
+		dir="$$(mktemp -d)"; \
+		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
+		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
+		export TEST_DATABASE_URL; \
+		$(FAULTS) -v; \
 	fi
 
 # make bench: a load benchmark, not a test; it writes docs/benchmarks.md.
@@ -136,6 +157,7 @@ generate:
 .PHONY: lint
 lint:
 	go vet ./...
+	go vet -tags faults ./internal/cluster/
 	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	@# govulncheck needs its database at vuln.go.dev; v1.9.0 depends on an x/telemetry
 	@# version the module proxy refuses, so v1.8.0 it is.

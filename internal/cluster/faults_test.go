@@ -54,6 +54,9 @@ func TestKillInstanceUnderBookingLoad(t *testing.T) {
 	killed := time.Now()
 	c.Instances[0].Kill()
 	waitFor(t, time.Minute, "15 bookings confirmed after the kill", func() bool { return l.confirmedSince(killed) >= 15 })
+	waitFor(t, 10*time.Second, "the supervisor marks A down in nginx", func() bool {
+		return slices.Equal(c.Nginx.Down(), []string{c.Instances[0].Addr})
+	})
 	l.end()
 
 	answers, confirmed := l.all()
@@ -117,6 +120,11 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	waitFor(t, 30*time.Second, "answers during the outage", func() bool {
 		return l.answered(stopped, func(a answer) bool { return a.Status == http.StatusServiceUnavailable }) >= 30
 	})
+	// Every instance red: the supervisor leaves them all in nginx's
+	// upstream, so that the readers get expodesk's page.
+	if down := c.Nginx.Down(); len(down) > 0 {
+		t.Errorf("with every instance red, nginx has %v marked down", down)
+	}
 	restarted := time.Now()
 	if err := pg.Ensure(ctx); err != nil {
 		t.Fatalf("start PostgreSQL again: %v", err)
