@@ -20,6 +20,7 @@ help:
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
 	@echo "make bench      load test against 10,000 generated exhibitors, the booking burst, then make bench-import (see docs/benchmarks.md)"
 	@echo "make bench-burst   the window-opening burst alone: 500 companies book 100 slots at once on two instances"
+	@echo "make bench-nginx   the directory through nginx in front of two instances, with and without If-None-Match"
 	@echo "make bench-import  preview and commit of a 10,000-row exhibitor spreadsheet"
 	@echo "make bench-100k    search as you type on 100,000 generated exhibitors (its own section of docs/benchmarks.md)"
 	@echo "make generate   regenerate templ components"
@@ -135,6 +136,14 @@ bench:
 .PHONY: bench-burst
 bench-burst:
 	BENCH_ONLY=burst go run ./cmd/bench
+
+# make bench-nginx: the pavilion directory through nginx in front of two
+# instances, with and without If-None-Match, beside hello-world direct and
+# behind nginx; it rewrites only that section of docs/benchmarks.md.
+.PHONY: bench-nginx
+bench-nginx:
+	@$(DEVENV) install nginx
+	BENCH_ONLY=nginx go run ./cmd/bench
 
 # make bench-100k: search as you type on 100,000 generated exhibitors; it
 # rewrites only that size's section of docs/benchmarks.md. BENCH_ONLY=misses

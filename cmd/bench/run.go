@@ -53,8 +53,9 @@ type results struct {
 	Data      dataset
 	Targets   []target
 	Breakdown breakdown
-	Burst     *burstResult // nil when not run
-	Misses    *missResults // nil when not run
+	Burst     *burstResult   // nil when not run
+	Misses    *missResults   // nil when not run
+	Proxied   *proxiedResult // nil when not run
 	// ServerLogLines is how many lines expodesk logged (at warn and above)
 	// during the load runs; ServerLog holds the first few.
 	ServerLogLines int
@@ -88,7 +89,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return err
 	}
 	res := results{Started: time.Now(), Config: cfg}
-	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses()) {
+	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses() || cfg.proxied()) {
 		logf(stderr, "wrk not found; installing Debian's wrk")
 		if err := pgcluster.AptInstall(ctx, stderr, "wrk"); err != nil {
 			return err
@@ -160,6 +161,13 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 			return err
 		}
 	}
+	if cfg.proxied() {
+		p, err := runProxied(ctx, cfg, bin, dbURL, res.Data, stderr)
+		if err != nil {
+			return fmt.Errorf("nginx: %w", err)
+		}
+		res.Proxied = &p
+	}
 	if cfg.misses() {
 		m, err := runMisses(ctx, cfg, bin, dbURL, res.Data, stderr)
 		if err != nil {
@@ -176,10 +184,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	res.Took = time.Since(res.Started)
 
-	var pages, burst, misses string
+	var pages, burst, misses, proxied string
 	if cfg.pages() {
 		fmt.Fprint(stdout, resultsTable(res))
 		pages = renderReport(res)
+	}
+	if res.Proxied != nil {
+		fmt.Fprint(stdout, proxiedTable(*res.Proxied))
+		proxied = renderProxied(*res.Proxied, res.Machine)
 	}
 	if res.Misses != nil {
 		fmt.Fprint(stdout, missesTable(*res.Misses))
@@ -190,14 +202,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		burst = renderBurst(*res.Burst, cfg, res.Machine)
 	}
 	if cfg.Out == "" {
-		fmt.Fprint(stdout, pages+misses+burst)
+		fmt.Fprint(stdout, pages+proxied+misses+burst)
 		return nil
 	}
 	out := cfg.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	sections := missesSections(cfg.Exhibitors, misses)
+	sections := append([]section{{proxiedBegin, proxiedEnd, proxied}}, missesSections(cfg.Exhibitors, misses)...)
 	if err := writeReport(out, pages, append(sections, section{burstBegin, burstEnd, burst})...); err != nil {
 		return err
 	}

@@ -24,10 +24,15 @@ type load struct {
 // error), which would make a slow page's p99 look better than it is.
 const wrkTimeout = "10s"
 
-// args returns wrk's arguments for a run of d against url.
-func (l load) args(d time.Duration, url string) []string {
-	return []string{"-t" + strconv.Itoa(l.Threads), "-c" + strconv.Itoa(l.Connections),
-		"-d" + strconv.Itoa(int(d.Round(time.Second)/time.Second)) + "s", "--timeout", wrkTimeout, "--latency", url}
+// args returns wrk's arguments for a run of d against url, sending each
+// header ("Name: value") with every request.
+func (l load) args(d time.Duration, url string, headers ...string) []string {
+	args := []string{"-t" + strconv.Itoa(l.Threads), "-c" + strconv.Itoa(l.Connections),
+		"-d" + strconv.Itoa(int(d.Round(time.Second)/time.Second)) + "s", "--timeout", wrkTimeout, "--latency"}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	return append(args, url)
 }
 
 // wrkResult is what one wrk run reports.
@@ -41,8 +46,8 @@ type wrkResult struct {
 }
 
 // runWrk runs wrk for d against url and parses its report.
-func runWrk(ctx context.Context, l load, d time.Duration, url string) (wrkResult, error) {
-	cmd := exec.CommandContext(ctx, "wrk", l.args(d, url)...)
+func runWrk(ctx context.Context, l load, d time.Duration, url string, headers ...string) (wrkResult, error) {
+	cmd := exec.CommandContext(ctx, "wrk", l.args(d, url, headers...)...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
