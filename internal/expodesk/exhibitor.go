@@ -208,3 +208,11 @@ type ExhibitorParticipation struct {
 	Pavilion *Pavilion
 	Booth    string
 }
+
+// ExhibitorPage is what a visitor's page of an exhibitor shows: the company,
+// its approved participations (soonest expo first) and the slots it presents in.
+type ExhibitorPage struct {
+	Exhibitor      Exhibitor
+	Participations []ExhibitorParticipation
+	Slots          []AgendaItem
+}

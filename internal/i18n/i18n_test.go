@@ -423,3 +423,44 @@ func TestParseLang(t *testing.T) {
 		}
 	}
 }
+
+// TestFilledMessagesAsTemplates: a message filled without a template reads
+// exactly as go-i18n's template prints it, for every such message of every
+// language, with strings, numbers and other values in its fields.
+func TestFilledMessagesAsTemplates(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, lang := range expodesk.Langs {
+		l := c.Localizer(lang)
+		for id, f := range l.filled {
+			data := map[string]any{}
+			for i, name := range f.fields {
+				switch i % 3 {
+				case 0:
+					data[name] = "A-12 <b>&"
+				case 1:
+					data[name] = 42
+				default:
+					data[name] = int64(-7)
+				}
+			}
+			want, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, id, err)
+			}
+			if got := l.T(id, data); got != want {
+				t.Errorf("%s %s: filled %q, the template says %q", lang, id, got, want)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no message is filled without a template")
+	}
+	if _, ok := parseFill("{{if .X}}a{{end}}"); ok {
+		t.Error("a message with another action was taken for a fill")
+	}
+}

@@ -47,8 +47,13 @@ func (s *Store) Agenda(ctx context.Context, expoID, pavilionID int64) ([]expodes
 
 // AgendaByExhibitor returns the slots an exhibitor presents in, across expos.
 func (s *Store) AgendaByExhibitor(ctx context.Context, exhibitorID int64) ([]expodesk.AgendaItem, error) {
-	return collect[expodesk.AgendaItem](ctx, s.db, "list exhibitor agenda", agendaSelect+
-		`WHERE b.exhibitor_id = $1 AND x.id IS NOT NULL ORDER BY sl.starts_at, st.id`, exhibitorID)
+	return collect[expodesk.AgendaItem](ctx, s.db, "list exhibitor agenda", agendaByExhibitor(`$1`), exhibitorID)
+}
+
+// agendaByExhibitor selects the slots the exhibitor whose id the SQL
+// expression id gives presents in.
+func agendaByExhibitor(id string) string {
+	return agendaSelect + `WHERE b.exhibitor_id = ` + id + ` AND x.id IS NOT NULL ORDER BY sl.starts_at, st.id`
 }
 
 // calendarSelect reads calendar entries from ev(slot_id, booking_id): the

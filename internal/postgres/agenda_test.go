@@ -294,18 +294,19 @@ func TestExpoGetAndCounts(t *testing.T) {
 			wantCode(t, err, expodesk.ENOTFOUND)
 			_, err = v.s.LogoGet(v.ctx, bad)
 			wantCode(t, err, expodesk.ENOTFOUND)
+			_, err = v.s.ExhibitorPublicPage(v.ctx, bad)
+			wantCode(t, err, expodesk.ENOTFOUND)
 		}
 	})
 	t.Run("PublicOnlyWhenApproved", func(t *testing.T) {
-		for _, tc := range []struct {
-			id   int64
-			want bool
-		}{{cn.ID, true}, {gb.ID, false}} {
-			got, err := v.s.ExhibitorIsPublic(v.ctx, tc.id)
-			if err != nil || got != tc.want {
-				t.Errorf("ExhibitorIsPublic(%d) = %v, %v; want %v", tc.id, got, err, tc.want)
-			}
+		page, err := v.s.ExhibitorPublicPage(v.ctx, cn.Slug)
+		if err != nil || page.Exhibitor.ID != cn.ID || len(page.Participations) != 1 || page.Participations[0].Pavilion == nil {
+			t.Errorf("page of an approved exhibitor: %+v, %v", page, err)
 		}
+		_, err = v.s.ExhibitorPublicPage(v.ctx, gb.Slug)
+		wantCode(t, err, expodesk.ENOTFOUND)
+		_, err = v.s.ExhibitorPublicPage(v.ctx, "nope")
+		wantCode(t, err, expodesk.ENOTFOUND)
 		ps, err := v.s.ExhibitorParticipations(v.ctx, gb.ID)
 		if err != nil || len(ps) != 0 {
 			t.Errorf("participations of an applicant: %v, %v", ps, err)

@@ -23,6 +23,7 @@ type Querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Begin(ctx context.Context) (pgx.Tx, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // Store runs expodesk's queries.
@@ -209,6 +210,27 @@ func one[T any](ctx context.Context, db Querier, what, sql string, args ...any) 
 	}
 	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[T])
 	return v, translate(err, what)
+}
+
+// batchOne is one for the next query of a batch sent.
+func batchOne[T any](br pgx.BatchResults, what string) (T, error) {
+	rows, err := br.Query()
+	if err != nil {
+		var zero T
+		return zero, translate(err, what)
+	}
+	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[T])
+	return v, translate(err, what)
+}
+
+// batchCollect is collect for the next query of a batch sent.
+func batchCollect[T any](br pgx.BatchResults, what string) ([]T, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, translate(err, what)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	return out, translate(err, what)
 }
 
 // Tx runs fn with a store whose every query runs in one transaction, committed

@@ -35,15 +35,6 @@ func (s *Store) ExhibitorGetByID(ctx context.Context, id int64) (expodesk.Exhibi
 		`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.id = $1`, id)
 }
 
-// ExhibitorIsPublic reports whether the exhibitor has at least one approved
-// participation, which is what makes its page visible to visitors.
-func (s *Store) ExhibitorIsPublic(ctx context.Context, id int64) (bool, error) {
-	var ok bool
-	err := s.db.QueryRow(ctx,
-		`SELECT EXISTS (SELECT 1 FROM participation WHERE exhibitor_id = $1 AND status = 'approved')`, id).Scan(&ok)
-	return ok, translate(err, "check exhibitor is public")
-}
-
 // ExhibitorCreate inserts e with its sectors and returns it with its id.
 func (s *Store) ExhibitorCreate(ctx context.Context, e expodesk.Exhibitor, known map[string]bool) (expodesk.Exhibitor, error) {
 	if err := e.Validate(known); err != nil {
@@ -81,32 +72,41 @@ func setSectors(ctx context.Context, tx pgx.Tx, exhibitorID int64, sectors []str
 	return translate(err, "set sectors")
 }
 
+// participationRow is an approved participation as participationsSelect
+// reads it, with its expo and pavilion.
+type participationRow struct {
+	expodesk.Expo
+	Booth               string
+	PavilionID          *int64
+	PavilionSlug        string
+	PavilionName        expodesk.Text
+	PavilionHost        expodesk.Text
+	PavilionHall        string
+	PavilionDescription expodesk.Text
+	PavilionPosition    int
+}
+
+// participationsSelect reads the approved participations of the exhibitor
+// whose id its WHERE clause ends with, soonest expo first.
+const participationsSelect = `SELECT ` + expoColumns + `, p.booth, p.pavilion_id,
+	coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name,
+	coalesce(pv.host, '{}') AS pavilion_host, coalesce(pv.hall, '') AS pavilion_hall,
+	coalesce(pv.description, '{}') AS pavilion_description, coalesce(pv.position, 0) AS pavilion_position
+FROM participation p JOIN expo e ON e.id = p.expo_id
+LEFT JOIN pavilion pv ON pv.id = p.pavilion_id
+WHERE p.status = 'approved' AND p.exhibitor_id = `
+
+const participationsOrder = ` ORDER BY e.first_day, e.id`
+
 // ExhibitorParticipations returns the approved participations of an
 // exhibitor with their expo and pavilion, soonest expo first.
 func (s *Store) ExhibitorParticipations(ctx context.Context, exhibitorID int64) ([]expodesk.ExhibitorParticipation, error) {
-	type row struct {
-		expodesk.Expo
-		Booth               string
-		PavilionID          *int64
-		PavilionSlug        string
-		PavilionName        expodesk.Text
-		PavilionHost        expodesk.Text
-		PavilionHall        string
-		PavilionDescription expodesk.Text
-		PavilionPosition    int
-	}
-	rows, err := collect[row](ctx, s.db, "list participations",
-		`SELECT `+expoColumns+`, p.booth, p.pavilion_id,
-			coalesce(pv.slug, '') AS pavilion_slug, coalesce(pv.name, '{}') AS pavilion_name,
-			coalesce(pv.host, '{}') AS pavilion_host, coalesce(pv.hall, '') AS pavilion_hall,
-			coalesce(pv.description, '{}') AS pavilion_description, coalesce(pv.position, 0) AS pavilion_position
-		FROM participation p JOIN expo e ON e.id = p.expo_id
-		LEFT JOIN pavilion pv ON pv.id = p.pavilion_id
-		WHERE p.exhibitor_id = $1 AND p.status = 'approved'
-		ORDER BY e.first_day, e.id`, exhibitorID)
-	if err != nil {
-		return nil, err
-	}
+	rows, err := collect[participationRow](ctx, s.db, "list participations",
+		participationsSelect+`$1`+participationsOrder, exhibitorID)
+	return participations(rows), err
+}
+
+func participations(rows []participationRow) []expodesk.ExhibitorParticipation {
 	out := make([]expodesk.ExhibitorParticipation, 0, len(rows))
 	for _, r := range rows {
 		ep := expodesk.ExhibitorParticipation{Expo: r.Expo, Booth: r.Booth}
@@ -117,7 +117,43 @@ func (s *Store) ExhibitorParticipations(ctx context.Context, exhibitorID int64) 
 		}
 		out = append(out, ep)
 	}
-	return out, nil
+	return out
+}
+
+// ExhibitorPublicPage returns what a visitor's page of the exhibitor slug
+// shows: the exhibitor, its approved participations and the slots it
+// presents in. The three queries go in one round trip: an exhibitor page's
+// first view paid four before, and the round trips, more than the queries,
+// were its cost. ErrNotFound when there is no such exhibitor or it has no
+// approved participation, which is what makes a page public.
+func (s *Store) ExhibitorPublicPage(ctx context.Context, slug string) (expodesk.ExhibitorPage, error) {
+	var page expodesk.ExhibitorPage
+	if !expodesk.ValidSlug(slug) { // see ExpoGet
+		return page, expodesk.ErrNotFound
+	}
+	const bySlug = `(SELECT id FROM exhibitor WHERE slug = $1)`
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+exhibitorColumns+` FROM exhibitor e WHERE e.slug = $1`, slug)
+	b.Queue(participationsSelect+bySlug+participationsOrder, slug)
+	b.Queue(agendaByExhibitor(bySlug), slug)
+	br := s.db.SendBatch(ctx, b)
+	defer br.Close()
+	var err error
+	if page.Exhibitor, err = batchOne[expodesk.Exhibitor](br, "get exhibitor"); err != nil {
+		return page, err
+	}
+	rows, err := batchCollect[participationRow](br, "list participations")
+	if err != nil {
+		return page, err
+	}
+	if len(rows) == 0 {
+		return page, expodesk.ErrNotFound
+	}
+	page.Participations = participations(rows)
+	if page.Slots, err = batchCollect[expodesk.AgendaItem](br, "list exhibitor agenda"); err != nil {
+		return page, err
+	}
+	return page, translate(br.Close(), "exhibitor page")
 }
 
 // ParticipationCreate inserts a participation; one approved (or rejected)

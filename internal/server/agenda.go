@@ -108,11 +108,12 @@ func (s *Server) agendaICS(w http.ResponseWriter, r *http.Request) {
 // exhibitorICS is one exhibitor's roadshow sessions as an iCalendar feed.
 func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	e, err := s.publicExhibitor(r)
+	page, err := s.publicExhibitor(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	e := page.Exhibitor
 	items, err := s.store.CalendarByExhibitor(ctx, e.ID, s.now())
 	if err != nil {
 		s.renderError(w, r, err)
@@ -125,12 +126,7 @@ func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 	if len(items) > 0 {
 		zone = expodesk.LoadLocation(items[0].ExpoTimeZone)
 	} else {
-		parts, err := s.store.ExhibitorParticipations(ctx, e.ID)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		if x, ok := currentExpo(parts, s.now()); ok {
+		if x, ok := currentExpo(page.Participations, s.now()); ok {
 			zone = x.Location()
 		}
 	}

@@ -349,15 +349,11 @@ func apiInt(q url.Values, name string, lo, hi, def int) (int, error) {
 
 // apiExhibitor is a company's public profile.
 func (s *Server) apiExhibitor(r *http.Request, b api.Builder) (any, error) {
-	e, err := s.publicExhibitor(r)
+	page, err := s.publicExhibitor(r)
 	if err != nil {
 		return nil, err
 	}
-	parts, err := s.store.ExhibitorParticipations(r.Context(), e.ID)
-	if err != nil {
-		return nil, err
-	}
-	return b.Exhibitor(e, parts), nil
+	return b.Exhibitor(page.Exhibitor, page.Participations), nil
 }
 
 // apiAgenda is an expo's or a pavilion's roadshow slots in time order.
@@ -379,15 +375,11 @@ func (s *Server) apiAgenda(r *http.Request, b api.Builder) (any, error) {
 
 // apiExhibitorAgenda is the slots a company presents in, across expos.
 func (s *Server) apiExhibitorAgenda(r *http.Request, b api.Builder) (any, error) {
-	e, err := s.publicExhibitor(r)
+	page, err := s.publicExhibitor(r)
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.store.AgendaByExhibitor(r.Context(), e.ID)
-	if err != nil {
-		return nil, err
-	}
-	return b.Agenda(items), nil
+	return b.Agenda(page.Slots), nil
 }
 
 // apiSectors is the sector list the directory filters by.

@@ -184,3 +184,33 @@ func BenchmarkSearchMissTerm(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExhibitorMiss renders a different approved company's page on each
+// request, in turn: an exhibitor page's first view.
+func BenchmarkExhibitorMiss(b *testing.B) {
+	srv := benchServer(b)
+	rows, err := srv.pool.Query(context.Background(), `SELECT e.slug FROM exhibitor e
+		JOIN participation p ON p.exhibitor_id = e.id JOIN expo x ON x.id = p.expo_id
+		WHERE x.slug = 'iotswc-2027' AND p.status = 'approved' ORDER BY e.id LIMIT 2000`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var slugs []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			b.Fatal(err)
+		}
+		slugs = append(slugs, s)
+	}
+	if rows.Err() != nil || len(slugs) == 0 {
+		b.Fatalf("no exhibitors: %v", rows.Err())
+	}
+	m := startCPU(b)
+	i := 0
+	for b.Loop() {
+		benchGet(b, srv, "/exhibitors/"+slugs[i%len(slugs)], false)
+		i++
+	}
+	m.report(b)
+}

@@ -33,7 +33,7 @@ type PageCache struct {
 	gen       atomic.Uint64
 	listening atomic.Bool
 	bytes     atomic.Int64 // total size of the cached bodies
-	pages     *expirable.LRU[string, cachedPage]
+	pages     *expirable.LRU[string, *cachedPage]
 	maxBytes  int64 // the byte budget of the stored bodies (pageCacheBytes)
 	// facts keeps small query results that many pages share (a directory's
 	// country list), under the same generations as pages.
@@ -212,19 +212,30 @@ type cachedPage struct {
 	disposition string
 	vary        []string
 	body        []byte
-	// gzip and zstd are body compressed once when stored, so that a hit
-	// costs no compression; nil for a page holding the placeholder nonce,
-	// which must be swapped in the clear (and is compressed on the way out).
-	gzip, zstd []byte
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
 	// etag is the page's ETag, when its handler sets one (the API's).
 	etag string
+
+	// mu guards the compressed bodies and evicted. Each is made on the
+	// first hit that takes its coding and kept for the next ones: most
+	// first views are never asked for again, and compressing every stored
+	// page both ways cost a first view more than rendering it did.
+	mu         sync.Mutex
+	gzip, zstd []byte
+	// evicted is set when the cache drops the page, so that a body
+	// compressed after that is not counted in the cache's bytes.
+	evicted bool
 }
 
-// size is what a page costs the cache's byte budget.
-func (p cachedPage) size() int64 { return int64(len(p.body) + len(p.gzip) + len(p.zstd)) }
+// size is what a page costs the cache's byte budget: the capacity of what
+// it holds, not the length, since that is what stays allocated.
+func (p *cachedPage) size() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return int64(cap(p.body) + cap(p.gzip) + cap(p.zstd))
+}
 
 // Sizes: a directory page is ~16 KB; the cache holds at most 64 MB of pages.
 // The TTL is only a safety net; notifications are what keep pages fresh.
@@ -249,8 +260,11 @@ func NewPageCache() *PageCache {
 	}
 	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
-	c.pages = expirable.NewLRU[string, cachedPage](pageCacheEntries, func(_ string, p cachedPage) {
-		c.bytes.Add(-p.size())
+	c.pages = expirable.NewLRU[string, *cachedPage](pageCacheEntries, func(_ string, p *cachedPage) {
+		p.mu.Lock()
+		p.evicted = true
+		c.bytes.Add(-int64(cap(p.body) + cap(p.gzip) + cap(p.zstd)))
+		p.mu.Unlock()
 	}, pageCacheTTL)
 	return c
 }
@@ -313,7 +327,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			stamp := c.stamp(classes)
 			key := stamp + "|" + page
 			if p, ok := c.pages.Get(key); ok {
-				p.serve(w, r)
+				c.serve(p, w, r)
 				return
 			}
 			f, leader := c.takeOff(key)
@@ -377,29 +391,32 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 		return
 	}
 	hdr := w.Header()
-	p := cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
+	// The recorder's buffer grew by doubling; the copy kept is its length.
+	p := &cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
 		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
-		vary: append([]string(nil), hdr["Vary"]...), body: rec.body, hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
-	if !p.hasNonce {
-		p.gzip, p.zstd = gzipBytes(rec.body), c.zstd.EncodeAll(rec.body, nil)
-	}
-	if p.size() > c.maxBytes/4 {
+		vary: append([]string(nil), hdr["Vary"]...), body: bytes.Clone(rec.body), hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
+	size := int64(cap(p.body))
+	if size > c.maxBytes/4 {
 		return
 	}
-	// A full cache makes room by dropping its least recently used pages:
-	// refusing new pages instead left it serving yesterday's favourites
-	// and rendering today's on every request.
-	for c.bytes.Load()+p.size() > c.maxBytes {
+	c.makeRoom(size)
+	c.bytes.Add(size)
+	c.pages.Add(key, p)
+}
+
+// makeRoom drops the least recently used pages until n more bytes fit the
+// budget: refusing new pages instead left a full cache serving yesterday's
+// favourites and rendering today's on every request.
+func (c *PageCache) makeRoom(n int64) {
+	for c.bytes.Load()+n > c.maxBytes {
 		if _, _, ok := c.pages.RemoveOldest(); !ok {
 			break
 		}
 	}
-	c.bytes.Add(p.size())
-	c.pages.Add(key, p)
 }
 
-// serve writes a stored page, compressed as stored when the client takes it.
-func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
+// serve writes a stored page, compressed when the client takes it.
+func (c *PageCache) serve(p *cachedPage, w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", p.contentType)
 	hdr.Set("Cache-Control", p.cacheCtl)
@@ -411,7 +428,7 @@ func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr["Vary"] = p.vary
 	hdr.Set("X-Cache", "hit")
-	if enc, body := p.encoded(r.Header.Get("Accept-Encoding")); enc != "" {
+	if enc, body := c.encoded(p, r.Header.Get("Accept-Encoding")); enc != "" {
 		// Already compressed: the compression middleware lets a
 		// response with a Content-Encoding through as it is.
 		hdr.Set("Content-Encoding", enc)
@@ -428,21 +445,50 @@ func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// encoded returns the stored compressed body the client accepts, chosen as
-// the compression middleware chooses (zstd over gzip at equal quality), or
-// "" when the identity body must be sent.
-func (p cachedPage) encoded(acceptEncoding string) (string, []byte) {
-	if p.gzip == nil || acceptEncoding == "" {
+// encoded returns the page's body compressed in the coding the client
+// accepts, chosen as the compression middleware chooses (zstd over gzip at
+// equal quality), compressing it on the first such request; "" when the
+// identity body must be sent. A page holding the placeholder nonce is sent
+// in the clear, to be compressed on the way out after the nonce is swapped.
+func (c *PageCache) encoded(p *cachedPage, acceptEncoding string) (string, []byte) {
+	if p.hasNonce || acceptEncoding == "" {
 		return "", nil
 	}
 	gz, zs := codingQuality(acceptEncoding, "gzip"), codingQuality(acceptEncoding, "zstd")
+	var coding string
 	switch {
 	case zs > 0 && zs >= gz:
-		return "zstd", p.zstd
+		coding = "zstd"
 	case gz > 0:
-		return "gzip", p.gzip
+		coding = "gzip"
+	default:
+		return "", nil
 	}
-	return "", nil
+	p.mu.Lock()
+	body, added := p.zstd, 0
+	if coding == "gzip" {
+		body = p.gzip
+	}
+	if body == nil {
+		// Under the page's lock: the requests that arrive meanwhile
+		// wait for this one compression rather than each doing it.
+		if coding == "zstd" {
+			body = c.zstd.EncodeAll(p.body, make([]byte, 0, len(p.body)/4))
+			p.zstd = body
+		} else {
+			body = gzipBytes(p.body)
+			p.gzip = body
+		}
+		if !p.evicted {
+			added = cap(body)
+			c.bytes.Add(int64(added))
+		}
+	}
+	p.mu.Unlock()
+	if added > 0 {
+		c.makeRoom(0)
+	}
+	return coding, body
 }
 
 // codingQuality is the q-value Accept-Encoding gives a coding (0 when absent).

@@ -249,8 +249,9 @@ func TestPublicCompression(t *testing.T) {
 	})
 }
 
-// TestPageCacheStoresCompressed: a hit sends the bytes compressed when the
-// page was stored, and they decode to the page a miss sent.
+// TestPageCacheStoresCompressed: a page is stored as rendered; the first hit
+// that takes a coding compresses it once, the hits after send those same
+// bytes, and they decode to the page a miss sent.
 func TestPageCacheStoresCompressed(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
@@ -260,14 +261,25 @@ func TestPageCacheStoresCompressed(t *testing.T) {
 	if miss.Header.Get("X-Cache") == "hit" {
 		t.Fatal("first request was a hit")
 	}
-	var stored cachedPage
+	var stored *cachedPage
 	for _, k := range srv.pages.pages.Keys() {
 		if strings.HasSuffix(k, "/expos/iotswc-test/exhibitors?lang=en") {
 			stored, _ = srv.pages.pages.Peek(k)
 		}
 	}
+	if stored == nil {
+		t.Fatal("the page was not stored")
+	}
+	if stored.gzip != nil || stored.zstd != nil {
+		t.Fatal("the page was compressed before any client asked for a coding")
+	}
+	for _, accept := range []string{"gzip", "zstd"} {
+		if resp, _ := fetch(t, ts, path, "Accept-Encoding", accept); resp.Header.Get("Content-Encoding") != accept {
+			t.Fatalf("Accept-Encoding %s: Content-Encoding %q", accept, resp.Header.Get("Content-Encoding"))
+		}
+	}
 	if len(stored.gzip) == 0 || len(stored.zstd) == 0 {
-		t.Fatalf("the page was not stored compressed: gzip %d, zstd %d bytes", len(stored.gzip), len(stored.zstd))
+		t.Fatalf("the page was not kept compressed: gzip %d, zstd %d bytes", len(stored.gzip), len(stored.zstd))
 	}
 	for _, tc := range []struct{ accept, want string }{
 		{"gzip", "gzip"},

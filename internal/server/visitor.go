@@ -73,20 +73,13 @@ func (s *Server) expoShow(w http.ResponseWriter, r *http.Request) {
 // approved participation has one.
 func (s *Server) exhibitorShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	e, err := s.publicExhibitor(r)
+	page, err := s.publicExhibitor(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.ExhibitorView{Exhibitor: e}
-	if v.Participations, err = s.store.ExhibitorParticipations(ctx, e.ID); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if v.Slots, err = s.store.AgendaByExhibitor(ctx, e.ID); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	e := page.Exhibitor
+	v := web.ExhibitorView{Exhibitor: e, Participations: page.Participations, Slots: page.Slots}
 	if v.Sectors, err = s.sectorList(ctx); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -114,20 +107,10 @@ func (s *Server) exhibitorShow(w http.ResponseWriter, r *http.Request) {
 	}, v))
 }
 
-// publicExhibitor returns the exhibitor named in the URL when visitors may see it.
-func (s *Server) publicExhibitor(r *http.Request) (expodesk.Exhibitor, error) {
-	e, err := s.store.ExhibitorGet(r.Context(), chi.URLParam(r, "exhibitor"))
-	if err != nil {
-		return e, err
-	}
-	ok, err := s.store.ExhibitorIsPublic(r.Context(), e.ID)
-	if err != nil {
-		return e, err
-	}
-	if !ok {
-		return e, expodesk.ErrNotFound
-	}
-	return e, nil
+// publicExhibitor returns the page of the exhibitor named in the URL when
+// visitors may see it (ErrNotFound otherwise).
+func (s *Server) publicExhibitor(r *http.Request) (expodesk.ExhibitorPage, error) {
+	return s.store.ExhibitorPublicPage(r.Context(), chi.URLParam(r, "exhibitor"))
 }
 
 // exhibitorLogo serves a logo as stored (re-encoded on upload), cacheable by its ETag.
