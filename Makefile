@@ -12,14 +12,17 @@ export GOFLAGS
 .PHONY: help
 help:
 	@echo "make run        start PostgreSQL (project-local unless DATABASE_URL is set), migrate, load demo data, serve http://localhost:8080"
+	@echo "make cluster    as make run, but two instances behind nginx on http://localhost:8080 (see README, Deployment)"
 	@echo "make organizer ARGS='--email ana@example.org --family-name Puig --given-name Ana'"
 	@echo "                create an organizer in make run's database (expodesk organizer create --help lists ARGS)"
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
+	@echo "make test-faults  the fault tests alone: instances behind nginx killed, PostgreSQL restarted under load (make test runs them too)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
 	@echo "make backup [FILE=path]   pg_dump of make run's database (default .local/backups/expodesk-<UTC time>.dump)"
 	@echo "make restore FILE=path [CLEAN=1]   restore a backup into make run's database (empty unless CLEAN=1)"
 	@echo "make bench      load test against 10,000 generated exhibitors, the booking burst, then make bench-import (see docs/benchmarks.md)"
 	@echo "make bench-burst   the window-opening burst alone: 500 companies book 100 slots at once on two instances"
+	@echo "make bench-nginx   the directory through nginx in front of two instances, with and without If-None-Match"
 	@echo "make bench-import  preview and commit of a 10,000-row exhibitor spreadsheet"
 	@echo "make bench-100k    search as you type on 100,000 generated exhibitors (its own section of docs/benchmarks.md)"
 	@echo "make generate   regenerate templ components"
@@ -52,6 +55,25 @@ run: build
 	echo "  # or: DATABASE_URL='$$DATABASE_URL' $(BIN) organizer create --email ana@example.org --family-name Puig --given-name Ana" \
 		| sed -E 's#(://[^:/@]*):[^@]*@#\1:…@#'; \
 	exec $(BIN) serve --demo
+
+# make cluster: make run's database (the project-local cluster unless
+# DATABASE_URL is set) and demo data, then two `expodesk serve` instances on
+# 127.0.0.1:8081 and :8082 behind nginx on 127.0.0.1:8080 (PORT moves them
+# all), installed by cmd/devenv if absent. Ctrl-C stops nginx, then the
+# instances; the PostgreSQL cluster keeps running, as after make run. devenv
+# is built and exec'd rather than `go run`, which exits 1 after a Ctrl-C even
+# when its program stopped cleanly.
+.PHONY: cluster
+cluster: build
+	@go build -o .local/bin/devenv ./cmd/devenv
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+		DATABASE_URL="$$($(LOCAL_DB))"; \
+		export DATABASE_URL; \
+		echo "Using the project-local PostgreSQL in $(PGDIR) (make db-stop stops it)."; \
+	else \
+		echo "Using the PostgreSQL server that DATABASE_URL names."; \
+	fi; \
+	exec .local/bin/devenv cluster --bin $(BIN) --port $${PORT:-8080} --dir .local/cluster
 
 # make organizer: `expodesk organizer create $(ARGS)` against make run's
 # database (the project-local cluster unless DATABASE_URL is set).
@@ -101,18 +123,38 @@ db-stop:
 
 # make test: a throwaway cluster unless TEST_DATABASE_URL names a server. The
 # cluster is the mktemp folder itself: as root, a folder inside it (mode 0700)
-# would be out of the postgres user's reach.
+# would be out of the postgres user's reach. The fault tests (make
+# test-faults, about a minute) run last.
+FAULTS := go test -race -count=1 -timeout 10m -tags faults ./internal/cluster/
+
 .PHONY: test
 test:
-	@$(DEVENV) install chromium
+	@$(DEVENV) install chromium nginx
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		go test -race -count=1 -timeout 15m ./...; \
+		go test -race -count=1 -timeout 15m ./... && $(FAULTS); \
 	else \
 		dir="$$(mktemp -d)"; \
 		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
 		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
 		export TEST_DATABASE_URL; \
-		go test -race -count=1 -timeout 15m ./...; \
+		go test -race -count=1 -timeout 15m ./... && $(FAULTS); \
+	fi
+
+# make test-faults: the fault tests alone (internal/cluster, build tag
+# faults): real expodesk processes behind nginx, an instance killed, SIGTERM
+# under a slow request, a hanging webhook receiver, and PostgreSQL (a
+# cluster of the test's own) stopped and started under load.
+.PHONY: test-faults
+test-faults:
+	@$(DEVENV) install nginx
+	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+		$(FAULTS) -v; \
+	else \
+		dir="$$(mktemp -d)"; \
+		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
+		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
+		export TEST_DATABASE_URL; \
+		$(FAULTS) -v; \
 	fi
 
 # make bench: a load benchmark, not a test; it writes docs/benchmarks.md.
@@ -128,6 +170,14 @@ bench:
 .PHONY: bench-burst
 bench-burst:
 	BENCH_ONLY=burst go run ./cmd/bench
+
+# make bench-nginx: the pavilion directory through nginx in front of two
+# instances, with and without If-None-Match, beside hello-world direct and
+# behind nginx; it rewrites only that section of docs/benchmarks.md.
+.PHONY: bench-nginx
+bench-nginx:
+	@$(DEVENV) install nginx
+	BENCH_ONLY=nginx go run ./cmd/bench
 
 # make bench-100k: search as you type on 100,000 generated exhibitors; it
 # rewrites only that size's section of docs/benchmarks.md. BENCH_ONLY=misses
@@ -150,6 +200,7 @@ generate:
 .PHONY: lint
 lint:
 	go vet ./...
+	go vet -tags faults ./internal/cluster/
 	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	@# govulncheck needs its database at vuln.go.dev; v1.9.0 depends on an x/telemetry
 	@# version the module proxy refuses, so v1.8.0 it is.

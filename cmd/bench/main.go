@@ -30,7 +30,10 @@
 //	                   "search" of those the search as you type alone
 //	                   (make bench-100k); "revalidation" only the pavilion
 //	                   directory's 304 beside hello-world, and rewrites
-//	                   only its section; unset runs everything
+//	                   only its section; "nginx" the directory through
+//	                   nginx in front of two instances, with and without
+//	                   If-None-Match, beside hello-world (make bench-nginx);
+//	                   unset runs everything
 //	BENCH_BURST_COMPANIES  companies in the burst (default 500)
 //	BENCH_BURST_SLOTS      free slots they reach for (default 100)
 package main
@@ -88,12 +91,14 @@ const (
 	onlySearch = "search" // of those, the search as you type alone (make bench-100k)
 	// onlyRevalidation: the directory's 304 for If-None-Match beside hello-world.
 	onlyRevalidation = "revalidation"
+	onlyNginx        = "nginx" // the directory through nginx, two instances (make bench-nginx)
 )
 
 func (c config) pages() bool        { return c.Only == "" || c.Only == onlyPages }
 func (c config) burst() bool        { return c.Only == "" || c.Only == onlyBurst }
 func (c config) misses() bool       { return c.Only == "" || c.Only == onlyMisses || c.Only == onlySearch }
 func (c config) revalidation() bool { return c.Only == "" || c.Only == onlyRevalidation }
+func (c config) proxied() bool      { return c.Only == "" || c.Only == onlyNginx }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{Load: load{Threads: 2, Connections: 64, Duration: 10 * time.Second}, Warmup: 3 * time.Second,
@@ -130,9 +135,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	switch c.Only = getenv("BENCH_ONLY"); c.Only {
-	case "", onlyPages, onlyBurst, onlyMisses, onlySearch, onlyRevalidation:
+	case "", onlyPages, onlyBurst, onlyMisses, onlySearch, onlyRevalidation, onlyNginx:
 	default:
-		return c, fmt.Errorf("BENCH_ONLY %q: want %s, %s, %s, %s or %s", c.Only, onlyPages, onlyBurst, onlyMisses, onlySearch, onlyRevalidation)
+		return c, fmt.Errorf("BENCH_ONLY %q: want %s, %s, %s, %s, %s or %s", c.Only, onlyPages, onlyBurst, onlyMisses, onlySearch, onlyRevalidation, onlyNginx)
 	}
 	if c.burst() && c.BurstCompanies > c.Exhibitors {
 		return c, errors.New("BENCH_BURST_COMPANIES may not exceed BENCH_EXHIBITORS (the burst's companies are the data set's)")

@@ -53,8 +53,9 @@ type results struct {
 	Data      dataset
 	Targets   []target
 	Breakdown breakdown
-	Burst     *burstResult // nil when not run
-	Misses    *missResults // nil when not run
+	Burst     *burstResult   // nil when not run
+	Misses    *missResults   // nil when not run
+	Proxied   *proxiedResult // nil when not run
 	// Revalidation is the directory's 304 beside hello-world; nil when not run.
 	Revalidation *revalidationResult
 	// ServerLogLines is how many lines expodesk logged (at warn and above)
@@ -90,7 +91,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return err
 	}
 	res := results{Started: time.Now(), Config: cfg}
-	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses() || cfg.revalidation()) {
+	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses() || cfg.revalidation() || cfg.proxied()) {
 		logf(stderr, "wrk not found; installing Debian's wrk")
 		if err := pgcluster.AptInstall(ctx, stderr, "wrk"); err != nil {
 			return err
@@ -169,6 +170,13 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		}
 		res.Revalidation = &v
 	}
+	if cfg.proxied() {
+		p, err := runProxied(ctx, cfg, bin, dbURL, res.Data, stderr)
+		if err != nil {
+			return fmt.Errorf("nginx: %w", err)
+		}
+		res.Proxied = &p
+	}
 	if cfg.misses() {
 		m, err := runMisses(ctx, cfg, bin, dbURL, res.Data, stderr)
 		if err != nil {
@@ -185,7 +193,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	res.Took = time.Since(res.Started)
 
-	var pages, burst, misses, revalidation string
+	var pages, burst, misses, revalidation, proxied string
 	if cfg.pages() {
 		fmt.Fprint(stdout, resultsTable(res))
 		pages = renderReport(res)
@@ -193,6 +201,10 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if res.Revalidation != nil {
 		fmt.Fprint(stdout, revalidationTable(*res.Revalidation))
 		revalidation = renderRevalidation(*res.Revalidation, cfg, res.Machine)
+	}
+	if res.Proxied != nil {
+		fmt.Fprint(stdout, proxiedTable(*res.Proxied))
+		proxied = renderProxied(*res.Proxied, res.Machine)
 	}
 	if res.Misses != nil {
 		fmt.Fprint(stdout, missesTable(*res.Misses))
@@ -203,14 +215,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		burst = renderBurst(*res.Burst, cfg, res.Machine)
 	}
 	if cfg.Out == "" {
-		fmt.Fprint(stdout, pages+revalidation+misses+burst)
+		fmt.Fprint(stdout, pages+revalidation+proxied+misses+burst)
 		return nil
 	}
 	out := cfg.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	sections := append([]section{{revalidationBegin, revalidationEnd, revalidation}}, missesSections(cfg.Exhibitors, misses)...)
+	sections := append([]section{{revalidationBegin, revalidationEnd, revalidation}, {proxiedBegin, proxiedEnd, proxied}}, missesSections(cfg.Exhibitors, misses)...)
 	if err := writeReport(out, pages, append(sections, section{burstBegin, burstEnd, burst})...); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@
 //	                                                             prints the database URL
 //	devenv db stop  --dir DIR
 //	devenv install PACKAGE...                                    apt-get install what is missing
+//	devenv cluster --bin BIN [--port N] [--instances N] [--dir DIR]
+//	                             DATABASE_URL's demo data, N instances and nginx in front (make cluster)
 package main
 
 import (
@@ -19,12 +21,14 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"syscall"
 
+	"expodesk/internal/cluster"
 	"expodesk/internal/pgcluster"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "devenv:", err)
@@ -65,14 +69,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) >= 2 && args[0] == "install" {
 		return install(ctx, stderr, args[1:])
 	}
-	return errors.New("usage: devenv db start|stop [flags], or devenv install PACKAGE [PACKAGE]")
+	if len(args) >= 1 && args[0] == "cluster" {
+		return runCluster(ctx, args[1:], os.Getenv, stdout, stderr)
+	}
+	return errors.New("usage: devenv db start|stop [flags], devenv install PACKAGE [PACKAGE], or devenv cluster [flags]")
 }
 
 // install runs apt-get for the packages whose command is not on PATH.
 // A package is named as package or package:command (chromium, wrk, hey).
+// nginx is looked for in /usr/sbin too, and is Debian's nginx or, where
+// that cannot be installed, nginx-light.
 func install(ctx context.Context, log io.Writer, specs []string) error {
 	var missing []string
 	for _, s := range specs {
+		if s == "nginx" {
+			if _, err := cluster.FindNginx(ctx, log); err != nil {
+				return err
+			}
+			continue
+		}
 		pkg, cmd, ok := strings.Cut(s, ":")
 		if !ok {
 			cmd = pkg

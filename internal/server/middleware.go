@@ -92,6 +92,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				level = slog.LevelWarn
 			case sw.status >= 500:
 				level = slog.LevelError
+			case sw.status == http.StatusOK && (pattern == "/readyz" || pattern == "/livez"):
+				// A load balancer or supervisor asks every second; only a
+				// red answer is news.
+				level = slog.LevelDebug
 			}
 			// Below the configured level (LOG_LEVEL=warn) the line costs
 			// nothing: not even its arguments are made.
