@@ -18,6 +18,8 @@ help:
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
 	@echo "make test-faults  the fault tests alone: instances behind nginx killed, PostgreSQL restarted under load (make test runs them too)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
+	@echo "make backup [FILE=path]   pg_dump of make run's database (default .local/backups/expodesk-<UTC time>.dump)"
+	@echo "make restore FILE=path [CLEAN=1]   restore a backup into make run's database (empty unless CLEAN=1)"
 	@echo "make bench      load test against 10,000 generated exhibitors, the booking burst, then make bench-import (see docs/benchmarks.md)"
 	@echo "make bench-burst   the window-opening burst alone: 500 companies book 100 slots at once on two instances"
 	@echo "make bench-nginx   the directory through nginx in front of two instances, with and without If-None-Match"
@@ -82,6 +84,38 @@ organizer: build
 		export DATABASE_URL; \
 	fi; \
 	exec $(BIN) organizer create $(ARGS)
+
+# make backup / make restore: `expodesk backup` and `expodesk restore`
+# (pg_dump's custom format) against make run's database, the project-local
+# cluster unless DATABASE_URL is set. FILE names the dump; a backup's
+# default is a new file under .local/backups named by the UTC time. A
+# restore wants an empty database; CLEAN=1 replaces what the dump holds.
+# pg_dump and pg_restore come with Debian's postgresql-client, installed
+# when missing.
+BACKUP_DIR := .local/backups
+
+.PHONY: backup
+backup: build
+	@$(DEVENV) install postgresql-client:pg_dump
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+		DATABASE_URL="$$($(LOCAL_DB))"; \
+		export DATABASE_URL; \
+	fi; \
+	file="$(FILE)"; \
+	if [ -z "$$file" ]; then file="$(BACKUP_DIR)/expodesk-$$(date -u +%Y%m%dT%H%M%SZ).dump"; fi; \
+	exec $(BIN) backup --out "$$file"
+
+.PHONY: restore
+restore: build
+	@if [ -z "$(FILE)" ]; then \
+		echo "make restore needs FILE=path/to/backup.dump (ls $(BACKUP_DIR) lists the backups made here)" >&2; exit 2; \
+	fi
+	@$(DEVENV) install postgresql-client:pg_restore
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+		DATABASE_URL="$$($(LOCAL_DB))"; \
+		export DATABASE_URL; \
+	fi; \
+	exec $(BIN) restore --in "$(FILE)" $(if $(filter 1 true yes,$(CLEAN)),--force)
 
 .PHONY: db-stop
 db-stop:

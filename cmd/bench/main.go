@@ -28,7 +28,9 @@
 //	                   the directory while data changes, memory and
 //	                   PostgreSQL's CPU) and rewrites only their section;
 //	                   "search" of those the search as you type alone
-//	                   (make bench-100k); "nginx" the directory through
+//	                   (make bench-100k); "revalidation" only the pavilion
+//	                   directory's 304 beside hello-world, and rewrites
+//	                   only its section; "nginx" the directory through
 //	                   nginx in front of two instances, with and without
 //	                   If-None-Match, beside hello-world (make bench-nginx);
 //	                   unset runs everything
@@ -87,13 +89,16 @@ const (
 	onlyBurst  = "burst"
 	onlyMisses = "misses" // the runs the page cache cannot help
 	onlySearch = "search" // of those, the search as you type alone (make bench-100k)
-	onlyNginx  = "nginx"  // the directory through nginx, two instances (make bench-nginx)
+	// onlyRevalidation: the directory's 304 for If-None-Match beside hello-world.
+	onlyRevalidation = "revalidation"
+	onlyNginx        = "nginx" // the directory through nginx, two instances (make bench-nginx)
 )
 
-func (c config) pages() bool   { return c.Only == "" || c.Only == onlyPages }
-func (c config) burst() bool   { return c.Only == "" || c.Only == onlyBurst }
-func (c config) misses() bool  { return c.Only == "" || c.Only == onlyMisses || c.Only == onlySearch }
-func (c config) proxied() bool { return c.Only == "" || c.Only == onlyNginx }
+func (c config) pages() bool        { return c.Only == "" || c.Only == onlyPages }
+func (c config) burst() bool        { return c.Only == "" || c.Only == onlyBurst }
+func (c config) misses() bool       { return c.Only == "" || c.Only == onlyMisses || c.Only == onlySearch }
+func (c config) revalidation() bool { return c.Only == "" || c.Only == onlyRevalidation }
+func (c config) proxied() bool      { return c.Only == "" || c.Only == onlyNginx }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{Load: load{Threads: 2, Connections: 64, Duration: 10 * time.Second}, Warmup: 3 * time.Second,
@@ -130,9 +135,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	switch c.Only = getenv("BENCH_ONLY"); c.Only {
-	case "", onlyPages, onlyBurst, onlyMisses, onlySearch, onlyNginx:
+	case "", onlyPages, onlyBurst, onlyMisses, onlySearch, onlyRevalidation, onlyNginx:
 	default:
-		return c, fmt.Errorf("BENCH_ONLY %q: want %s, %s, %s, %s or %s", c.Only, onlyPages, onlyBurst, onlyMisses, onlySearch, onlyNginx)
+		return c, fmt.Errorf("BENCH_ONLY %q: want %s, %s, %s, %s, %s or %s", c.Only, onlyPages, onlyBurst, onlyMisses, onlySearch, onlyRevalidation, onlyNginx)
 	}
 	if c.burst() && c.BurstCompanies > c.Exhibitors {
 		return c, errors.New("BENCH_BURST_COMPANIES may not exceed BENCH_EXHIBITORS (the burst's companies are the data set's)")

@@ -133,10 +133,11 @@ func renderReport(r results) string {
 	p("```sh\nmake bench\n```\n\n")
 	p("which is `go run ./cmd/bench`. It needs only what `make run` needs, plus `wrk` (installed from Debian when missing). ")
 	p("Settings: `BENCH_DURATION` (default 10s), `BENCH_WARMUP` (3s), `BENCH_CONNECTIONS` (64), `BENCH_THREADS` (2), ")
-	p("`BENCH_EXHIBITORS` (10000), `BENCH_OUT` (this file; `-` prints instead), `BENCH_KEEP=true` (leave the database running for EXPLAIN or profiling), `BENCH_ONLY` (`pages`, `nginx`, `misses` or `burst`: one part alone; `search`: the misses' search as you type alone). ")
+	p("`BENCH_EXHIBITORS` (10000), `BENCH_OUT` (this file; `-` prints instead), `BENCH_KEEP=true` (leave the database running for EXPLAIN or profiling), `BENCH_ONLY` (`pages`, `revalidation`, `nginx`, `misses` or `burst`: one part alone; `search`: the misses' search as you type alone). ")
 	p("This run: %d threads, %d connections, %s per measured run after %s of warm-up. ",
 		c.Load.Threads, c.Load.Connections, c.Load.Duration, c.Warmup)
-	p("After the page loads, `make bench` runs [the directory through nginx in front of two instances](#the-directory-through-nginx-two-instances) (`make bench-nginx` alone), ")
+	p("After the page loads, `make bench` runs [the directory's 304 for `If-None-Match`](#revalidation-a-304-for-the-visitor-peak), ")
+	p("[the directory through nginx in front of two instances](#the-directory-through-nginx-two-instances) (`make bench-nginx` alone), ")
 	p("[the lines the page cache cannot help](#when-the-cache-cannot-help-10000-exhibitors) ")
 	p("(search as you type, first views, the directory while writes commit, memory, PostgreSQL's CPU; `make bench-100k` runs the search on 100,000 exhibitors), ")
 	p("[the window-opening burst](#the-window-opening-burst) of bookings ")

@@ -56,6 +56,8 @@ type results struct {
 	Burst     *burstResult   // nil when not run
 	Misses    *missResults   // nil when not run
 	Proxied   *proxiedResult // nil when not run
+	// Revalidation is the directory's 304 beside hello-world; nil when not run.
+	Revalidation *revalidationResult
 	// ServerLogLines is how many lines expodesk logged (at warn and above)
 	// during the load runs; ServerLog holds the first few.
 	ServerLogLines int
@@ -89,7 +91,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		return err
 	}
 	res := results{Started: time.Now(), Config: cfg}
-	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses() || cfg.proxied()) {
+	if _, err := exec.LookPath("wrk"); err != nil && (cfg.pages() || cfg.misses() || cfg.revalidation() || cfg.proxied()) {
 		logf(stderr, "wrk not found; installing Debian's wrk")
 		if err := pgcluster.AptInstall(ctx, stderr, "wrk"); err != nil {
 			return err
@@ -161,6 +163,13 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 			return err
 		}
 	}
+	if cfg.revalidation() {
+		v, err := runRevalidation(ctx, cfg, bin, dbURL, res.Data, stderr)
+		if err != nil {
+			return fmt.Errorf("revalidation: %w", err)
+		}
+		res.Revalidation = &v
+	}
 	if cfg.proxied() {
 		p, err := runProxied(ctx, cfg, bin, dbURL, res.Data, stderr)
 		if err != nil {
@@ -184,10 +193,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	res.Took = time.Since(res.Started)
 
-	var pages, burst, misses, proxied string
+	var pages, burst, misses, revalidation, proxied string
 	if cfg.pages() {
 		fmt.Fprint(stdout, resultsTable(res))
 		pages = renderReport(res)
+	}
+	if res.Revalidation != nil {
+		fmt.Fprint(stdout, revalidationTable(*res.Revalidation))
+		revalidation = renderRevalidation(*res.Revalidation, cfg, res.Machine)
 	}
 	if res.Proxied != nil {
 		fmt.Fprint(stdout, proxiedTable(*res.Proxied))
@@ -202,14 +215,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		burst = renderBurst(*res.Burst, cfg, res.Machine)
 	}
 	if cfg.Out == "" {
-		fmt.Fprint(stdout, pages+proxied+misses+burst)
+		fmt.Fprint(stdout, pages+revalidation+proxied+misses+burst)
 		return nil
 	}
 	out := cfg.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	sections := append([]section{{proxiedBegin, proxiedEnd, proxied}}, missesSections(cfg.Exhibitors, misses)...)
+	sections := append([]section{{revalidationBegin, revalidationEnd, revalidation}, {proxiedBegin, proxiedEnd, proxied}}, missesSections(cfg.Exhibitors, misses)...)
 	if err := writeReport(out, pages, append(sections, section{burstBegin, burstEnd, burst})...); err != nil {
 		return err
 	}

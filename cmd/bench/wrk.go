@@ -24,8 +24,8 @@ type load struct {
 // error), which would make a slow page's p99 look better than it is.
 const wrkTimeout = "10s"
 
-// args returns wrk's arguments for a run of d against url, sending each
-// header ("Name: value") with every request.
+// args returns wrk's arguments for a run of d against url, each request
+// with headers ("If-None-Match: \"…\"").
 func (l load) args(d time.Duration, url string, headers ...string) []string {
 	args := []string{"-t" + strconv.Itoa(l.Threads), "-c" + strconv.Itoa(l.Connections),
 		"-d" + strconv.Itoa(int(d.Round(time.Second)/time.Second)) + "s", "--timeout", wrkTimeout, "--latency"}
@@ -45,7 +45,7 @@ type wrkResult struct {
 	SocketDetail string // wrk's own line, when there were any
 }
 
-// runWrk runs wrk for d against url and parses its report.
+// runWrk runs wrk for d against url, with headers, and parses its report.
 func runWrk(ctx context.Context, l load, d time.Duration, url string, headers ...string) (wrkResult, error) {
 	cmd := exec.CommandContext(ctx, "wrk", l.args(d, url, headers...)...)
 	var out, errOut bytes.Buffer

@@ -5,6 +5,8 @@
 //	expodesk migrate up|down      apply or revert every migration
 //	expodesk demo                 load the demo data (once; running again changes nothing)
 //	expodesk organizer create …   create an organizer account (the first one, or a pavilion coordinator)
+//	expodesk backup --out FILE    dump the database to a file (pg_dump's custom format)
+//	expodesk restore --in FILE    restore such a file into an empty database
 //	expodesk help                 the usage; any command takes --help
 //
 // Configuration comes from the environment; see the README.

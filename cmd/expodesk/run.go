@@ -16,6 +16,7 @@ import (
 	"expodesk/internal/demo"
 	"expodesk/internal/i18n"
 	"expodesk/internal/mail"
+	"expodesk/internal/metrics"
 	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/server"
@@ -39,6 +40,11 @@ type config struct {
 	WebhookAllowPrivate bool
 	// DirectoryModel answers directory pages from memory (DIRECTORY_MODEL, default true).
 	DirectoryModel bool
+	// MetricsAddr is the listen address of the metrics listener (METRICS_ADDR);
+	// MetricsToken lets a scraper read /metrics on the app port (METRICS_TOKEN).
+	// Neither set: no metrics at all.
+	MetricsAddr  string
+	MetricsToken string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -49,6 +55,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr:        getenv("ADDR"),
 		BaseURL:     strings.TrimRight(getenv("BASE_URL"), "/"),
 		LogFormat:   getenv("LOG_FORMAT"),
+		MetricsAddr: getenv("METRICS_ADDR"),
+		// A token is compared whole; stray spaces from a secrets file are not part of it.
+		MetricsToken: strings.TrimSpace(getenv("METRICS_TOKEN")),
 	}
 	if c.Port == "" {
 		c.Port = "8080"
@@ -76,6 +85,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 			return c, fmt.Errorf("LOG_LEVEL: %w", err)
 		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("METRICS_ADDR %q is not host:port: %w", c.MetricsAddr, err)
+		}
+	}
+	if v := getenv("METRICS_TOKEN"); v != "" && len(c.MetricsToken) < 16 {
+		return c, errors.New("METRICS_TOKEN is shorter than 16 characters: use a random one (openssl rand -hex 32)")
 	}
 	c.DBMaxConns = 20
 	if v := getenv("DB_MAX_CONNS"); v != "" {
@@ -120,6 +137,8 @@ const usage = `Usage:
   expodesk organizer create --email ADDRESS --family-name NAME [--given-name NAME]
                             [--lang en|zh|es] [--pavilion EXPO/PAVILION] [--password-stdin]
                                                 create an organizer, or a pavilion coordinator
+  expodesk backup --out FILE                    dump the database (pg_dump's custom format) to a new file
+  expodesk restore --in FILE [--force]          restore a backup into an empty (or, with --force, any) database
   expodesk help                                 this text; "expodesk COMMAND --help" describes one command
 
 Every command but help needs DATABASE_URL; serve needs BASE_URL unless --demo.
@@ -130,6 +149,8 @@ const (
 	migrateUsage   = "Usage: expodesk migrate up|down\n\nApplies (up) or reverts (down) every migration of the database at DATABASE_URL.\n"
 	demoUsage      = "Usage: expodesk demo\n\nLoads the demo data into the database at DATABASE_URL (once; running again changes nothing) and prints the demo logins.\n"
 	organizerUsage = "Usage: expodesk organizer create --email ADDRESS --family-name NAME [flags]\n\nCreates an organizer account in the database at DATABASE_URL (the first one, or a pavilion coordinator with --pavilion).\n"
+	backupUsage    = "Usage: expodesk backup --out FILE\n\nDumps the database at DATABASE_URL with pg_dump in its custom format (schema, every row, logos included) to FILE, a new file readable by its owner only.\n"
+	restoreUsage   = "Usage: expodesk restore --in FILE [--force]\n\nRestores a backup made by expodesk backup into the database at DATABASE_URL (created when the server has none of that name), in one transaction. The database must be empty unless --force, which replaces every object the backup holds.\n"
 )
 
 // usageError is a command line that names no known command or misuses one:
@@ -181,6 +202,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	help := wantsHelp(args)
 	var serveOpts *serveOptions
 	var organizerOpts *organizerOptions
+	var backupOpts *backupOptions
 	switch cmd {
 	case "help":
 		fmt.Fprint(stdout, usage)
@@ -237,9 +259,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError{fmt.Sprintf("organizer create: unexpected argument %q", fs.Arg(0))}
 		}
 		organizerOpts = opts
+	case "backup", "restore":
+		text, fileFlag := backupUsage, "--out"
+		if cmd == "restore" {
+			text, fileFlag = restoreUsage, "--in"
+		}
+		fs, opts := backupFlags(cmd, stderr)
+		if help {
+			fs.SetOutput(stdout)
+			fmt.Fprintln(stdout, text+"\nFlags:")
+			fs.PrintDefaults()
+			return nil
+		}
+		if err := fs.Parse(args); err != nil {
+			return usageError{cmd + ": " + err.Error()}
+		}
+		switch {
+		case fs.NArg() > 0:
+			fmt.Fprint(stderr, text)
+			return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fs.Arg(0))}
+		case opts.file == "":
+			fmt.Fprint(stderr, text)
+			return usageError{fmt.Sprintf("%s: %s FILE is required", cmd, fileFlag)}
+		}
+		backupOpts = opts
 	default:
 		fmt.Fprint(stderr, usage)
-		return usageError{fmt.Sprintf("unknown command %q (want serve, migrate, demo, organizer or help)", cmd)}
+		return usageError{fmt.Sprintf("unknown command %q (want serve, migrate, demo, organizer, backup, restore or help)", cmd)}
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -260,6 +306,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return postgres.MigrateUp(cfg.DatabaseURL)
 	case "demo":
 		return loadDemo(ctx, cfg, stdout)
+	case "backup":
+		return runBackup(ctx, cfg, *backupOpts, stdout)
+	case "restore":
+		return runRestore(ctx, cfg, *backupOpts, stdout)
 	default: // organizer create
 		return createOrganizer(ctx, cfg, *organizerOpts, stdin, stdout)
 	}
@@ -341,6 +391,20 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 		return err
 	}
 	store := postgres.New(pool, time.Now)
+	// Metrics only where asked for: without METRICS_ADDR or METRICS_TOKEN
+	// nothing is counted and no endpoint exists.
+	var m *metrics.Metrics
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" || cfg.MetricsToken != "" {
+		m = metrics.New(log)
+	}
+	if cfg.MetricsAddr != "" {
+		// Bound before anything is served, so that a taken or wrong address stops the start.
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("listen for metrics on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		defer metricsLn.Close() // for a return before it serves; serving closes it itself
+	}
 	srv := server.New(server.Config{
 		Addr:           addr,
 		BaseURL:        cfg.BaseURL,
@@ -350,10 +414,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 		LogMailLinks:   smtp == nil && withDemo,
 		PageCache:      cfg.PageCache,
 		DirectoryModel: cfg.DirectoryModel,
+		MetricsToken:   cfg.MetricsToken,
 	}, server.Deps{
 		Store: store, Pool: pool, Catalog: catalog, Log: log, Now: time.Now,
 		Passwords: password.NewHasher(password.Config{}),
 		Mail:      mail.NewComposer(catalog),
+		Metrics:   m,
 	})
 	// Background work stops with the server, and is waited for before the
 	// pool closes under it.
@@ -373,6 +439,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, opts serveOptions,
 		background(mail.NewWorker(store, sender, log, time.Now).Run)
 	} else {
 		log.Info("no SMTP configured: mail waits in the organizer outbox (/organizer/outbox)")
+	}
+	if metricsLn != nil {
+		// Stops with the server's background work, before the pool it reads closes.
+		log.Info("serving metrics", "addr", metricsLn.Addr().String(), "path", metrics.Path)
+		background(func(ctx context.Context) {
+			if err := m.Serve(ctx, metricsLn); err != nil {
+				log.Error("metrics listener", "err", err)
+			}
+		})
+	}
+	if cfg.MetricsToken != "" {
+		log.Info("serving metrics on the app port to the holder of METRICS_TOKEN", "path", metrics.Path)
 	}
 	background(func(ctx context.Context) { srv.RunJanitor(ctx, 10*time.Minute) })
 	background(srv.ListenForChanges)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"expodesk/internal/demo"
 	"expodesk/internal/expodesk"
+	"expodesk/internal/metrics/metricstest"
 	"expodesk/internal/pgcluster"
 	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
@@ -57,6 +59,19 @@ func TestLoadConfig(t *testing.T) {
 		{name: "ErrBadBool", vars: map[string]string{"TRUST_PROXY": "maybe"}, wantErr: "TRUST_PROXY"},
 		{name: "ErrBadLogLevel", vars: map[string]string{"LOG_LEVEL": "loud"}, wantErr: "LOG_LEVEL"},
 		{name: "ErrBadPoolSize", vars: map[string]string{"DB_MAX_CONNS": "0"}, wantErr: "DB_MAX_CONNS"},
+		{name: "NoMetricsByDefault", vars: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.MetricsAddr != "" || c.MetricsToken != "" {
+				t.Errorf("metrics configured by default: %+v", c)
+			}
+		}},
+		{name: "Metrics", vars: map[string]string{"METRICS_ADDR": "127.0.0.1:9090", "METRICS_TOKEN": " 0123456789abcdef0123 \n"}, check: func(t *testing.T, c config) {
+			if c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != "0123456789abcdef0123" {
+				t.Errorf("got %q, %q", c.MetricsAddr, c.MetricsToken)
+			}
+		}},
+		{name: "ErrBadMetricsAddr", vars: map[string]string{"METRICS_ADDR": "9090"}, wantErr: "METRICS_ADDR"},
+		{name: "ErrShortMetricsToken", vars: map[string]string{"METRICS_TOKEN": "secret"}, wantErr: "METRICS_TOKEN"},
+		{name: "ErrBlankMetricsToken", vars: map[string]string{"METRICS_TOKEN": "   "}, wantErr: "METRICS_TOKEN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := loadConfig(env(tc.vars))
@@ -89,6 +104,7 @@ func TestHelpNeedsNoDatabase(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}, {"serve", "--demo", "-h"},
 		{"organizer", "create", "--help"}, {"organizer", "--help"}, {"migrate", "--help"}, {"demo", "--help"},
+		{"backup", "--help"}, {"restore", "-h"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -118,7 +134,8 @@ func TestHelpNeedsNoDatabase(t *testing.T) {
 // stderr and exits with status 2, before asking for a database.
 func TestBadCommandLineExits2(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"frobnicate"}, {"serve", "--bogus"}, {"migrate", "sideways"}, {"organizer", "delete"}, {"organizer", "create", "--nope"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"serve", "--bogus"}, {"migrate", "sideways"}, {"organizer", "delete"}, {"organizer", "create", "--nope"},
+		{"backup"}, {"backup", "--out", "x.dump", "extra"}, {"restore", "--force"}, {"restore", "--in"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			err := run(context.Background(), args, env(nil), strings.NewReader(""), &stdout, &stderr)
@@ -342,16 +359,23 @@ func (s *syncBuffer) String() string {
 // is called; it returns the base URL and a channel with run's result.
 func serveForTest(t *testing.T, stderr io.Writer) (string, context.CancelFunc, <-chan error) {
 	t.Helper()
+	return serveForTestWith(t, stderr, nil)
+}
+
+// serveForTestWith is serveForTest with more environment variables.
+func serveForTestWith(t *testing.T, stderr io.Writer, extra map[string]string) (string, context.CancelFunc, <-chan error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	port, err := pgcluster.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	vars := env(map[string]string{"DATABASE_URL": testdb.URL(t), "LOG_LEVEL": "info", "BASE_URL": "https://expo.example.org"})
+	vars := map[string]string{"DATABASE_URL": testdb.URL(t), "LOG_LEVEL": "info", "BASE_URL": "https://expo.example.org"}
+	maps.Copy(vars, extra)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port)}, vars, strings.NewReader(""), io.Discard, stderr)
+		done <- run(ctx, []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port)}, env(vars), strings.NewReader(""), io.Discard, stderr)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -464,5 +488,106 @@ func TestLogLinesCarryRequestID(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no request log line with request_id %s in:\n%s", id, logs.String())
+	}
+}
+
+// TestServeMetrics runs `expodesk serve` with METRICS_ADDR and
+// METRICS_TOKEN: the metrics listener serves /metrics (and nothing else)
+// in the Prometheus format, the app port only to the token's holder, and
+// both stop with the server.
+func TestServeMetrics(t *testing.T) {
+	t.Parallel()
+	port, err := pgcluster.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const token = "run-test-metrics-token-0123456789"
+	metricsBase := fmt.Sprintf("http://127.0.0.1:%d", port)
+	base, cancel, done := serveForTestWith(t, io.Discard, map[string]string{
+		"METRICS_ADDR": fmt.Sprintf("127.0.0.1:%d", port), "METRICS_TOKEN": token})
+	defer cancel()
+	get := func(url, auth string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, b
+	}
+	for _, c := range []struct{ name, url, auth string }{
+		{"Listener", metricsBase + "/metrics", ""},
+		{"AppPortWithToken", base + "/metrics", "Bearer " + token},
+	} {
+		resp, body := get(c.url, c.auth)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: GET /metrics = %d", c.name, resp.StatusCode)
+		}
+		fams, err := metricstest.Parse(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: the scrape does not parse: %v", c.name, err)
+		}
+		if v, _ := fams.Value("expodesk_db_pool_max_conns", nil); v != 20 {
+			t.Errorf("%s: max_conns = %v, want DB_MAX_CONNS's default 20", c.name, v)
+		}
+		// serveForTest waited on /livez: counted under its pattern.
+		if v, _ := fams.Value("expodesk_http_requests_total", map[string]string{"route": "/livez", "status": "2xx"}); v < 1 {
+			t.Errorf("%s: /livez requests = %v", c.name, v)
+		}
+		for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "expodesk_outbox_pending",
+			"expodesk_page_cache_requests_total", "expodesk_directory_model_answers_total"} {
+			if fams[name] == nil {
+				t.Errorf("%s: no %s", c.name, name)
+			}
+		}
+	}
+	for _, c := range []struct{ name, url, auth string }{
+		{"AppPortWithoutToken", base + "/metrics", ""},
+		{"AppPortWrongToken", base + "/metrics", "Bearer " + strings.Repeat("x", len(token))},
+		{"ListenerServesOnlyMetrics", metricsBase + "/livez", ""},
+	} {
+		if resp, _ := get(c.url, c.auth); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", c.name, resp.StatusCode)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run = %v", err)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	if resp, err := http.Get(metricsBase + "/metrics"); err == nil {
+		resp.Body.Close()
+		t.Error("the metrics listener still answers after the server stopped")
+	}
+}
+
+// TestServeRefusesATakenMetricsAddr: a METRICS_ADDR that cannot be bound
+// stops the start, rather than serving without the metrics asked for.
+func TestServeRefusesATakenMetricsAddr(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port, err := pgcluster.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := env(map[string]string{"DATABASE_URL": testdb.URL(t), "BASE_URL": "https://expo.example.org", "METRICS_ADDR": ln.Addr().String()})
+	err = run(context.Background(), []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port)}, vars, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
+		t.Fatalf("run = %v, want an error naming METRICS_ADDR", err)
 	}
 }

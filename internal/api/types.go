@@ -237,6 +237,9 @@ const (
 	CodeBadParameter     = "bad-parameter"
 	CodeMethodNotAllowed = "method-not-allowed"
 	CodeInternal         = "internal"
+	// CodeUnavailable is a 503: the service is briefly unable to answer
+	// (its database restarting); Retry-After says when to ask again.
+	CodeUnavailable = "unavailable"
 )
 
 // ProblemType is the type URI of a problem code: a tag URI (RFC 4151),

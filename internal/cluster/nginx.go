@@ -87,7 +87,7 @@ func findNginx() string {
 func (n *Nginx) configFile() string { return filepath.Join(n.Dir, "nginx.conf") }
 
 // ErrorLog is the path of nginx's error log.
-func (n *Nginx) ErrorLog() string { return filepath.Join(n.Dir, "error.log") }
+func (n *Nginx) ErrorLog() string { return filepath.Join(n.Dir, "nginx-error.log") }
 
 // Config renders the configuration for the current upstreams.
 func (n *Nginx) Config() ([]byte, error) {

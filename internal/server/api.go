@@ -53,7 +53,8 @@ type badParameter struct{ name, detail string }
 func (e *badParameter) Error() string { return e.name + ": " + e.detail }
 
 // api serves read: cross-origin readable, from the page cache for
-// visitors, 304 for a client that has the response already.
+// visitors, with the ETag of its body and a 304 for a client that has the
+// response already (cached).
 func (s *Server) api(read apiRead) http.HandlerFunc {
 	render := s.cached(func(w http.ResponseWriter, r *http.Request) {
 		lang, err := apiLang(r)
@@ -74,12 +75,11 @@ func (s *Server) api(read apiRead) http.HandlerFunc {
 		h := w.Header()
 		h.Set("Content-Type", "application/json")
 		h.Set("Cache-Control", apiCacheControl)
-		h.Set("ETag", strongETag(body))
 		_, _ = w.Write(body)
 	})
 	return func(w http.ResponseWriter, r *http.Request) {
 		apiCORS(w.Header())
-		notModified(render).ServeHTTP(w, r)
+		render(w, r)
 	}
 }
 
@@ -144,8 +144,8 @@ func apiLang(r *http.Request) (api.Lang, error) {
 }
 
 // apiError writes err as a problem (RFC 9457): a bad parameter 400, an
-// unknown object 404, anything else 500 with the request id to quote,
-// logged and never described.
+// unknown object 404, a database outage 503 with Retry-After, anything
+// else 500 with the request id to quote, logged and never described.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	if clientGone(r, err) {
 		return
@@ -160,6 +160,12 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Status, p.Code, p.Detail = http.StatusNotFound, api.CodeNotFound, "No such resource: "+r.URL.Path
 	case expodesk.ErrorCode(err) == eMethod:
 		p.Status, p.Code, p.Detail = http.StatusMethodNotAllowed, api.CodeMethodNotAllowed, "The API is read-only: GET, HEAD or OPTIONS."
+	case errorCode(err) == eUnavailable:
+		p.Status, p.Code, p.Detail = http.StatusServiceUnavailable, api.CodeUnavailable,
+			"The service is briefly unavailable; try again after the number of seconds in Retry-After."
+		p.RequestID = RequestID(r.Context())
+		noteUnavailable(r.Context(), err)
+		w.Header().Set("Retry-After", retryAfter)
 	default:
 		s.log.ErrorContext(r.Context(), "api internal error", "err", err)
 		p.RequestID = RequestID(r.Context())
@@ -207,7 +213,7 @@ func (s *Server) apiExpoOf(r *http.Request, b api.Builder, e expodesk.Expo) (api
 
 // apiExpo is one expo with its pavilions.
 func (s *Server) apiExpo(r *http.Request, b api.Builder) (any, error) {
-	e, err := s.store.ExpoGet(r.Context(), chi.URLParam(r, "expo"))
+	e, err := s.publicExpo(r.Context(), chi.URLParam(r, "expo"))
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +243,7 @@ func (s *Server) apiPavilionList(r *http.Request, b api.Builder, e expodesk.Expo
 
 // apiPavilions lists an expo's pavilions.
 func (s *Server) apiPavilions(r *http.Request, b api.Builder) (any, error) {
-	e, err := s.store.ExpoGet(r.Context(), chi.URLParam(r, "expo"))
+	e, err := s.publicExpo(r.Context(), chi.URLParam(r, "expo"))
 	if err != nil {
 		return nil, err
 	}

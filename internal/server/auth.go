@@ -59,7 +59,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.hit(ctx, signInAddrLimit(s.clientIP(r))); err != nil {
-		s.renderThrottled(w, r, err)
+		s.signInThrottled(w, r, err)
 		return
 	}
 	// Counted before the check, so that guesses sent in parallel cannot all
@@ -72,7 +72,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.hit(ctx, failures); err != nil {
-		s.renderThrottled(w, r, err)
+		s.signInThrottled(w, r, err)
 		return
 	}
 	user, err := s.svc.CheckPassword(ctx, s.caller(r), email, pw)
@@ -188,7 +188,7 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 	// Every attempt counts, before the code is checked: parallel guesses
 	// cannot outrun the limit.
 	if err := s.hit(ctx, totpLimit(user.ID), totpAddrLimit(s.clientIP(r))); err != nil {
-		s.renderThrottled(w, r, err)
+		s.signInThrottled(w, r, err)
 		return
 	}
 	field := "code"

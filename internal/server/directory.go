@@ -18,7 +18,7 @@ import (
 // results, so that search updates as the visitor types.
 func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	expo, err := s.store.ExpoGet(ctx, chi.URLParam(r, "expo"))
+	expo, err := s.publicExpo(ctx, chi.URLParam(r, "expo"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -29,7 +29,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	crumbs := []web.Crumb{{Label: loc.T("nav.expos"), Href: urls.Home()}, {Label: expo.Name.In(lang), Href: urls.Expo(expo.Slug)}}
 	title := loc.T("directory.title") + " · " + expo.Name.In(lang)
 	if slug := chi.URLParam(r, "pavilion"); slug != "" {
-		pv, err := s.store.PavilionGet(ctx, expo.ID, slug)
+		pv, err := s.publicPavilion(ctx, expo.ID, slug)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -61,14 +61,14 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	addVary(w.Header(), "HX-Request")
+	addVary(w.Header(), "HX-Request", "HX-History-Restore-Request")
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
 		s.render(w, r, http.StatusOK, web.DirectoryResults(v))
 		return
 	}
 	// The country list does not depend on the search, so a new search term
 	// does not pay for it again.
-	v.Countries, err = s.pages.remember(pageClasses(r.URL.Path), fmt.Sprintf("countries|%d|%d", expo.ID, v.Query.PavilionID), func() ([]string, error) {
+	v.Countries, err = s.pages.remember(pageClasses(r.URL.Path, false), fmt.Sprintf("countries|%d|%d", expo.ID, v.Query.PavilionID), func() ([]string, error) {
 		if list, ok := s.dir.Countries(ctx, expo, v.Query.PavilionID); ok {
 			return list, nil
 		}
@@ -83,6 +83,23 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 		desc = v.Pavilion.Description.In(lang)
 	}
 	s.render(w, r, http.StatusOK, web.DirectoryPage(web.Page{Title: title, Description: desc, Crumbs: crumbs}, v))
+}
+
+// publicExpo is the expo slug names, remembered until the next change of
+// anything (an expo's or a pavilion's row notifies unscoped): every
+// directory miss asked PostgreSQL for it before, a round trip of its eighth.
+// Callers read it and never change it.
+func (s *Server) publicExpo(ctx context.Context, slug string) (expodesk.Expo, error) {
+	return remembered(s.pages, nil, "expo|"+slug, func() (expodesk.Expo, error) {
+		return s.store.ExpoGet(ctx, slug)
+	})
+}
+
+// publicPavilion is publicExpo for a pavilion of the expo expoID.
+func (s *Server) publicPavilion(ctx context.Context, expoID int64, slug string) (expodesk.Pavilion, error) {
+	return remembered(s.pages, nil, fmt.Sprintf("pavilion|%d|%s", expoID, slug), func() (expodesk.Pavilion, error) {
+		return s.store.PavilionGet(ctx, expoID, slug)
+	})
 }
 
 // directoryPage answers a directory query from the model when it can answer

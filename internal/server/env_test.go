@@ -17,6 +17,7 @@ import (
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
 	"expodesk/internal/mail"
+	"expodesk/internal/metrics"
 	"expodesk/internal/postgres"
 	"expodesk/internal/testdb"
 )
@@ -51,6 +52,8 @@ type envOptions struct {
 	Config Config
 	// KeepLogs collects the server's log in testEnv.logs, for tests that read it.
 	KeepLogs bool
+	// Metrics gives the server metrics of its own (Deps.Metrics).
+	Metrics bool
 }
 
 // newEnvWith starts a server over a new, migrated, empty database, built as opts say.
@@ -79,6 +82,9 @@ func newEnvWith(t *testing.T, opts envOptions) *testEnv {
 	cfg.Addr = "127.0.0.1:0"
 	deps := Deps{Store: store, Pool: pool, Catalog: catalog, Log: log, Now: now,
 		Passwords: testHasher(), Mail: mail.NewComposer(catalog)}
+	if opts.Metrics {
+		deps.Metrics = metrics.New(log)
+	}
 	// Links in mail come from BASE_URL, never from a request's Host: the
 	// test server's own address is the public origin here.
 	ts := httptest.NewUnstartedServer(nil)

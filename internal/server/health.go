@@ -18,7 +18,10 @@ func (s *Server) livez(w http.ResponseWriter, r *http.Request) {
 }
 
 // readyz answers 200 when the database is reachable and its schema is at the
-// version this binary carries, 503 otherwise.
+// version this binary carries, 503 otherwise. It asks the database each
+// time (through the pool, which reconnects by itself), so it goes red
+// during an outage and green again when PostgreSQL is back, without a
+// restart; the request's log line carries the cause.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -26,7 +29,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	version, dirty, err := s.store.MigrationState(ctx)
 	if err != nil {
-		s.log.WarnContext(ctx, "not ready: database", "err", err)
+		noteUnavailable(r.Context(), err)
+		w.Header().Set("Retry-After", retryAfter)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unavailable\n"))
 		return
@@ -41,7 +45,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // static serves the embedded files; a request carrying the current version
-// may be cached for a year.
+// may be cached for a year. The ETag is the file's version (a hash of its
+// content), so that a browser holding an unversioned URL's copy revalidates
+// with a 304.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Path[len("/static/"):]
 	// Only files are served: no directory listings.
@@ -49,21 +55,37 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if v := r.URL.Query().Get("v"); v != "" && v == web.AssetVersion(name) {
+	version := web.AssetVersion(name)
+	if v := r.URL.Query().Get("v"); v != "" && v == version {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 	}
-	http.ServeFileFS(w, r, web.Static, "static/"+name)
+	serveStatic(w, r, "static/"+name, version)
 }
 
 func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	w.Header().Set("Content-Type", "image/png")
-	http.ServeFileFS(w, r, web.Static, "static/favicon.png")
+	serveStatic(w, r, "static/favicon.png", web.AssetVersion("favicon.png"))
+}
+
+// serveStatic serves an embedded file tagged with its version: 304 when
+// If-None-Match names it in any coding (net/http's own check knows only
+// the identity tag, and compress() suffixes it).
+func serveStatic(w http.ResponseWriter, r *http.Request, file, version string) {
+	if version != "" {
+		etag := `"` + version + `"`
+		w.Header().Set("ETag", etag)
+		if notModifiedBy(w, r, etag) {
+			return
+		}
+	}
+	http.ServeFileFS(w, r, web.Static, file)
 }
 
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
 	_, _ = w.Write([]byte("User-agent: *\nDisallow: /organizer/\nDisallow: /exhibitor/\nDisallow: /api/\n"))
 }

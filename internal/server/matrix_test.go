@@ -219,6 +219,8 @@ func matrixCases(e *testEnv, w world) []matrixCase {
 		{method: "GET", pattern: "/static/*", path: path("/static/app.css"), want: all(s200)},
 		{method: "GET", pattern: "/favicon.ico", path: path("/favicon.ico"), want: all(s200)},
 		{method: "GET", pattern: "/robots.txt", path: path("/robots.txt"), want: all(s200)},
+		// Without METRICS_TOKEN (the matrix's server has none) an unknown path for everyone.
+		{method: "GET", pattern: "/metrics", path: path("/metrics"), want: all(s404)},
 		{method: "GET", pattern: "/", path: path("/"), want: all(s200)},
 		{method: "GET", pattern: "/expos/{expo}", path: path("/expos/" + expo), want: all(s200)},
 		{method: "GET", pattern: "/expos/{expo}/exhibitors", path: path("/expos/" + expo + "/exhibitors"), want: all(s200)},

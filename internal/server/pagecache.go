@@ -17,6 +17,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"expodesk/internal/expodesk"
+	"expodesk/internal/metrics"
 	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
 	"expodesk/web"
@@ -36,8 +38,8 @@ type PageCache struct {
 	pages     *expirable.LRU[string, *cachedPage]
 	maxBytes  int64 // the byte budget of the stored bodies (pageCacheBytes)
 	// facts keeps small query results that many pages share (a directory's
-	// country list), under the same generations as pages.
-	facts *expirable.LRU[string, []string]
+	// country list, an expo's row), under the same generations as pages.
+	facts *expirable.LRU[string, any]
 	// scoped are the generations of the classes of pages a scoped change
 	// makes stale (pageClasses): a booking starts a new one for the agendas
 	// and figures and for its company's page, a profile edit for its
@@ -50,6 +52,21 @@ type PageCache struct {
 	flights  map[string]*flight
 	// waiting counts the requests waiting on another's render (for tests).
 	waiting atomic.Int64
+	// counts are what Stats reports to the metrics.
+	counts pageCacheCounts
+}
+
+// pageCacheCounts are the cache's counters since it started (Stats).
+type pageCacheCounts struct {
+	hits, misses, bypasses, stores, evictions, invalidations atomic.Uint64
+}
+
+// Stats returns the cache's counts and what it holds now (for the metrics).
+func (c *PageCache) Stats() metrics.PageCacheStats {
+	n := &c.counts
+	return metrics.PageCacheStats{Hits: n.hits.Load(), Misses: n.misses.Load(), Bypasses: n.bypasses.Load(),
+		Stores: n.stores.Load(), Evictions: n.evictions.Load(), Invalidations: n.invalidations.Load(),
+		Bytes: c.bytes.Load(), Entries: c.pages.Len(), Listening: c.listening.Load()}
 }
 
 // Classes of pages scoped changes concern (pageClasses).
@@ -58,6 +75,9 @@ const (
 	classHome          = "home"
 	classExhibitorPref = "exhibitor:"
 	classExpoPref      = "expo:"
+	// classTextPref pages show which of an expo's companies a search's
+	// words match: a profile edit that changes no card changes them.
+	classTextPref = "text:"
 )
 
 // pageClasses are the classes of a public page for scoped changes; a page
@@ -67,8 +87,26 @@ const (
 // "expo:<slug>" (a profile or participation of one of its companies); an
 // exhibitor's page "exhibitor:<slug>" (its profile, participations and
 // slots); the agendas' and an exhibitor's .ics feeds as their pages; the home page "home" (it counts exhibitors). Any other page has
-// none, and only a change of anything makes it stale.
-func pageClasses(path string) []string {
+// none, and only a change of anything makes it stale. A page showing a
+// search's results (searched: a ?q=) is also "text:<slug>" of its expo,
+// which a profile edit that changes no card makes stale (and that alone).
+func pageClasses(path string, searched bool) []string {
+	classes := pathClasses(path)
+	if searched {
+		// Only an expo's pages search its companies (the directories and
+		// the API's lists); a search's results are what a description
+		// edit changes.
+		for _, c := range classes {
+			if slug, ok := strings.CutPrefix(c, classExpoPref); ok {
+				return append(classes, classTextPref+slug)
+			}
+		}
+	}
+	return classes
+}
+
+// pathClasses are the classes of the page at path without a search.
+func pathClasses(path string) []string {
 	// The API's resources are the pages' under its prefix (agendas,
 	// directories, an exhibitor and its agenda); its list of expos counts
 	// exhibitors and slots.
@@ -124,8 +162,8 @@ func (c *PageCache) changedClasses(classes ...string) {
 		g.(*atomic.Uint64).Add(1)
 	}
 	for _, k := range c.pages.Keys() {
-		if keyHasClass(k, classes) {
-			c.pages.Remove(k)
+		if keyHasClass(k, classes) && c.pages.Remove(k) {
+			c.counts.invalidations.Add(1)
 		}
 	}
 	for _, k := range c.facts.Keys() {
@@ -154,10 +192,11 @@ func keyHasClass(key string, classes []string) bool {
 	return false
 }
 
-// Notified applies a change notification (migrations 000017 and 000024):
+// Notified applies a change notification (migrations 000017, 000024 and 000036):
 //
 //	"booking <company>"                    the agendas, the figures, that company's page
 //	"exhibitor <companies> <expos>"        those companies' pages, those expos' pages
+//	"exhibitor-text <companies> <expos>"   those companies' pages, those expos' searches (000036)
 //	"participation <companies> <expos>"    the same and the home page (it counts exhibitors)
 //
 // lists comma-separated; any other payload (an empty one included) makes
@@ -180,8 +219,12 @@ func notifiedClasses(payload string) ([]string, bool) {
 		}
 		return []string{classAgenda, classExhibitorPref + rest}, true
 	}
-	if kind != "exhibitor" && kind != "participation" {
+	if kind != "exhibitor" && kind != "exhibitor-text" && kind != "participation" {
 		return nil, false
+	}
+	expoPref := classExpoPref
+	if kind == "exhibitor-text" {
+		expoPref = classTextPref
 	}
 	companies, expos, _ := strings.Cut(rest, " ")
 	if companies == "" {
@@ -195,7 +238,7 @@ func notifiedClasses(payload string) ([]string, bool) {
 	}
 	for slug := range strings.SplitSeq(expos, ",") {
 		if slug != "" {
-			classes = append(classes, classExpoPref+slug)
+			classes = append(classes, expoPref+slug)
 		}
 	}
 	if kind == "participation" {
@@ -215,8 +258,17 @@ type cachedPage struct {
 	// hasNonce is whether body holds the placeholder nonce; pages without
 	// inline scripts do not, and are written without a copy.
 	hasNonce bool
-	// etag is the page's ETag, when its handler sets one (the API's).
-	etag string
+	// etag is the strong ETag of body (identity), computed once; "" for a
+	// page no shared cache may keep (newPage). etagGzip and etagZstd are
+	// its compressed representations' (codedETag).
+	etag, etagGzip, etagZstd string
+	// route is the pattern of the route that rendered the page, for the
+	// access log of a 304 answered before routing (notModifiedEarly).
+	route string
+	// stored is whether the page is in the cache, whose hits compress it
+	// (encoded); a page rendered for one request only is compressed, if at
+	// all, by the compression middleware.
+	stored bool
 
 	// mu guards the compressed bodies and evicted. Each is made on the
 	// first hit that takes its coding and kept for the next ones: most
@@ -237,11 +289,15 @@ func (p *cachedPage) size() int64 {
 	return int64(cap(p.body) + cap(p.gzip) + cap(p.zstd))
 }
 
-// Sizes: a directory page is ~16 KB; the cache holds at most 64 MB of pages.
+// Sizes: a directory page is ~16–30 KB; the cache holds at most 32 MB of
+// pages (about a thousand: the pages visitors come back to fit many times
+// over, and first views beyond them would only be stored to be dropped).
+// With the directory model and Go's collector, 64 MB put the server's
+// resident memory past 300 MB under load.
 // The TTL is only a safety net; notifications are what keep pages fresh.
 const (
 	pageCacheEntries = 4000
-	pageCacheBytes   = 64 << 20
+	pageCacheBytes   = 32 << 20
 	pageCacheTTL     = 10 * time.Minute
 	pageCacheMaxBody = 256 << 10
 	pageCacheMaxKey  = 512
@@ -254,11 +310,14 @@ var pageParams = map[string]bool{"q": true, "sector": true, "country": true, "pa
 
 // NewPageCache returns an empty cache that serves nothing until Listening(true).
 func NewPageCache() *PageCache {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	// A page is at most pageCacheMaxBody: a larger window than that only
+	// holds memory.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithWindowSize(pageCacheMaxBody), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, []string](pageCacheEntries, nil, pageCacheTTL),
+	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, any](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
 	c.pages = expirable.NewLRU[string, *cachedPage](pageCacheEntries, func(_ string, p *cachedPage) {
 		p.mu.Lock()
@@ -272,6 +331,7 @@ func NewPageCache() *PageCache {
 // Changed starts a new generation: every cached page is stale.
 func (c *PageCache) Changed() {
 	c.gen.Add(1)
+	c.counts.invalidations.Add(uint64(c.pages.Len()))
 	c.pages.Purge()
 	// The eviction callback has taken each page's bytes off; zeroing bounds
 	// any drift from racing stores to one generation.
@@ -283,13 +343,22 @@ func (c *PageCache) Changed() {
 // of everything and of classes (those of the pages that show it), loading
 // it once. Without notifications it always loads.
 func (c *PageCache) remember(classes []string, key string, load func() ([]string, error)) ([]string, error) {
+	return remembered(c, classes, key, load)
+}
+
+// remembered is remember for a value of any type. The value is shared by
+// every request that asks for it until its generation ends: callers read
+// it and never change it. A failed load is not remembered.
+func remembered[T any](c *PageCache, classes []string, key string, load func() (T, error)) (T, error) {
 	if c == nil || !c.listening.Load() {
 		return load()
 	}
 	stamp := c.stamp(classes)
 	k := stamp + "|" + key
 	if v, ok := c.facts.Get(k); ok {
-		return v, nil
+		if t, ok := v.(T); ok {
+			return t, nil
+		}
 	}
 	v, err := load()
 	if err == nil && c.stamp(classes) == stamp {
@@ -299,27 +368,37 @@ func (c *PageCache) remember(classes []string, key string, load func() ([]string
 }
 
 // Listening records whether change notifications arrive; without them the
-// cache cannot know when a page is stale, so it is bypassed.
+// cache cannot know when a page is stale, so it is bypassed: no page is
+// served from it or stored in it until the listener is back. Going off, it
+// stops serving first and then drops everything, so that no page stored
+// before the drop is left; coming back, the listener has already made
+// everything stale (ListenPublicChanges calls changed("") first), since
+// anything may have been committed while nobody listened.
 func (c *PageCache) Listening(ok bool) {
+	c.listening.Store(ok)
 	if !ok {
 		c.Changed()
 	}
-	c.listening.Store(ok)
 }
 
 // cacheNonce stands in for the per-request CSP nonce in a cached page.
 const cacheNonce = "expodesk-cached-page-nonce"
 
-// cached serves h from the page cache for visitors' GET requests.
+// cached serves h from the page cache for visitors' GET and HEAD requests,
+// with a 304 when the client holds the page already; other requests, and
+// pages the cache does not keep, are rendered and compared (revalidated).
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
 		page, ok := s.pageKey(r, c)
 		if !ok {
-			h(w, r)
+			if c != nil {
+				c.counts.bypasses.Add(1)
+			}
+			c.answer(capturePage(w, r, h, nil), w, r)
 			return
 		}
-		classes := pageClasses(r.URL.Path)
+		classes := pageClasses(r.URL.Path, r.URL.Query().Get("q") != "")
 		// A miss that waited for another request's render looks again: the
 		// page is stored, or a change came in meanwhile and the page is
 		// asked for under the new generation (once; then it renders).
@@ -327,12 +406,15 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			stamp := c.stamp(classes)
 			key := stamp + "|" + page
 			if p, ok := c.pages.Get(key); ok {
-				c.serve(p, w, r)
+				c.counts.hits.Add(1)
+				w.Header().Set("X-Cache", "hit")
+				c.answer(p, w, r)
 				return
 			}
 			f, leader := c.takeOff(key)
 			if leader {
 				defer c.land(key, f)
+				c.counts.misses.Add(1)
 				c.render(w, r, h, key, classes, stamp)
 				return
 			}
@@ -348,7 +430,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			}
 			c.waiting.Add(-1)
 		}
-		h(w, r)
+		c.counts.misses.Add(1)
+		c.answer(capturePage(w, r, h, nil), w, r)
 	}
 }
 
@@ -376,32 +459,38 @@ func (c *PageCache) land(key string, f *flight) {
 	close(f.done)
 }
 
-// render runs h for a miss and stores what it wrote under key when the
-// page is cacheable and no change came in while it rendered.
+// render runs h for a miss, stores the page under key when it is
+// cacheable and no change came in while it rendered, and answers r with
+// it. It renders into a pooled buffer (a directory page is ~30 KB, and
+// growing a new one for every miss was a tenth of its cost), which the
+// stored copy leaves at its length.
 func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) {
-	// Render with a placeholder nonce, so that the stored page can carry
-	// each later request's own. Today's pages load only external scripts
-	// and hold no nonce; the swap is there for the day one inlines a script.
-	nonce := templ.GetNonce(r.Context())
-	rec := &recorder{ResponseWriter: w, nonce: []byte(nonce)}
-	h(rec, r.WithContext(templ.WithNonce(r.Context(), cacheNonce)))
+	buf := renderBuffers.Get().(*[]byte)
+	p := capturePage(w, r, h, (*buf)[:0])
+	rendered := p.body
+	defer func() {
+		*buf = rendered[:0]
+		renderBuffers.Put(buf)
+	}()
 	// A page already stored is not replaced (replacing an entry would not
 	// take the first one's bytes off).
-	if rec.status != http.StatusOK || len(rec.body) > pageCacheMaxBody || c.stamp(classes) != stamp || c.pages.Contains(key) {
+	if p.status != http.StatusOK || len(rendered) > pageCacheMaxBody || int64(len(rendered)) > c.maxBytes/4 ||
+		c.stamp(classes) != stamp || c.pages.Contains(key) {
+		c.answer(p, w, r)
 		return
 	}
-	hdr := w.Header()
-	// The recorder's buffer grew by doubling; the copy kept is its length.
-	p := &cachedPage{status: rec.status, contentType: hdr.Get("Content-Type"),
-		cacheCtl: hdr.Get("Cache-Control"), disposition: hdr.Get("Content-Disposition"), etag: hdr.Get("ETag"),
-		vary: append([]string(nil), hdr["Vary"]...), body: bytes.Clone(rec.body), hasNonce: bytes.Contains(rec.body, []byte(cacheNonce))}
+	p.body, p.stored = bytes.Clone(rendered), true
 	size := int64(cap(p.body))
-	if size > c.maxBytes/4 {
-		return
-	}
 	c.makeRoom(size)
 	c.bytes.Add(size)
-	c.pages.Add(key, p)
+	c.counts.stores.Add(1)
+	if c.pages.Add(key, p) {
+		c.counts.evictions.Add(1)
+	}
+	// The miss itself goes out through the compression middleware: most
+	// first views are never asked for again, and a stored page is
+	// compressed on the first hit that takes each coding (encoded).
+	c.write(p, w, r, false)
 }
 
 // makeRoom drops the least recently used pages until n more bytes fit the
@@ -412,26 +501,57 @@ func (c *PageCache) makeRoom(n int64) {
 		if _, _, ok := c.pages.RemoveOldest(); !ok {
 			break
 		}
+		c.counts.evictions.Add(1)
 	}
 }
 
-// serve writes a stored page, compressed when the client takes it.
-func (c *PageCache) serve(p *cachedPage, w http.ResponseWriter, r *http.Request) {
+// answer writes page p for r: 304 when r's If-None-Match names it, else
+// its body, compressed as stored when the client takes it (c.encoded). The
+// ETag is the page's (no hashing on a hit), suffixed for the coding sent. A
+// signed-in user's page is never shared and has no tag. c may be nil (no
+// page cache) when p is not stored.
+func (c *PageCache) answer(p *cachedPage, w http.ResponseWriter, r *http.Request) {
+	c.write(p, w, r, true)
+}
+
+// write is answer, with a stored page compressed by the cache only when
+// fromStore (else by the compression middleware, which names the coding's
+// tag alike).
+func (c *PageCache) write(p *cachedPage, w http.ResponseWriter, r *http.Request, fromStore bool) {
 	hdr := w.Header()
-	hdr.Set("Content-Type", p.contentType)
-	hdr.Set("Cache-Control", p.cacheCtl)
+	compressed := fromStore && p.stored
+	hdr["Vary"] = p.vary
+	etag, cacheCtl := p.etag, p.cacheCtl
+	if etag != "" && principal(r) != nil {
+		etag, cacheCtl = "", signedInCacheControl
+	}
+	hdr.Set("Cache-Control", cacheCtl)
+	coding := p.coding(r.Header.Get("Accept-Encoding"))
+	if etag != "" {
+		if tag := p.notModifiedTag(r, coding); tag != "" {
+			writeNotModified(w, tag)
+			return
+		}
+		// A page not compressed here goes through the compression
+		// middleware, which suffixes the identity tag itself when it
+		// compresses.
+		if compressed {
+			hdr.Set("ETag", p.tag(coding))
+		} else {
+			hdr.Set("ETag", etag)
+		}
+	}
+	if p.contentType != "" {
+		hdr.Set("Content-Type", p.contentType)
+	}
 	if p.disposition != "" {
 		hdr.Set("Content-Disposition", p.disposition)
 	}
-	if p.etag != "" {
-		hdr.Set("ETag", p.etag)
-	}
-	hdr["Vary"] = p.vary
-	hdr.Set("X-Cache", "hit")
-	if enc, body := c.encoded(p, r.Header.Get("Accept-Encoding")); enc != "" {
+	if coding != "" && compressed {
+		body := c.encoded(p, coding)
 		// Already compressed: the compression middleware lets a
 		// response with a Content-Encoding through as it is.
-		hdr.Set("Content-Encoding", enc)
+		hdr.Set("Content-Encoding", coding)
 		hdr.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(p.status)
 		_, _ = w.Write(body)
@@ -445,34 +565,66 @@ func (c *PageCache) serve(p *cachedPage, w http.ResponseWriter, r *http.Request)
 	}
 }
 
-// encoded returns the page's body compressed in the coding the client
-// accepts, chosen as the compression middleware chooses (zstd over gzip at
-// equal quality), compressing it on the first such request; "" when the
-// identity body must be sent. A page holding the placeholder nonce is sent
-// in the clear, to be compressed on the way out after the nonce is swapped.
-func (c *PageCache) encoded(p *cachedPage, acceptEncoding string) (string, []byte) {
-	if p.hasNonce || acceptEncoding == "" {
-		return "", nil
+// tag is the ETag of the page's representation in coding.
+func (p *cachedPage) tag(coding string) string {
+	switch coding {
+	case codingGzip:
+		return p.etagGzip
+	case codingZstd:
+		return p.etagZstd
 	}
-	gz, zs := codingQuality(acceptEncoding, "gzip"), codingQuality(acceptEncoding, "zstd")
-	var coding string
+	return p.etag
+}
+
+// notModifiedTag is the tag of the page's that r's If-None-Match names, or
+// "" when it names none (or the page has no tag). A tag of any of the
+// page's codings counts, and the 304 carries the one that matched, so that
+// a cache holding several knows which is current (RFC 9111 4.3.4); "*" and
+// a list holding the request's own coding's tag get that one, the tag its
+// 200 would carry (a page not stored is compressed by the middleware when
+// it is large enough).
+func (p *cachedPage) notModifiedTag(r *http.Request, coding string) string {
+	inm := ifNoneMatch(r)
+	if p.etag == "" || inm == "" {
+		return ""
+	}
+	own := p.etag
+	if p.stored || len(p.body) >= compressMinSize {
+		own = p.tag(coding)
+	}
+	return matchingTag(inm, own, p.etag, p.etagGzip, p.etagZstd)
+}
+
+// coding is the content coding the client takes for this page, chosen as
+// the compression middleware chooses (zstd over gzip at equal quality), or
+// "" for identity. A page holding the placeholder nonce is sent in the
+// clear, to be compressed on the way out after the nonce is swapped.
+func (p *cachedPage) coding(acceptEncoding string) string {
+	if acceptEncoding == "" || p.hasNonce {
+		return ""
+	}
+	gz, zs := codingQuality(acceptEncoding, codingGzip), codingQuality(acceptEncoding, codingZstd)
 	switch {
 	case zs > 0 && zs >= gz:
-		coding = "zstd"
+		return codingZstd
 	case gz > 0:
-		coding = "gzip"
-	default:
-		return "", nil
+		return codingGzip
 	}
+	return ""
+}
+
+// encoded returns a stored page's body compressed in coding, compressing
+// it on the first such request.
+func (c *PageCache) encoded(p *cachedPage, coding string) []byte {
 	p.mu.Lock()
 	body, added := p.zstd, 0
-	if coding == "gzip" {
+	if coding == codingGzip {
 		body = p.gzip
 	}
 	if body == nil {
 		// Under the page's lock: the requests that arrive meanwhile
 		// wait for this one compression rather than each doing it.
-		if coding == "zstd" {
+		if coding == codingZstd {
 			body = c.zstd.EncodeAll(p.body, make([]byte, 0, len(p.body)/4))
 			p.zstd = body
 		} else {
@@ -488,7 +640,7 @@ func (c *PageCache) encoded(p *cachedPage, acceptEncoding string) (string, []byt
 	if added > 0 {
 		c.makeRoom(0)
 	}
-	return coding, body
+	return body
 }
 
 // codingQuality is the q-value Accept-Encoding gives a coding (0 when absent).
@@ -537,17 +689,25 @@ func gzipBytes(b []byte) []byte {
 // fragment only, the path and the known parameters in a fixed order. It
 // reports false when the request must not be served from the cache.
 func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
-	if c == nil || !c.listening.Load() || principal(r) != nil || r.Method != http.MethodGet ||
+	return pageKeyIn(r, c, web.Lang(r.Context()))
+}
+
+// pageKeyIn is pageKey for a request in lang.
+func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, bool) {
+	if c == nil || !c.listening.Load() || principal(r) != nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
 		len(r.URL.RawQuery) > pageCacheMaxKey {
 		return "", false
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return "", false
-	}
-	for k := range q {
-		if !pageParams[k] {
+	var q url.Values
+	if r.URL.RawQuery != "" {
+		var err error
+		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
 			return "", false
+		}
+		for k := range q {
+			if !pageParams[k] {
+				return "", false
+			}
 		}
 	}
 	fragment := "0"
@@ -555,7 +715,7 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 		fragment = "1"
 	}
 	// Encode sorts by key: ?page=2&q=x and ?q=x&page=2 are one page.
-	key := string(web.Lang(r.Context())) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
+	key := string(lang) + "|" + fragment + "|" + r.URL.Path + "?" + q.Encode()
 	// An agenda without ?tz= shows the zone the visitor chose before (a
 	// cookie): the page is another one for each such zone.
 	if strings.HasSuffix(r.URL.Path, "/agenda") {
@@ -566,37 +726,11 @@ func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
 	return key, true
 }
 
-// recorder passes a response through while keeping a copy of its body, with
-// the placeholder nonce swapped for the request's own on the way out.
-type recorder struct {
-	http.ResponseWriter
-	nonce  []byte
-	status int
-	body   []byte
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	r.body = append(r.body, b...)
-	out := b
-	if bytes.Contains(b, []byte(cacheNonce)) {
-		out = bytes.ReplaceAll(b, []byte(cacheNonce), r.nonce)
-	}
-	_, err := r.ResponseWriter.Write(out)
-	return len(b), err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+// renderBuffers hold pages being rendered for the cache (render).
+var renderBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 64<<10)
+	return &b
+}}
 
 // ListenForChanges keeps the page cache and the directory model fresh
 // until ctx ends; without either it returns at once.

@@ -19,6 +19,7 @@ import (
 // Barcelona, and the test approves xishan-iot at wiot-test (Wuxi) only.
 const (
 	pgBcnDirectory = "/expos/iotswc-test/exhibitors?lang=en"
+	pgBcnSearch    = "/expos/iotswc-test/exhibitors?lang=en&q=quasar"
 	pgBcnPavilion  = "/expos/iotswc-test/pavilions/wuxi-pavilion?lang=en"
 	pgBcnExpo      = "/expos/iotswc-test?lang=en"
 	pgBcnAgenda    = "/expos/iotswc-test/agenda?lang=en"
@@ -31,7 +32,7 @@ const (
 	pgHome         = "/?lang=en"
 )
 
-var scopedPages = []string{pgBcnDirectory, pgBcnPavilion, pgBcnExpo, pgBcnAgenda, pgWuxDirectory, pgWuxExpo,
+var scopedPages = []string{pgBcnDirectory, pgBcnSearch, pgBcnPavilion, pgBcnExpo, pgBcnAgenda, pgWuxDirectory, pgWuxExpo,
 	pgWuxAgenda, pgSensing, pgCloud, pgXishan, pgHome}
 
 // TestPageCacheScopedChanges: a change to a company's profile, sectors or
@@ -82,12 +83,19 @@ func TestPageCacheScopedChanges(t *testing.T) {
 			}
 		},
 		probe: pgBcnDirectory, shows: "Taihu Sensing Renamed",
-		dropped: []string{pgBcnPavilion, pgBcnExpo, pgBcnAgenda, pgSensing},
+		dropped: []string{pgBcnSearch, pgBcnPavilion, pgBcnExpo, pgBcnAgenda, pgSensing},
+	}, {
+		// A description changes what searches find and the company's own
+		// page, not a card: the listings stay.
+		name:   "DescriptionOnly",
+		change: exec(`UPDATE exhibitor SET description = jsonb_set(description, '{en}', '"Quasar gateways"') WHERE id = $1`, f.Sensing.ID),
+		probe:  pgBcnSearch, shows: "Taihu Sensing",
+		dropped: []string{pgSensing},
 	}, {
 		name:   "SectorsOnly",
 		change: exec(`INSERT INTO exhibitor_sector (exhibitor_id, sector_code) VALUES ($1, 'energy')`, f.Sensing.ID),
 		probe:  pgSensing, shows: "Energy",
-		dropped: []string{pgBcnDirectory, pgBcnPavilion, pgBcnExpo, pgBcnAgenda},
+		dropped: []string{pgBcnDirectory, pgBcnSearch, pgBcnPavilion, pgBcnExpo, pgBcnAgenda},
 	}, {
 		name: "Logo",
 		change: func() {
@@ -96,7 +104,7 @@ func TestPageCacheScopedChanges(t *testing.T) {
 			}
 		},
 		probe: pgBcnPavilion, shows: "etag-scoped-1",
-		dropped: []string{pgBcnDirectory, pgBcnExpo, pgBcnAgenda, pgSensing},
+		dropped: []string{pgBcnDirectory, pgBcnSearch, pgBcnExpo, pgBcnAgenda, pgSensing},
 	}, {
 		name: "ParticipationApproved",
 		change: func() {
@@ -178,7 +186,7 @@ func waitFor(t *testing.T, ts *httptest.Server, path, want string) {
 	}
 }
 
-// TestNotifiedClasses: the payloads of migrations 000017 and 000024 and
+// TestNotifiedClasses: the payloads of migrations 000017, 000024 and 000036 and
 // what they make stale; anything else is everything.
 func TestNotifiedClasses(t *testing.T) {
 	for _, tc := range []struct {
@@ -188,6 +196,7 @@ func TestNotifiedClasses(t *testing.T) {
 		{"booking taihu-sensing", []string{"agenda", "exhibitor:taihu-sensing"}},
 		{"exhibitor a,b x,y", []string{"exhibitor:a", "exhibitor:b", "expo:x", "expo:y"}},
 		{"exhibitor a ", []string{"exhibitor:a"}},
+		{"exhibitor-text a,b x", []string{"exhibitor:a", "exhibitor:b", "text:x"}},
 		{"participation a x", []string{"exhibitor:a", "expo:x", "home"}},
 		{"", nil}, {"booking ", nil}, {"exhibitor ", nil}, {"something else", nil},
 	} {

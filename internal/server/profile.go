@@ -167,8 +167,7 @@ func (s *Server) ownLogo(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", etag)
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
+	if notModifiedBy(w, r, etag) {
 		return
 	}
 	h.Set("Content-Type", l.ContentType)

@@ -15,6 +15,7 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
+	"expodesk/internal/postgres"
 	"expodesk/web"
 )
 
@@ -65,9 +66,24 @@ func clientGone(r *http.Request, err error) bool {
 
 // HTTP-level error codes the domain has no word for.
 const (
-	eMethod   = "method_not_allowed" // a known URL called with the wrong method
-	eTooLarge = "too_large"          // a request body over its cap
+	eMethod      = "method_not_allowed" // a known URL called with the wrong method
+	eTooLarge    = "too_large"          // a request body over its cap
+	eUnavailable = "unavailable"        // the database cannot be reached (postgres.IsUnavailable)
 )
+
+// retryAfter is what a 503 asks clients to wait, in seconds: about as long
+// as PostgreSQL takes to restart, and the pool to reconnect.
+const retryAfter = "5"
+
+// errorCode is err's code for the one error path: the domain's, or
+// eUnavailable for an internal error that is a database outage.
+func errorCode(err error) string {
+	code := expodesk.ErrorCode(err)
+	if code == expodesk.EINTERNAL && postgres.IsUnavailable(err) {
+		return eUnavailable
+	}
+	return code
+}
 
 // statusOf maps a domain error code to an HTTP status.
 func statusOf(code string) int {
@@ -90,24 +106,39 @@ func statusOf(code string) int {
 		return http.StatusMethodNotAllowed
 	case eTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case eUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
 // renderError is the one error path: a domain error becomes its status and a
-// translated page; anything else is logged with the request id and shown as
-// a plain sentence with that id, never the error's text.
+// translated page; a database outage is a 503 asking to come back in a few
+// seconds, noted on the request's log line (a warning, not an error);
+// anything else is logged with the request id and shown as a plain
+// sentence with that id, never the error's text.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	if clientGone(r, err) {
 		s.log.DebugContext(r.Context(), "client gone", "err", err)
 		return
 	}
-	code := expodesk.ErrorCode(err)
+	// An error before the language middleware (loading the session) is
+	// answered in the language the request asks for all the same.
+	if _, ok := web.RequestOf(r.Context()); !ok {
+		lang, _ := s.requestLang(r)
+		r = r.WithContext(s.withLang(r, lang))
+	}
+	code := errorCode(err)
 	status := statusOf(code)
 	loc := i18n.From(r.Context())
 	v := web.ErrorView{Status: status}
 	e := expodesk.ErrorOf(err)
 	switch status {
+	case http.StatusServiceUnavailable:
+		noteUnavailable(r.Context(), err)
+		w.Header().Set("Retry-After", retryAfter)
+		v.Title, v.Message = loc.T("error.unavailable_title"), loc.T("error.unavailable")
+		v.RequestID = RequestID(r.Context())
 	case http.StatusInternalServerError:
 		s.log.ErrorContext(r.Context(), "internal error", "err", err)
 		v.Title, v.Message = loc.T("error.internal_title"), loc.T("error.internal")
@@ -122,7 +153,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		v.Title = loc.T("error.generic_title")
 	}
 	// A specific message (a cross-site form, an expired link) says more than the default.
-	if e != nil && e.Message != "" && status != http.StatusInternalServerError && status != http.StatusNotFound {
+	if e != nil && e.Message != "" && status != http.StatusInternalServerError && status != http.StatusNotFound &&
+		status != http.StatusServiceUnavailable {
 		v.Message = loc.T(e.Message, e.Data)
 	}
 	w.Header().Set("Cache-Control", "no-store")

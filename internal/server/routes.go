@@ -12,7 +12,7 @@ import (
 // rule is missing from the route × role matrix.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, compress(), s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf, s.rememberZone)
+	r.Use(s.observe, compress(), s.notModifiedEarly, s.securityHeaders, s.sessions.LoadAndSave, s.authenticate, s.locale, s.csrf, s.rememberZone)
 	// HEAD is answered like GET (without the body), for link checkers and uptime monitors.
 	r.Use(middleware.GetHead)
 	r.NotFound(s.notFound)
@@ -23,9 +23,15 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/readyz", Public, s.readyz)
 	s.handle(r, "GET", "/static/*", Public, s.static)
 	s.handle(r, "GET", "/favicon.ico", Public, s.favicon)
-	s.handle(r, "GET", "/robots.txt", Public, s.robots)
+	s.handle(r, "GET", "/robots.txt", Public, s.revalidated(s.robots))
+	// Prometheus metrics, on the app port only for a scraper holding
+	// METRICS_TOKEN (a bearer token the handler checks); for anyone else,
+	// and without the token configured, an unknown path. METRICS_ADDR
+	// serves them on a listener of their own (internal/metrics).
+	s.handle(r, "GET", "/metrics", Public, s.metricsEndpoint)
 
-	// Visitors (V1–V4); their pages and calendar feeds are served from the page cache when fresh.
+	// Visitors (V1–V4); their pages and calendar feeds are served from the page cache when fresh,
+	// with an ETag and a public Cache-Control for browsers, proxies and CDNs (conditional.go).
 	s.handle(r, "GET", "/", Public, s.cached(s.home))
 	s.handle(r, "GET", "/expos/{expo}", Public, s.cached(s.expoShow))
 	s.handle(r, "GET", "/expos/{expo}/exhibitors", Public, s.cached(s.directory))
@@ -243,8 +249,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/d/{token}.ics", Public, s.sharedICS)
 	// The fair draw (issue 9, item 5): organizers set up and run a scope's
 	// draw (a coordinator their pavilion's), companies rank slots and read
-	// why they got what they got, anyone reads the seeds.
-	s.handle(r, "GET", "/expos/{expo}/draw", Public, s.expoDraw)
+	// why they got what they got, anyone reads the seeds (a page the page
+	// cache does not keep: the draw's tables send no notifications).
+	s.handle(r, "GET", "/expos/{expo}/draw", Public, s.revalidated(s.expoDraw))
 	s.handle(r, "GET", "/organizer/expos/{expo}/draw", OrganizerOnly, s.organizerDraw)
 	s.handle(r, "POST", "/organizer/expos/{expo}/draw", ExpoManagers, s.organizerDrawSave)
 	s.handle(r, "POST", "/organizer/expos/{expo}/draw/run", ExpoManagers, s.organizerDrawRun)

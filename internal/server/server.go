@@ -20,6 +20,7 @@ import (
 	"expodesk/internal/expodesk"
 	"expodesk/internal/i18n"
 	"expodesk/internal/mail"
+	"expodesk/internal/metrics"
 	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/service"
@@ -53,6 +54,10 @@ type Config struct {
 	// held in memory (internal/directory), fresh through the same
 	// notifications; the store answers while it cannot.
 	DirectoryModel bool
+	// MetricsToken, when set with Deps.Metrics, serves /metrics on the app
+	// port to requests carrying "Authorization: Bearer <token>"; without
+	// it (or with another token) /metrics is an unknown path.
+	MetricsToken string
 }
 
 // Deps are the server's collaborators.
@@ -64,6 +69,10 @@ type Deps struct {
 	Now       func() time.Time
 	Passwords *password.Hasher
 	Mail      *mail.Composer
+	// Metrics records requests, sign-in failures and bookings, and reads
+	// the pool, outboxes, page cache and directory model when scraped;
+	// nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Server answers expodesk's HTTP requests.
@@ -86,6 +95,11 @@ type Server struct {
 	// access is each route's declared rule, keyed by "METHOD pattern".
 	access map[string]Access
 	router http.Handler
+	// metrics is nil without metrics; requests is its table of the
+	// router's patterns, and metricsPage serves the app port's /metrics.
+	metrics     *metrics.Metrics
+	requests    *metrics.Requests
+	metricsPage http.Handler
 }
 
 // New wires a server.
@@ -103,9 +117,10 @@ func New(cfg Config, d Deps) *Server {
 		cfg.SessionIdleTimeout = time.Hour
 	}
 	s := &Server{cfg: cfg, store: d.Store, catalog: d.Catalog, log: d.Log, now: d.Now, pool: d.Pool,
-		sessions: newSessions(d.Pool, cfg), passwords: d.Passwords, mail: d.Mail, access: map[string]Access{}}
+		passwords: d.Passwords, mail: d.Mail, access: map[string]Access{}, metrics: d.Metrics}
+	s.sessions = newSessions(d.Pool, cfg, s.sessionError)
 	s.svc = service.New(service.Config{BaseURL: cfg.BaseURL, SMTP: cfg.SMTP, LogMailLinks: cfg.LogMailLinks},
-		service.Deps{Store: d.Store, Mail: d.Mail, Passwords: d.Passwords, Log: d.Log, Now: d.Now})
+		service.Deps{Store: d.Store, Mail: d.Mail, Passwords: d.Passwords, Log: d.Log, Now: d.Now, Metrics: d.Metrics})
 	if cfg.PageCache {
 		s.pages = NewPageCache()
 	}
@@ -113,6 +128,7 @@ func New(cfg Config, d Deps) *Server {
 		s.dir = directory.New(d.Store.DirectoryRows, d.Store.DirectoryOrders, d.Log)
 	}
 	s.router = s.routes()
+	s.instrument()
 	return s
 }
 

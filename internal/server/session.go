@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/postgres"
 	"expodesk/web"
 )
 
@@ -41,9 +43,12 @@ func sessionCookieName(secure bool) string {
 }
 
 // newSessions configures scs over PostgreSQL: sessions survive restarts and
-// are shared by every instance. Tokens are stored hashed.
-func newSessions(pool *pgxpool.Pool, cfg Config) *scs.SessionManager {
+// are shared by every instance. Tokens are stored hashed. A session that
+// cannot be loaded or saved (the database away) is answered by the one
+// error path, fail.
+func newSessions(pool *pgxpool.Pool, cfg Config, fail func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
 	sm := scs.New()
+	sm.ErrorFunc = fail
 	// Expired rows are deleted by the server's janitor, not a goroutine per manager.
 	sm.Store = pgxstore.NewWithCleanupInterval(pool, 0)
 	sm.HashTokenInStore = true
@@ -60,11 +65,38 @@ func newSessions(pool *pgxpool.Pool, cfg Config) *scs.SessionManager {
 	return sm
 }
 
+// sessionError answers a request whose session could not be loaded, as a
+// page or, under the API, a problem. A session that could not be saved
+// (scs saves it as the handler starts its answer) is only noted: the
+// handler's own answer goes out, since what it did is done, without the
+// session's changes.
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	err = fmt.Errorf("session: %w", err)
+	if n, ok := r.Context().Value(requestNoteKey{}).(*requestNote); ok && n.sessionLoaded {
+		if postgres.IsUnavailable(err) {
+			noteUnavailable(r.Context(), err)
+		} else {
+			s.log.ErrorContext(r.Context(), "session not saved", "err", err)
+		}
+		return
+	}
+	if isAPI(r.URL.Path) {
+		s.apiError(w, r, err)
+		return
+	}
+	s.renderError(w, r, err)
+}
+
 // authenticate turns the session into a principal: a signed-in, enabled user
 // whose session version is current. Anything else is a visitor, and a stale
 // session is destroyed.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// It runs just inside the session middleware: from here on a
+		// session error is one of saving (sessionError).
+		if n, ok := r.Context().Value(requestNoteKey{}).(*requestNote); ok {
+			n.sessionLoaded = true
+		}
 		r, err := s.withSessionPrincipal(r)
 		if err != nil {
 			s.renderError(w, r, err)

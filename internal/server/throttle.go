@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/metrics"
 )
 
 // limit is a fixed-window rate limit on one key.
@@ -107,12 +108,26 @@ func (s *Server) tooMany(reset time.Time) error {
 		Data: map[string]any{"Minutes": minutes, "RetryAfter": int(math.Ceil(wait.Seconds()))}}
 }
 
-// renderThrottled answers 429 with a Retry-After header and a page saying when to retry.
+// signInThrottled is renderThrottled for a sign-in step (password or
+// second factor), counting the refusal among the sign-in failures.
+func (s *Server) signInThrottled(w http.ResponseWriter, r *http.Request, err error) {
+	if e := expodesk.ErrorOf(err); e != nil && e.Code == expodesk.ETOOMANYREQUEST {
+		s.metrics.SignInFailed(metrics.FailThrottled)
+	}
+	s.renderThrottled(w, r, err)
+}
+
+// renderThrottled answers 429 with a Retry-After header and a page saying
+// when to retry. An error that is not a refusal (the counters could not be
+// read: the database away) goes to the one error path as it is.
 func (s *Server) renderThrottled(w http.ResponseWriter, r *http.Request, err error) {
-	if e := expodesk.ErrorOf(err); e != nil {
-		if secs, ok := e.Data["RetryAfter"].(int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-		}
+	e := expodesk.ErrorOf(err)
+	if e == nil || e.Code != expodesk.ETOOMANYREQUEST {
+		s.renderError(w, r, err)
+		return
+	}
+	if secs, ok := e.Data["RetryAfter"].(int); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	// The route pattern, not the path: a reset or invitation path holds its token.
 	route := ""

@@ -18,6 +18,7 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 	tok := strings.Repeat("A", 43)
 	cases := []struct{ method, path string }{
 		{"GET", urls.Home()},
+		{"GET", urls.Metrics()},
 		{"GET", urls.Expo("iotswc-2027")},
 		{"GET", urls.ExpoDirectory("iotswc-2027")},
 		{"GET", urls.Pavilion("iotswc-2027", "wuxi-pavilion")},

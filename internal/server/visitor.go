@@ -42,7 +42,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // expoShow is an expo's page: pavilions, sisters, figures (V1).
 func (s *Server) expoShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	expo, err := s.store.ExpoGet(ctx, chi.URLParam(r, "expo"))
+	expo, err := s.publicExpo(ctx, chi.URLParam(r, "expo"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -129,8 +129,7 @@ func (s *Server) exhibitorLogo(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", "public, max-age=300")
 	}
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
+	if notModifiedBy(w, r, etag) {
 		return
 	}
 	h.Set("Content-Type", logo.ContentType)

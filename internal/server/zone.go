@@ -42,11 +42,14 @@ func (s *Server) rememberZone(next http.Handler) http.Handler {
 		if q := r.URL.Query(); r.Method == http.MethodGet && q.Has("tz") {
 			c := &http.Cookie{Name: zoneCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 				Secure: s.cfg.SecureCookies}
+			// Set or cleared when that changes it only, as the language
+			// cookie: a response setting a cookie is private.
+			_, err := r.Cookie(zoneCookie)
 			switch tz := q.Get("tz"); {
-			case tz == "":
+			case tz == "" && err == nil:
 				c.MaxAge = -1
 				http.SetCookie(w, c)
-			case validZone(tz):
+			case tz != "" && validZone(tz) && !hasCookie(r, zoneCookie, tz):
 				c.Value, c.MaxAge = tz, int(zoneCookieAge.Seconds())
 				http.SetCookie(w, c)
 			}

@@ -126,9 +126,8 @@ func TestRegisterExhibitor(t *testing.T) {
 		if err := w.pool.QueryRow(ctx, `SELECT decided_at IS NOT NULL FROM participation WHERE id = $1`, pt.ID).Scan(&decided); err != nil || !decided {
 			t.Errorf("an approved registration has no decision time: %v", err)
 		}
-		public, err := w.store.ExhibitorIsPublic(ctx, got.Exhibitor.ID)
-		if err != nil || !public {
-			t.Errorf("an approved registration is not public: %v %v", public, err)
+		if _, err := w.store.ExhibitorPublicPage(ctx, got.Exhibitor.Slug); err != nil {
+			t.Errorf("an approved registration is not public: %v", err)
 		}
 	})
 

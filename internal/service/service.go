@@ -23,6 +23,7 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
+	"expodesk/internal/metrics"
 	"expodesk/internal/password"
 	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
@@ -47,6 +48,8 @@ type Deps struct {
 	Log       *slog.Logger
 	// Now is the one clock of the application (time.Now in production).
 	Now func() time.Time
+	// Metrics counts sign-in failures and committed bookings; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Service runs expodesk's state-changing operations.
@@ -57,6 +60,7 @@ type Service struct {
 	passwords *password.Hasher
 	log       *slog.Logger
 	now       func() time.Time
+	metrics   *metrics.Metrics
 }
 
 // New returns a service.
@@ -67,7 +71,7 @@ func New(cfg Config, d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, store: d.Store, mail: d.Mail, passwords: d.Passwords, log: d.Log, now: d.Now}
+	return &Service{cfg: cfg, store: d.Store, mail: d.Mail, passwords: d.Passwords, log: d.Log, now: d.Now, metrics: d.Metrics}
 }
 
 // Caller is who acts, and from where, for the permission rule and the audit
@@ -100,6 +104,9 @@ type tx struct {
 	svc    *Service
 	c      Caller
 	queued []expodesk.MailMessage
+	// booked and cancelled count the bookings this transaction makes and
+	// cancels (from its audit actions), for the metrics once it commits.
+	booked, cancelled int
 }
 
 // write runs fn in one transaction. Everything fn writes through t (the
@@ -128,6 +135,8 @@ func (s *Service) write(ctx context.Context, c Caller, fn func(t *tx) error) err
 	for _, m := range t.queued {
 		s.logQueued(ctx, m)
 	}
+	// Counted after the commit: a rolled-back or retried attempt counts nothing.
+	s.metrics.BookingsCommitted(t.booked, t.cancelled)
 	return nil
 }
 
@@ -143,8 +152,22 @@ func (t *tx) audit(ctx context.Context, action expodesk.AuditAction, objectType 
 	if err := t.AuditAdd(ctx, t.svc.entry(t.c, action, objectType, objectID, sc, before, after)); err != nil {
 		return err
 	}
+	t.countBooking(action)
 	// The change's webhook event, derived from the action in one place (webhooks.go).
 	return t.publish(ctx, action, objectID)
+}
+
+// countBooking counts a booking made or cancelled by an audited action.
+// Like the webhook events, the count follows from the action in one place,
+// so every write path that books (a company, an organizer for it, the
+// waitlist, a draw) or cancels is counted.
+func (t *tx) countBooking(action expodesk.AuditAction) {
+	switch action {
+	case expodesk.ActionBookingCreate, expodesk.ActionWaitlistPromote, expodesk.ActionWaitlistAccept:
+		t.booked++
+	case expodesk.ActionBookingCancel, expodesk.ActionBookingOrganizerCancel:
+		t.cancelled++
+	}
 }
 
 // auditAs is audit with actor as the one acting.

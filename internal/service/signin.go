@@ -6,6 +6,7 @@ import (
 
 	"expodesk/internal/expodesk"
 	"expodesk/internal/mail"
+	"expodesk/internal/metrics"
 	"expodesk/internal/totp"
 	"expodesk/internal/urls"
 )
@@ -53,6 +54,7 @@ func (s *Service) CheckPassword(ctx context.Context, c Caller, email, pw string)
 			e.ActorID, e.ActorLabel = &user.ID, user.Email
 		}
 		s.auditNow(ctx, e)
+		s.metrics.SignInFailed(metrics.FailPassword)
 		return expodesk.User{}, ErrSignInFailed
 	}
 	return user, nil
@@ -78,6 +80,15 @@ func (s *Service) CheckSecondFactor(ctx context.Context, c Caller, user expodesk
 	})
 	if err != nil {
 		return err
+	}
+	// Counted once the failure's count and audit entry have committed.
+	switch result {
+	case ErrTOTPFailed:
+		s.metrics.SignInFailed(metrics.FailTOTP)
+	case ErrTOTPLocked:
+		s.metrics.SignInFailed(metrics.FailTOTPLocked)
+	case ErrRecoveryFailed:
+		s.metrics.SignInFailed(metrics.FailRecoveryCode)
 	}
 	return result
 }

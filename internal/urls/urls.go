@@ -343,6 +343,9 @@ func ExhibitorLogoDelete() string { return "/exhibitor/logo/delete" }
 
 // Static files.
 
+// Metrics is the Prometheus metrics endpoint (on the app port only with METRICS_TOKEN).
+func Metrics() string { return "/metrics" }
+
 // Static is a file under /static/ with its content version.
 func Static(name, version string) string {
 	p := "/static/" + name

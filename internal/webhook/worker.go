@@ -82,12 +82,16 @@ func Backoff(attempts int) time.Duration {
 }
 
 // Run sends due deliveries until ctx ends: a full round is followed by
-// another at once, otherwise the worker waits Interval.
+// another at once, otherwise the worker waits Interval. A round that
+// fails (the database away) is logged and the loop goes on, waiting
+// longer after each failure in a row (retryDelay): the
+// outbox keeps every delivery, and the pool reconnects by itself.
 func (w *Worker) Run(ctx context.Context) {
 	w.log.InfoContext(ctx, "webhook worker started", "interval", w.Interval, "batch", w.Batch)
 	defer w.log.InfoContext(ctx, "webhook worker stopped")
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	failures := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -95,15 +99,34 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-timer.C:
 		}
 		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.log.ErrorContext(ctx, "webhook worker round failed", "err", err)
-		}
 		next := w.Interval
-		if err == nil && n >= w.Batch {
-			next = 0
+		switch {
+		case err != nil && ctx.Err() == nil:
+			failures++
+			next = retryDelay(w.Interval, failures)
+			w.log.WarnContext(ctx, "webhook worker round failed; the outbox keeps the deliveries", "err", err,
+				"failures_in_a_row", failures, "retry_in", next.String())
+		case err == nil:
+			failures = 0
+			if n >= w.Batch {
+				next = 0
+			}
 		}
 		timer.Reset(next)
 	}
+}
+
+// retryDelay is how long the worker waits after its failures-th failed
+// round in a row: interval, doubling each time, at most a minute (or
+// interval when that is longer), so that an outage is neither hammered nor
+// waited out long after it ends. The mail worker keeps the same schedule.
+func retryDelay(interval time.Duration, failures int) time.Duration {
+	most := max(interval, time.Minute)
+	d := max(interval, 100*time.Millisecond) // even a worker told to poll without pause
+	for i := 1; i < failures && d < most; i++ {
+		d *= 2
+	}
+	return min(d, most)
 }
 
 // RunOnce claims one batch of due deliveries, sends them (Parallel at a
