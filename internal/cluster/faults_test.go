@@ -114,6 +114,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if err := pg.Stop(ctx); err != nil {
 		t.Fatalf("stop PostgreSQL: %v", err)
 	}
+	down := time.Now()
 	for _, in := range c.Instances {
 		waitFor(t, 30*time.Second, in.Name+"'s /readyz red", func() bool { return !in.Ready(ctx) })
 	}
@@ -152,7 +153,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	for _, a := range answers {
 		switch a.Status {
 		case http.StatusOK, http.StatusSeeOther, http.StatusConflict:
-			if a.Method == http.MethodPost && a.At.After(stopped) && a.At.Before(restarted) {
+			if a.Method == http.MethodPost && a.Sent.After(down) && a.At.Before(restarted) {
 				t.Errorf("a press succeeded while PostgreSQL was stopped: %s", a)
 			}
 		case http.StatusServiceUnavailable:
@@ -251,6 +252,12 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer logf.Close()
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			t.Logf("the end of the instance's output:\n%s", tail(string(b), 30))
+		}
+	})
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "BASE_URL=http://"+addr, "LOG_LEVEL=warn")
 	in, err := cluster.StartInstance(bin, "A", addr, env, logf)
 	if err != nil {
@@ -267,10 +274,22 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	// Expect: 100-continue, as curl sends for a large body: the instance
+	// answers 100 once the handler reads the body, so the request is known
+	// to be in its hands (not in the kernel's accept queue, which closing
+	// the listener empties) before the SIGTERM.
 	head := "POST " + urls.SignIn("") + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
-		"Content-Length: " + strconv.Itoa(len(body)) + "\r\nSec-Fetch-Site: same-origin\r\nAccept-Language: en\r\n\r\n"
+		"Content-Length: " + strconv.Itoa(len(body)) + "\r\nSec-Fetch-Site: same-origin\r\nAccept-Language: en\r\nExpect: 100-continue\r\n\r\n"
+	if _, err := conn.Write([]byte(head)); err != nil {
+		t.Fatal(err)
+	}
+	replies := bufio.NewReader(conn)
+	cont, err := http.ReadResponse(replies, nil)
+	if err != nil || cont.StatusCode != http.StatusContinue {
+		t.Fatalf("the instance did not ask for the body (100 Continue): %v %v", cont, err)
+	}
 	half := len(body) / 2
-	if _, err := conn.Write([]byte(head + body[:half])); err != nil {
+	if _, err := conn.Write([]byte(body[:half])); err != nil {
 		t.Fatal(err)
 	}
 	if err := in.Signal(syscall.SIGTERM); err != nil {
@@ -293,12 +312,18 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	for rest := body[half:]; rest != ""; {
 		n := min(4, len(rest))
 		if _, err := conn.Write([]byte(rest[:n])); err != nil {
+			// What the instance answered before the form was complete, if anything.
+			resp, rerr := http.ReadResponse(replies, nil)
+			if rerr == nil {
+				resp.Body.Close()
+				t.Fatalf("send the rest of the form: %v; the instance had answered %d", err, resp.StatusCode)
+			}
 			t.Fatalf("send the rest of the form: %v", err)
 		}
 		rest = rest[n:]
 		time.Sleep(50 * time.Millisecond)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(replies, nil)
 	if err != nil {
 		t.Fatalf("read the answer: %v", err)
 	}

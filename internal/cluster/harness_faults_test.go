@@ -283,6 +283,7 @@ type answer struct {
 	Header       http.Header
 	Body         string
 	Err          error
+	Sent         time.Time // when the request went out
 	At           time.Time // when the answer came
 }
 
@@ -294,7 +295,7 @@ func (a answer) String() string {
 }
 
 func (b *browser) do(method, path string, form url.Values) answer {
-	a := answer{Method: method, Path: path}
+	a := answer{Method: method, Path: path, Sent: time.Now()}
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
