@@ -51,7 +51,11 @@ func renderProxied(r proxiedResult, m machine) string {
 	p("| through | page | path | answer | req/s | p50 | p99 | ratio to hello-world | errors |\n")
 	p("|---|---|---|--:|--:|--:|--:|--:|--:|\n")
 	for _, t := range r.Targets {
-		answer := fmt.Sprintf("%d, %s", t.Status, kb(t.Bytes))
+		size := kb(t.Bytes)
+		if t.Bytes < 1024 {
+			size = fmt.Sprintf("%d B", t.Bytes)
+		}
+		answer := fmt.Sprintf("%d, %s", t.Status, size)
 		if t.Status == 304 {
 			answer = "304, no body"
 		}
@@ -68,8 +72,9 @@ func renderProxied(r proxiedResult, m machine) string {
 		p("could only be ignored (strong ETags and 304s for HTML pages come with the page-cache work on HTTP caching); ")
 		p("the next run after it lands measures the line.\n\n")
 	} else {
-		p("The directory's ETag through nginx was `%s`; with it, every answer of the conditional line is a 304 ", r.ETag)
-		p("answered from the page cache without rendering (the status above is what one such request answered before the run).\n\n")
+		p("The conditional line sends the directory's ETag as nginx passed it on (`%s`, for an answer without compression, as wrk asks): ", r.ETag)
+		p("one such request answered 304 before the run (the answer column), and the page stays unchanged during it, ")
+		p("so each is a 304 from an instance's page cache, without rendering; wrk counts a 304 as a success and reports no errors of other statuses.\n\n")
 	}
 	p("The instances logged %d lines at warn and above during the runs", r.ServerLogLines)
 	if len(r.ServerLog) > 0 {
