@@ -16,7 +16,7 @@ help:
 	@echo "make organizer ARGS='--email ana@example.org --family-name Puig --given-name Ana'"
 	@echo "                create an organizer in make run's database (expodesk organizer create --help lists ARGS)"
 	@echo "make test       every test, against a throwaway PostgreSQL and headless Chromium"
-	@echo "make test-faults  the fault tests alone: instances behind nginx killed, PostgreSQL restarted under load (make test runs them too)"
+	@echo "make test-faults  the fault tests alone: instances behind nginx killed, PostgreSQL restarted under load (not part of make test)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster (make run starts it again, data kept)"
 	@echo "make backup [FILE=path]   pg_dump of make run's database (default .local/backups/expodesk-<UTC time>.dump)"
 	@echo "make restore FILE=path [CLEAN=1]   restore a backup into make run's database (empty unless CLEAN=1)"
@@ -123,21 +123,21 @@ db-stop:
 
 # make test: a throwaway cluster unless TEST_DATABASE_URL names a server. The
 # cluster is the mktemp folder itself: as root, a folder inside it (mode 0700)
-# would be out of the postgres user's reach. The fault tests (make
-# test-faults, about a minute) run last.
+# would be out of the postgres user's reach. The fault tests are not part
+# of it (make test-faults): their timing does not hold on a loaded machine.
 FAULTS := go test -race -count=1 -timeout 10m -tags faults ./internal/cluster/
 
 .PHONY: test
 test:
 	@$(DEVENV) install chromium nginx
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		go test -race -count=1 -timeout 15m ./... && $(FAULTS); \
+		go test -race -count=1 -timeout 15m ./...; \
 	else \
 		dir="$$(mktemp -d)"; \
 		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
 		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
 		export TEST_DATABASE_URL; \
-		go test -race -count=1 -timeout 15m ./... && $(FAULTS); \
+		go test -race -count=1 -timeout 15m ./...; \
 	fi
 
 # make test-faults: the fault tests alone (internal/cluster, build tag
