@@ -175,22 +175,3 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// TestRetryDelay: failed rounds in a row wait longer each time, up to a
-// minute, and never not at all.
-func TestRetryDelay(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		interval time.Duration
-		failures int
-		want     time.Duration
-	}{
-		{5 * time.Second, 1, 5 * time.Second}, {5 * time.Second, 2, 10 * time.Second},
-		{5 * time.Second, 4, 40 * time.Second}, {5 * time.Second, 5, time.Minute}, {5 * time.Second, 1000, time.Minute},
-		{0, 1, 100 * time.Millisecond}, {0, 3, 400 * time.Millisecond},
-		{5 * time.Minute, 3, 5 * time.Minute},
-	} {
-		if got := retryDelay(c.interval, c.failures); got != c.want {
-			t.Errorf("retryDelay(%v, %d) = %v, want %v", c.interval, c.failures, got, c.want)
-		}
-	}
-}

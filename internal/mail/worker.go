@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/worker"
 )
 
 // Outbox is what the worker needs of the store (postgres.Store).
@@ -82,50 +83,11 @@ func (w *Worker) Wake() {
 // Run sends due messages until ctx ends. A round that fills its batch is
 // followed by another at once; otherwise the worker waits for Interval or
 // Wake. A round that fails (the database away) is logged and the loop goes
-// on, waiting longer after each failure in a row (retryDelay): the outbox
+// on, waiting longer after each failure in a row (worker.RetryDelay): the outbox
 // keeps every message until it is sent, and the pool reconnects by itself.
 func (w *Worker) Run(ctx context.Context) {
-	w.log.InfoContext(ctx, "mail worker started", "interval", w.Interval, "batch", w.Batch)
-	defer w.log.InfoContext(ctx, "mail worker stopped")
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	failures := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		case <-w.wake:
-		}
-		claimed, err := w.RunOnce(ctx)
-		next := w.Interval
-		switch {
-		case err != nil && ctx.Err() == nil:
-			failures++
-			next = retryDelay(w.Interval, failures)
-			w.log.WarnContext(ctx, "mail worker round failed; the outbox keeps the messages", "err", err,
-				"failures_in_a_row", failures, "retry_in", next.String())
-		case err == nil:
-			failures = 0
-			if claimed >= w.Batch {
-				next = 0
-			}
-		}
-		timer.Reset(next)
-	}
-}
-
-// retryDelay is how long the worker waits after its failures-th failed round
-// in a row: interval, doubling each time, at most a minute (or interval
-// when that is longer), so that an outage is neither hammered nor waited
-// out long after it ends.
-func retryDelay(interval time.Duration, failures int) time.Duration {
-	most := max(interval, time.Minute)
-	d := max(interval, 100*time.Millisecond) // even a worker told to poll without pause
-	for i := 1; i < failures && d < most; i++ {
-		d *= 2
-	}
-	return min(d, most)
+	worker.Loop{Name: "mail worker", Interval: w.Interval, Batch: w.Batch, Wake: w.wake,
+		Log: w.log, Round: w.RunOnce}.Run(ctx)
 }
 
 // RunOnce claims one batch of due messages, sends them, and marks each sent

@@ -402,21 +402,3 @@ func TestWorkerTimeout(t *testing.T) {
 	}
 }
 
-// TestRetryDelay: failed rounds in a row (the database away) wait longer
-// each time, up to a minute, and never not at all.
-func TestRetryDelay(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		interval time.Duration
-		failures int
-		want     time.Duration
-	}{
-		{5 * time.Second, 1, 5 * time.Second}, {5 * time.Second, 3, 20 * time.Second},
-		{5 * time.Second, 5, time.Minute}, {5 * time.Second, 1 << 20, time.Minute},
-		{0, 2, 200 * time.Millisecond}, {2 * time.Minute, 9, 2 * time.Minute},
-	} {
-		if got := retryDelay(c.interval, c.failures); got != c.want {
-			t.Errorf("retryDelay(%v, %d) = %v, want %v", c.interval, c.failures, got, c.want)
-		}
-	}
-}

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"expodesk/internal/expodesk"
+	"expodesk/internal/worker"
 )
 
 // Outbox is what the worker needs of the store (postgres.Store).
@@ -84,49 +85,11 @@ func Backoff(attempts int) time.Duration {
 // Run sends due deliveries until ctx ends: a full round is followed by
 // another at once, otherwise the worker waits Interval. A round that
 // fails (the database away) is logged and the loop goes on, waiting
-// longer after each failure in a row (retryDelay): the
+// longer after each failure in a row (worker.RetryDelay): the
 // outbox keeps every delivery, and the pool reconnects by itself.
 func (w *Worker) Run(ctx context.Context) {
-	w.log.InfoContext(ctx, "webhook worker started", "interval", w.Interval, "batch", w.Batch)
-	defer w.log.InfoContext(ctx, "webhook worker stopped")
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	failures := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
-		n, err := w.RunOnce(ctx)
-		next := w.Interval
-		switch {
-		case err != nil && ctx.Err() == nil:
-			failures++
-			next = retryDelay(w.Interval, failures)
-			w.log.WarnContext(ctx, "webhook worker round failed; the outbox keeps the deliveries", "err", err,
-				"failures_in_a_row", failures, "retry_in", next.String())
-		case err == nil:
-			failures = 0
-			if n >= w.Batch {
-				next = 0
-			}
-		}
-		timer.Reset(next)
-	}
-}
-
-// retryDelay is how long the worker waits after its failures-th failed
-// round in a row: interval, doubling each time, at most a minute (or
-// interval when that is longer), so that an outage is neither hammered nor
-// waited out long after it ends. The mail worker keeps the same schedule.
-func retryDelay(interval time.Duration, failures int) time.Duration {
-	most := max(interval, time.Minute)
-	d := max(interval, 100*time.Millisecond) // even a worker told to poll without pause
-	for i := 1; i < failures && d < most; i++ {
-		d *= 2
-	}
-	return min(d, most)
+	worker.Loop{Name: "webhook worker", Interval: w.Interval, Batch: w.Batch,
+		Log: w.log, Round: w.RunOnce}.Run(ctx)
 }
 
 // RunOnce claims one batch of due deliveries, sends them (Parallel at a
