@@ -14,7 +14,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"expodesk/internal/expodesk"
 	"expodesk/internal/pgcluster"
+	"expodesk/internal/postgres"
 	"expodesk/internal/urls"
 )
 
@@ -62,7 +64,7 @@ type burstResult struct {
 
 // bookingCheck is what the invariant query finds after the burst.
 type bookingCheck struct {
-	Double, Overlap, OverQuota int // should be 0
+	expodesk.BookingViolations     // each should be 0
 	Active, FreeLeft           int // the expo's active bookings and its slots still free
 }
 
@@ -339,19 +341,14 @@ func checkBookings(ctx context.Context, dbURL string, expoID int64) (bookingChec
 		return v, err
 	}
 	defer conn.Close(ctx)
-	err = conn.QueryRow(ctx, `WITH b AS (
-			SELECT b.id, b.slot_id, b.exhibitor_id, sl.starts_at, sl.ends_at FROM booking b
-			JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
-			WHERE st.expo_id = $1 AND b.status = 'active')
-		SELECT
-			(SELECT count(*) FROM (SELECT slot_id FROM b GROUP BY slot_id HAVING count(*) > 1) d),
-			(SELECT count(*) FROM b x JOIN b y ON x.exhibitor_id = y.exhibitor_id AND x.id < y.id
-				AND tstzrange(x.starts_at, x.ends_at) && tstzrange(y.starts_at, y.ends_at)),
-			(SELECT count(*) FROM (SELECT exhibitor_id FROM b GROUP BY exhibitor_id
-				HAVING count(*) > (SELECT slot_quota FROM expo WHERE id = $1)) q),
-			(SELECT count(*) FROM b),
+	if v.BookingViolations, err = postgres.New(conn, time.Now).BookingViolations(ctx, expoID); err != nil {
+		return v, err
+	}
+	err = conn.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM booking b JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
+				WHERE st.expo_id = $1 AND b.status = 'active'),
 			(SELECT count(*) FROM slot sl JOIN stage st ON st.id = sl.stage_id
-				WHERE st.expo_id = $1 AND NOT EXISTS (SELECT 1 FROM b WHERE b.slot_id = sl.id))`, expoID).
-		Scan(&v.Double, &v.Overlap, &v.OverQuota, &v.Active, &v.FreeLeft)
+				WHERE st.expo_id = $1 AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.slot_id = sl.id AND b.status = 'active'))`, expoID).
+		Scan(&v.Active, &v.FreeLeft)
 	return v, err
 }

@@ -436,9 +436,8 @@ func excerpt(page string) string {
 
 // bookingCheck is what the invariant query finds over the test's expo.
 type bookingCheck struct {
-	Double, Overlap, OverQuota int // each must be 0
-	Active                     int // active bookings
-	IDs                        []int64
+	expodesk.BookingViolations         // each must be 0
+	IDs                        []int64 // the active bookings
 }
 
 // checkBookings reads the slots' own times rather than the column the
@@ -453,21 +452,14 @@ func checkBookings(t *testing.T, dbURL string, expoID int64) bookingCheck {
 	}
 	defer conn.Close(ctx)
 	var v bookingCheck
-	err = conn.QueryRow(ctx, `WITH b AS (
-			SELECT b.id, b.slot_id, b.exhibitor_id, sl.starts_at, sl.ends_at FROM booking b
-			JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
-			WHERE st.expo_id = $1 AND b.status = 'active')
-		SELECT
-			(SELECT count(*) FROM (SELECT slot_id FROM b GROUP BY slot_id HAVING count(*) > 1) d),
-			(SELECT count(*) FROM b x JOIN b y ON x.exhibitor_id = y.exhibitor_id AND x.id < y.id
-				AND tstzrange(x.starts_at, x.ends_at) && tstzrange(y.starts_at, y.ends_at)),
-			(SELECT count(*) FROM (SELECT exhibitor_id FROM b GROUP BY exhibitor_id
-				HAVING count(*) > (SELECT slot_quota FROM expo WHERE id = $1)) q),
-			(SELECT count(*) FROM b),
-			(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM b)`, expoID).
-		Scan(&v.Double, &v.Overlap, &v.OverQuota, &v.Active, &v.IDs)
-	if err != nil {
+	if v.BookingViolations, err = postgres.New(conn, time.Now).BookingViolations(ctx, expoID); err != nil {
 		t.Fatalf("invariant query: %v", err)
+	}
+	err = conn.QueryRow(ctx, `SELECT coalesce(array_agg(b.id ORDER BY b.id), '{}') FROM booking b
+		JOIN slot sl ON sl.id = b.slot_id JOIN stage st ON st.id = sl.stage_id
+		WHERE st.expo_id = $1 AND b.status = 'active'`, expoID).Scan(&v.IDs)
+	if err != nil {
+		t.Fatalf("active bookings: %v", err)
 	}
 	if v.Double+v.Overlap+v.OverQuota > 0 {
 		t.Errorf("bookings break the invariants: %d slots booked twice, %d overlapping pairs of one company, %d companies over the quota",

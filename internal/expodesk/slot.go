@@ -136,3 +136,8 @@ type CalendarEntry struct {
 	CreatedAt  time.Time
 	ModifiedAt time.Time
 }
+
+// BookingViolations is what is wrong with a set of active bookings; each
+// count must be 0: slots booked twice, pairs of one company's bookings at
+// overlapping times, companies over their expo's quota.
+type BookingViolations struct{ Double, Overlap, OverQuota int }
