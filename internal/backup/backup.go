@@ -36,17 +36,24 @@ type Summary struct {
 // tables; Force replaces what the dump holds instead.
 var ErrNotEmpty = errors.New("the database is not empty")
 
+// prepare finds the client tools and reads databaseURL as they take it,
+// what a dump and a restore both start with.
+func prepare(databaseURL string) (tools, conn, error) {
+	t, err := findTools()
+	if err != nil {
+		return t, conn{}, err
+	}
+	c, err := libpqConn(databaseURL)
+	return t, c, err
+}
+
 // Dump writes the database at databaseURL to the file out in pg_dump's
 // custom format. The file is written beside out and renamed into place
 // once complete, readable by its owner only (it holds password hashes,
 // sessions and webhook secrets); an existing out is never overwritten.
 func Dump(ctx context.Context, databaseURL, out string) (Summary, error) {
 	start := time.Now()
-	tools, err := findTools()
-	if err != nil {
-		return Summary{}, err
-	}
-	conn, err := libpqConn(databaseURL)
+	tools, conn, err := prepare(databaseURL)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -95,11 +102,7 @@ func Dump(ctx context.Context, databaseURL, out string) (Summary, error) {
 // leaves the target as it was.
 func Restore(ctx context.Context, databaseURL, file string, force bool) (Summary, error) {
 	start := time.Now()
-	tools, err := findTools()
-	if err != nil {
-		return Summary{}, err
-	}
-	conn, err := libpqConn(databaseURL)
+	tools, conn, err := prepare(databaseURL)
 	if err != nil {
 		return Summary{}, err
 	}
