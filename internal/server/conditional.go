@@ -187,12 +187,11 @@ func (s *Server) earlyNotModified(r *http.Request) (*cachedPage, string, bool) {
 		return nil, "", false
 	}
 	lang, _ := s.requestLang(r)
-	page, ok := pageKeyIn(r, c, lang)
+	page, classes, ok := pageKeyIn(r, c, lang)
 	if !ok {
 		return nil, "", false
 	}
-	searched := r.URL.RawQuery != "" && r.URL.Query().Get("q") != ""
-	p, ok := c.pages.Get(c.stamp(pageClasses(r.URL.Path, searched)) + "|" + page)
+	p, ok := c.pages.Get(c.stamp(classes) + "|" + page)
 	if !ok {
 		return nil, "", false
 	}

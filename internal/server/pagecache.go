@@ -390,7 +390,7 @@ const cacheNonce = "expodesk-cached-page-nonce"
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.pages
-		page, ok := s.pageKey(r, c)
+		page, classes, ok := s.pageKey(r, c)
 		if !ok {
 			if c != nil {
 				c.counts.bypasses.Add(1)
@@ -398,7 +398,6 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			c.answer(capturePage(w, r, h, nil), w, r)
 			return
 		}
-		classes := pageClasses(r.URL.Path, r.URL.Query().Get("q") != "")
 		// A miss that waited for another request's render looks again: the
 		// page is stored, or a change came in meanwhile and the page is
 		// asked for under the new generation (once; then it renders).
@@ -686,27 +685,28 @@ func gzipBytes(b []byte) []byte {
 }
 
 // pageKey names a visitor's page: language, whether htmx asked for the
-// fragment only, the path and the known parameters in a fixed order. It
-// reports false when the request must not be served from the cache.
-func (s *Server) pageKey(r *http.Request, c *PageCache) (string, bool) {
+// fragment only, the path and the known parameters in a fixed order; and
+// its classes (pageClasses), read from the same parsed query. It reports
+// false when the request must not be served from the cache.
+func (s *Server) pageKey(r *http.Request, c *PageCache) (string, []string, bool) {
 	return pageKeyIn(r, c, web.Lang(r.Context()))
 }
 
 // pageKeyIn is pageKey for a request in lang.
-func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, bool) {
+func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, []string, bool) {
 	if c == nil || !c.listening.Load() || principal(r) != nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
 		len(r.URL.RawQuery) > pageCacheMaxKey {
-		return "", false
+		return "", nil, false
 	}
 	var q url.Values
 	if r.URL.RawQuery != "" {
 		var err error
 		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
-			return "", false
+			return "", nil, false
 		}
 		for k := range q {
 			if !pageParams[k] {
-				return "", false
+				return "", nil, false
 			}
 		}
 	}
@@ -723,7 +723,7 @@ func pageKeyIn(r *http.Request, c *PageCache, lang expodesk.Lang) (string, bool)
 			key += "#tz=" + tz
 		}
 	}
-	return key, true
+	return key, pageClasses(r.URL.Path, q.Get("q") != ""), true
 }
 
 // renderBuffers hold pages being rendered for the cache (render).

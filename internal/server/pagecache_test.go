@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,25 +36,10 @@ func cachedInstance(t *testing.T, e *testEnv) (*Server, *httptest.Server) {
 	return srv, ts
 }
 
+// fetch GETs path from ts with header pairs, and reads the body.
 func fetch(t *testing.T, ts *httptest.Server, path string, headers ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return send(t, ts.Client(), http.MethodGet, ts.URL, path, headers...)
 }
 
 func TestPageCache(t *testing.T) {
