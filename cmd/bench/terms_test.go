@@ -66,11 +66,7 @@ func TestTypingTerms(t *testing.T) {
 
 func TestTypingTermsSpreadKinds(t *testing.T) {
 	t.Parallel()
-	var phrases []string
-	for _, a := range []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"} {
-		phrases = append(phrases, a)
-	}
-	phrases = append(phrases, "恒芯华远智联瑞达通博创天安星微感云")
+	phrases := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "恒芯华远智联瑞达通博创天安星微感云"}
 	terms := typingTerms(phrases, 7)
 	// The first and the second half have about the same number of
 	// Chinese terms.

@@ -68,7 +68,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) {
 	}
 	// The country list does not depend on the search, so a new search term
 	// does not pay for it again.
-	v.Countries, err = s.pages.remember(pageClasses(r.URL.Path, false), fmt.Sprintf("countries|%d|%d", expo.ID, v.Query.PavilionID), func() ([]string, error) {
+	v.Countries, err = remembered(s.pages, pageClasses(r.URL.Path, false), fmt.Sprintf("countries|%d|%d", expo.ID, v.Query.PavilionID), func() ([]string, error) {
 		if list, ok := s.dir.Countries(ctx, expo, v.Query.PavilionID); ok {
 			return list, nil
 		}

@@ -339,14 +339,9 @@ func (c *PageCache) Changed() {
 	c.facts.Purge()
 }
 
-// remember returns the result of load for key in the current generation
+// remembered returns the result of load for key in the current generation
 // of everything and of classes (those of the pages that show it), loading
-// it once. Without notifications it always loads.
-func (c *PageCache) remember(classes []string, key string, load func() ([]string, error)) ([]string, error) {
-	return remembered(c, classes, key, load)
-}
-
-// remembered is remember for a value of any type. The value is shared by
+// it once; without notifications it always loads. The value is shared by
 // every request that asks for it until its generation ends: callers read
 // it and never change it. A failed load is not remembered.
 func remembered[T any](c *PageCache, classes []string, key string, load func() (T, error)) (T, error) {
