@@ -1,7 +1,9 @@
 // Package testdb gives each test its own freshly migrated PostgreSQL
-// database, cloned from a template migrated once per test binary. The server
-// is the one TEST_DATABASE_URL names (`make test` starts a throwaway cluster
-// and sets it); without it, the package starts a cluster of its own.
+// database, cloned from a template migrated once per test binary, when the
+// first test asks for one: a run that needs no database (a fuzz target, a
+// -run of pure tests) starts and migrates nothing. The server is the one
+// TEST_DATABASE_URL names (`make test` starts a throwaway cluster and sets
+// it); without it, the package starts a cluster of its own.
 package testdb
 
 import (
@@ -27,19 +29,32 @@ var (
 	adminURL string // a URL of the server's maintenance database
 	template string // the migrated template database's name
 	cluster  *pgcluster.Cluster
+
+	inMain   bool      // Main runs the tests, and removes what setUp made
+	setUpErr error     // setUp's outcome, once it has run
+	once     sync.Once // setUp runs at the first URL
 )
 
-// Main wraps testing.M.Run: it prepares the server and template before the
-// tests and removes them after. Use it as `os.Exit(testdb.Main(m))`.
+// Main wraps testing.M.Run: the server and template are prepared when the
+// first test asks for a database, and removed after the tests. Use it as
+// `os.Exit(testdb.Main(m))`.
 func Main(m *testing.M) int {
-	ctx := context.Background()
-	if err := setUp(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "testdb:", err)
-		return 1
-	}
+	inMain = true
 	code := m.Run()
-	tearDown(ctx)
+	if template != "" || cluster != nil {
+		tearDown(context.Background())
+	}
 	return code
+}
+
+// ready prepares the server and template once, reporting why it could not.
+func ready() error {
+	once.Do(func() {
+		if err := setUp(context.Background()); err != nil {
+			setUpErr = fmt.Errorf("testdb: %w", err)
+		}
+	})
+	return setUpErr
 }
 
 func setUp(ctx context.Context) error {
@@ -77,8 +92,11 @@ func tearDown(ctx context.Context) {
 // the test ends.
 func URL(t testing.TB) string {
 	t.Helper()
-	if template == "" {
+	if !inMain {
 		t.Fatal("testdb: call testdb.Main from TestMain")
+	}
+	if err := ready(); err != nil {
+		t.Fatal(err)
 	}
 	ctx := context.Background()
 	name := "t_" + randomName()
