@@ -129,7 +129,7 @@ FAULTS := go test -race -count=1 -timeout 10m -tags faults ./internal/cluster/
 
 .PHONY: test
 test:
-	@$(DEVENV) install chromium nginx
+	@$(DEVENV) install chromium
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
 		go test -race -count=1 -timeout 15m ./...; \
 	else \
