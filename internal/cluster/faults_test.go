@@ -50,12 +50,12 @@ func TestKillInstanceUnderBookingLoad(t *testing.T) {
 	l := startLoad(t, w.Expo.Slug, bookers, visitors, publicPages(w))
 
 	start := time.Now()
-	waitFor(t, time.Minute, "15 bookings confirmed before the kill", func() bool { return l.confirmedSince(start) >= 15 })
+	waitFor(t, "15 bookings confirmed before the kill", func() bool { return l.confirmedSince(start) >= 15 })
 	killed := time.Now()
 	c.Instances[0].Kill()
-	waitFor(t, time.Minute, "15 bookings confirmed after the kill", func() bool { return l.confirmedSince(killed) >= 15 })
-	waitFor(t, 10*time.Second, "the supervisor marks A down in nginx", func() bool {
-		return slices.Equal(c.Nginx.Down(), []string{c.Instances[0].Addr})
+	waitFor(t, "15 bookings confirmed after the kill", func() bool { return l.confirmedSince(killed) >= 15 })
+	waitFor(t, "the supervisor marks A down in nginx", func() bool {
+		return slices.Contains(c.Nginx.Down(), c.Instances[0].Addr)
 	})
 	l.end()
 
@@ -90,8 +90,8 @@ func TestKillInstanceUnderBookingLoad(t *testing.T) {
 		t.Errorf("instance B exited: %v", c.Instances[1].ExitErr())
 	default:
 	}
-	t.Logf("%d answers, %d bookings confirmed (%d after the kill), %d presses in flight at the kill",
-		len(answers), len(confirmed), l.confirmedSince(killed), failedPosts)
+	t.Logf("%d answers, %d bookings confirmed (%d after the kill), %d presses in flight at the kill, %d requests sent again on a new connection",
+		len(answers), len(confirmed), l.confirmedSince(killed), failedPosts, resent(bookers, visitors))
 }
 
 // TestPostgresRestartUnderLoad stops PostgreSQL while people use the site
@@ -109,33 +109,31 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	l := startLoad(t, w.Expo.Slug, bookers, visitors, publicPages(w))
 
 	start := time.Now()
-	waitFor(t, time.Minute, "bookings confirmed before the outage", func() bool { return l.confirmedSince(start) >= 5 })
+	waitFor(t, "bookings confirmed before the outage", func() bool { return l.confirmedSince(start) >= 5 })
 	stopped := time.Now()
 	if err := pg.Stop(ctx); err != nil {
 		t.Fatalf("stop PostgreSQL: %v", err)
 	}
 	down := time.Now()
 	for _, in := range c.Instances {
-		waitFor(t, 30*time.Second, in.Name+"'s /readyz red", func() bool { return !in.Ready(ctx) })
+		waitFor(t, in.Name+"'s /readyz red", func() bool { return !in.Ready(ctx) })
 	}
-	waitFor(t, 30*time.Second, "answers during the outage", func() bool {
+	waitFor(t, "answers during the outage", func() bool {
 		return l.answered(stopped, func(a answer) bool { return a.Status == http.StatusServiceUnavailable }) >= 30
 	})
-	// Every instance red: the supervisor leaves them all in nginx's
-	// upstream, so that the readers get expodesk's page.
-	if down := c.Nginx.Down(); len(down) > 0 {
-		t.Errorf("with every instance red, nginx has %v marked down", down)
-	}
+	// Every instance red: once it has seen each red twice, the supervisor
+	// leaves them all in nginx's upstream, so that readers get expodesk's page.
+	waitFor(t, "no instance marked down while all are red", func() bool { return len(c.Nginx.Down()) == 0 })
 	restarted := time.Now()
 	if err := pg.Ensure(ctx); err != nil {
 		t.Fatalf("start PostgreSQL again: %v", err)
 	}
 	for _, in := range c.Instances {
-		waitFor(t, time.Minute, in.Name+"'s /readyz green again", func() bool { return in.Ready(ctx) })
+		waitFor(t, in.Name+"'s /readyz green again", func() bool { return in.Ready(ctx) })
 	}
 	green := time.Now()
-	waitFor(t, time.Minute, "bookings confirmed after the outage", func() bool { return l.confirmedSince(green) >= 5 })
-	waitFor(t, time.Minute, "pages read after the outage", func() bool {
+	waitFor(t, "bookings confirmed after the outage", func() bool { return l.confirmedSince(green) >= 5 })
+	waitFor(t, "pages read after the outage", func() bool {
 		return l.answered(green, func(a answer) bool { return a.Method == http.MethodGet && a.Status == http.StatusOK }) >= 20
 	})
 	l.end()
@@ -196,7 +194,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	page := urls.Exhibitor(co.Slug)
 	for _, in := range c.Instances {
 		br := newBrowser(t, in.URL(), "en")
-		waitFor(t, 30*time.Second, in.Name+" serves the exhibitor page from its cache again", func() bool {
+		waitFor(t, in.Name+" serves the exhibitor page from its cache again", func() bool {
 			return br.get(page).Header.Get("X-Cache") == "hit"
 		})
 	}
@@ -211,12 +209,23 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	}
 	for _, in := range c.Instances {
 		br := newBrowser(t, in.URL(), "en")
-		waitFor(t, 10*time.Second, in.Name+"'s cached page shows the change", func() bool {
+		waitFor(t, in.Name+"'s cached page shows the change", func() bool {
 			got := br.get(page)
 			return got.Header.Get("X-Cache") == "hit" && contains(got.Body, name)
 		})
 	}
 	t.Logf("%d answers, %d of them 503 during the outage; %d bookings confirmed, %d after it", len(answers), outage, len(confirmed), l.confirmedSince(green))
+}
+
+// resent counts the requests the browsers sent again (see browser.do).
+func resent(groups ...[]*browser) int64 {
+	var n int64
+	for _, g := range groups {
+		for _, b := range g {
+			n += b.resent.Load()
+		}
+	}
+	return n
 }
 
 // langOf reads a page's lang attribute.
@@ -296,7 +305,7 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Shutting down, it takes no new connection.
-	waitFor(t, 10*time.Second, "the instance stops listening", func() bool {
+	waitFor(t, "the instance stops listening", func() bool {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
@@ -333,8 +342,8 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	}
 	select {
 	case <-in.Done():
-	case <-time.After(30 * time.Second):
-		t.Fatal("the instance has not exited 30 s after its last request")
+	case <-time.After(patience):
+		t.Fatalf("the instance has not exited %s after its last request", patience)
 	}
 	if err := in.ExitErr(); err != nil {
 		t.Errorf("the instance exited with %v, want status 0", err)
@@ -405,12 +414,19 @@ func TestHangingWebhookReceiverDoesNotHoldBookings(t *testing.T) {
 		t.Fatal(err)
 	}
 	book(0)
-	waitFor(t, 30*time.Second, "the receiver holds a delivery", func() bool { return held.Load() > 0 })
+	waitFor(t, "the receiver holds a delivery", func() bool { return held.Load() > 0 })
 	for k := range 8 {
-		hanging = append(hanging, book(k))
-		// This booking began and ended while a delivery was held.
 		if held.Load() == 0 {
-			t.Fatalf("booking %d: the receiver holds no delivery any more (%d received); the check needs one held", k, received.Load())
+			waitFor(t, "the receiver holds a delivery again", func() bool { return held.Load() > 0 })
+		}
+		before := received.Load()
+		hanging = append(hanging, book(k))
+		// The booking began while a delivery was held and ended while one
+		// still was, or after the worker gave up on it (its 10 s timeout)
+		// and went on to the next: either way it did not wait for one.
+		if held.Load() == 0 && received.Load() == before {
+			t.Fatalf("booking %d: the receiver no longer holds the delivery it held when the booking began, and got no other (%d received)",
+				k, received.Load())
 		}
 	}
 	var queued int

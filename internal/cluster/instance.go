@@ -90,7 +90,9 @@ func (i *Instance) Kill() {
 	<-i.done
 }
 
-var probe = &http.Client{Timeout: 2 * time.Second}
+// probe waits 5 s for /readyz, itself bounded at 2 s for its query: an instance
+// slow on a busy machine is not taken for a red one.
+var probe = &http.Client{Timeout: 5 * time.Second}
 
 // Ready reports whether the instance answers /readyz with 200.
 func (i *Instance) Ready(ctx context.Context) bool {

@@ -76,7 +76,7 @@ func TestOneSystemAcrossInstances(t *testing.T) {
 		co := w.Companies[2]
 		page := urls.Exhibitor(co.Slug)
 		visitorB := newBrowser(t, b, "en")
-		waitFor(t, 10*time.Second, "B serves the exhibitor page from its page cache", func() bool {
+		waitFor(t, "B serves the exhibitor page from its page cache", func() bool {
 			got := visitorB.get(page)
 			return got.Status == http.StatusOK && got.Header.Get("X-Cache") == "hit"
 		})
@@ -97,12 +97,12 @@ func TestOneSystemAcrossInstances(t *testing.T) {
 		if got := team.post(urls.ExhibitorProfile(), v); got.Status != http.StatusSeeOther {
 			t.Fatalf("save the profile on A: %s", got)
 		}
-		waitFor(t, 10*time.Second, "B's cached exhibitor page shows the name saved on A", func() bool {
+		waitFor(t, "B's cached exhibitor page shows the name saved on A", func() bool {
 			got := visitorB.get(page)
 			return got.Status == http.StatusOK && contains(got.Body, name)
 		})
 		// And B caches the new page, not the old one.
-		waitFor(t, 10*time.Second, "B serves the new page from its cache", func() bool {
+		waitFor(t, "B serves the new page from its cache", func() bool {
 			got := visitorB.get(page)
 			return got.Header.Get("X-Cache") == "hit" && contains(got.Body, name)
 		})

@@ -10,7 +10,7 @@ import (
 // Supervisor keeps nginx's upstream list in step with the instances'
 // readiness, since open-source nginx checks upstreams only passively. Every
 // Interval it reads each instance's /readyz: an instance red twice in a row
-// (503, or no answer within 2 s) is marked down and nginx reloaded; one
+// (503, or no answer within 5 s) is marked down and nginx reloaded; one
 // green answer brings it back. When every instance is red, none is marked
 // down: PostgreSQL is then most likely unreachable for all of them, and
 // each answers a translated 503 page with Retry-After, which says more
