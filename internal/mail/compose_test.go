@@ -174,4 +174,3 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
-

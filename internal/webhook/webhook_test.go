@@ -401,4 +401,3 @@ func TestWorkerTimeout(t *testing.T) {
 		t.Fatalf("attempt %+v: the response time is not recorded", a)
 	}
 }
-
