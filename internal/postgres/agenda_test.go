@@ -296,6 +296,8 @@ func TestExpoGetAndCounts(t *testing.T) {
 			wantCode(t, err, expodesk.ENOTFOUND)
 			_, err = v.s.ExhibitorPublicPage(v.ctx, bad)
 			wantCode(t, err, expodesk.ENOTFOUND)
+			_, err = v.s.ExhibitorPublicGet(v.ctx, bad)
+			wantCode(t, err, expodesk.ENOTFOUND)
 		}
 	})
 	t.Run("PublicOnlyWhenApproved", func(t *testing.T) {
@@ -305,6 +307,13 @@ func TestExpoGetAndCounts(t *testing.T) {
 		}
 		_, err = v.s.ExhibitorPublicPage(v.ctx, gb.Slug)
 		wantCode(t, err, expodesk.ENOTFOUND)
+		_, err = v.s.ExhibitorPublicGet(v.ctx, gb.Slug)
+		wantCode(t, err, expodesk.ENOTFOUND)
+		pub, err := v.s.ExhibitorPublicGet(v.ctx, cn.Slug)
+		if err != nil || pub.ID != cn.ID || len(pub.ExpoIDs) != 1 || pub.ExpoIDs[0] != page.Participations[0].Expo.ID ||
+			pub.PavilionIDs[0] != page.Participations[0].Pavilion.ID || pub.Booths[0] != page.Participations[0].Booth {
+			t.Errorf("public part of an approved exhibitor: %+v, %v", pub, err)
+		}
 		_, err = v.s.ExhibitorPublicPage(v.ctx, "nope")
 		wantCode(t, err, expodesk.ENOTFOUND)
 		ps, err := v.s.ExhibitorParticipations(v.ctx, gb.ID)

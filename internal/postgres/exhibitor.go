@@ -156,6 +156,43 @@ func (s *Store) ExhibitorPublicPage(ctx context.Context, slug string) (expodesk.
 	return page, translate(br.Close(), "exhibitor page")
 }
 
+// ExhibitorPublic is an exhibitor page's own part, for a caller that
+// remembers expos and pavilions: the exhibitor, the expo, pavilion (0 for
+// none) and booth of each approved participation, soonest expo first, and
+// whether it holds an active booking, without which it presents in no slot.
+type ExhibitorPublic struct {
+	expodesk.Exhibitor
+	ExpoIDs     []int64
+	PavilionIDs []int64
+	Booths      []string
+	Presents    bool
+}
+
+// ExhibitorPublicGet reads an exhibitor page's own part in one query. It
+// is what the visitor's pages ask for: most companies present in no slot,
+// so that one statement is all their page costs PostgreSQL, where
+// ExhibitorPublicPage's batch runs three. ErrNotFound as ExhibitorPublicPage.
+func (s *Store) ExhibitorPublicGet(ctx context.Context, slug string) (ExhibitorPublic, error) {
+	if !expodesk.ValidSlug(slug) { // see ExpoGet
+		return ExhibitorPublic{}, expodesk.ErrNotFound
+	}
+	const order = ` ORDER BY x.first_day, x.id), '{}')`
+	pub, err := one[ExhibitorPublic](ctx, s.db, "get public exhibitor",
+		`SELECT `+exhibitorColumns+`, pa.expo_ids, pa.pavilion_ids, pa.booths,
+			EXISTS (SELECT 1 FROM booking b WHERE b.exhibitor_id = e.id AND b.status = 'active') AS presents
+		FROM exhibitor e CROSS JOIN LATERAL (
+			SELECT coalesce(array_agg(p.expo_id`+order+` AS expo_ids,
+				coalesce(array_agg(coalesce(p.pavilion_id, 0)`+order+` AS pavilion_ids,
+				coalesce(array_agg(p.booth`+order+` AS booths
+			FROM participation p JOIN expo x ON x.id = p.expo_id
+			WHERE p.exhibitor_id = e.id AND p.status = 'approved') pa
+		WHERE e.slug = $1`, slug)
+	if err == nil && len(pub.ExpoIDs) == 0 {
+		err = expodesk.ErrNotFound
+	}
+	return pub, err
+}
+
 // ParticipationCreate inserts a participation; one approved (or rejected)
 // from the start is decided now, as the console's status change records it.
 func (s *Store) ParticipationCreate(ctx context.Context, p expodesk.Participation) (expodesk.Participation, error) {

@@ -339,13 +339,17 @@ func (c *PageCache) Changed() {
 	c.facts.Purge()
 }
 
+// remembers reports whether remembered keeps what it loads (the cache is
+// on and hears of changes).
+func (c *PageCache) remembers() bool { return c != nil && c.listening.Load() }
+
 // remembered returns the result of load for key in the current generation
 // of everything and of classes (those of the pages that show it), loading
 // it once; without notifications it always loads. The value is shared by
 // every request that asks for it until its generation ends: callers read
 // it and never change it. A failed load is not remembered.
 func remembered[T any](c *PageCache, classes []string, key string, load func() (T, error)) (T, error) {
-	if c == nil || !c.listening.Load() {
+	if !c.remembers() {
 		return load()
 	}
 	stamp := c.stamp(classes)

@@ -122,6 +122,12 @@ func TestPageCacheScopedChanges(t *testing.T) {
 		probe:  pgWuxDirectory, shows: "!Xishan IoT",
 		dropped: []string{pgWuxExpo, pgWuxAgenda, pgXishan, pgHome},
 	}, {
+		// An exhibitor page takes its expos' names from remembered rows.
+		name:   "ExpoRenamed",
+		change: exec(`UPDATE expo SET name = jsonb_set(name, '{en}', '"Renamed Congress"') WHERE id = $1`, f.Barcelona.ID),
+		probe:  pgSensing, shows: "Renamed Congress",
+		dropped: scopedPages,
+	}, {
 		name:   "OtherTableEverything",
 		change: exec(`UPDATE pavilion SET hall = '9' WHERE id = $1`, f.WuxiPavilion.ID),
 		probe:  pgBcnPavilion, shows: "Hall 9",

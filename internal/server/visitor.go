@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -108,9 +109,79 @@ func (s *Server) exhibitorShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // publicExhibitor returns the page of the exhibitor named in the URL when
-// visitors may see it (ErrNotFound otherwise).
+// visitors may see it (ErrNotFound otherwise): what the store's
+// ExhibitorPublicPage reads, with the expos and pavilions taken from the
+// remembered places, and the slots asked for only when the company holds a
+// booking. A first view is then one query for most companies.
 func (s *Server) publicExhibitor(r *http.Request) (expodesk.ExhibitorPage, error) {
-	return s.store.ExhibitorPublicPage(r.Context(), chi.URLParam(r, "exhibitor"))
+	return s.exhibitorPage(r.Context(), chi.URLParam(r, "exhibitor"))
+}
+
+// exhibitorPage is publicExhibitor for the exhibitor slug.
+func (s *Server) exhibitorPage(ctx context.Context, slug string) (expodesk.ExhibitorPage, error) {
+	if !s.pages.remembers() { // the places would take two queries more each time
+		return s.store.ExhibitorPublicPage(ctx, slug)
+	}
+	pub, err := s.store.ExhibitorPublicGet(ctx, slug)
+	if err != nil {
+		return expodesk.ExhibitorPage{}, err
+	}
+	known, err := s.places(ctx)
+	if err != nil {
+		return expodesk.ExhibitorPage{}, err
+	}
+	page := expodesk.ExhibitorPage{Exhibitor: pub.Exhibitor,
+		Participations: make([]expodesk.ExhibitorParticipation, len(pub.ExpoIDs))}
+	for i, id := range pub.ExpoIDs {
+		p := &page.Participations[i]
+		var ok bool
+		p.Expo, ok = known.expos[id]
+		if pv := pub.PavilionIDs[i]; ok && pv != 0 {
+			var pavilion expodesk.Pavilion
+			pavilion, ok = known.pavilions[pv]
+			p.Pavilion = &pavilion
+		}
+		if !ok { // created since they were remembered, its notification still on its way
+			return s.store.ExhibitorPublicPage(ctx, slug)
+		}
+		p.Booth = pub.Booths[i]
+	}
+	if !pub.Presents {
+		page.Slots = []expodesk.AgendaItem{} // as the store's read has it: an empty list, not none
+		return page, nil
+	}
+	page.Slots, err = s.store.AgendaByExhibitor(ctx, pub.ID)
+	return page, err
+}
+
+// places are every expo and pavilion by id.
+type places struct {
+	expos     map[int64]expodesk.Expo
+	pavilions map[int64]expodesk.Pavilion
+}
+
+// places returns every expo and pavilion, remembered like publicExpo's
+// rows until the next change to either (they notify unscoped).
+func (s *Server) places(ctx context.Context) (places, error) {
+	return remembered(s.pages, nil, "places", func() (places, error) {
+		expos, err := s.store.ExpoListAll(ctx)
+		if err != nil {
+			return places{}, err
+		}
+		pavilions, err := s.store.PavilionListAll(ctx)
+		if err != nil {
+			return places{}, err
+		}
+		known := places{expos: make(map[int64]expodesk.Expo, len(expos)),
+			pavilions: make(map[int64]expodesk.Pavilion, len(pavilions))}
+		for _, e := range expos {
+			known.expos[e.ID] = e
+		}
+		for _, pv := range pavilions {
+			known.pavilions[pv.ID] = pv.Pavilion
+		}
+		return known, nil
+	})
 }
 
 // exhibitorLogo serves a logo as stored (re-encoded on upload), cacheable by its ETag.

@@ -2,9 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -1003,4 +1006,79 @@ func TestVisitorLogo(t *testing.T) {
 			t.Errorf("the logo of a company that only applied: status %d, want 404", resp.StatusCode)
 		}
 	})
+}
+
+// TestExhibitorPageAsStored: an exhibitor page assembled from one query and
+// the remembered expos and pavilions is the store's full read, for a
+// company in one expo with a pavilion and a booking, one in two expos (one
+// without a pavilion), one only applied and an unknown slug; and a
+// participation in an expo created after the places were remembered.
+func TestExhibitorPageAsStored(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.seed()
+	ctx := context.Background()
+	srv, _ := cachedInstance(t, e)
+	if _, err := e.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: f.Wuxi.ID, ExhibitorID: f.Cloud.ID,
+		Booth: "W-7", Status: expodesk.StatusApproved}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: f.Wuxi.ID, ExhibitorID: f.Sensing.ID,
+		PavilionID: &f.EuroPavilion.ID, Status: expodesk.StatusApproved}); err != nil {
+		t.Fatal(err)
+	}
+	same := func(t *testing.T, slug string) {
+		t.Helper()
+		got, err := srv.exhibitorPage(ctx, slug)
+		want, wantErr := e.store.ExhibitorPublicPage(ctx, slug)
+		if !errors.Is(err, wantErr) && err != wantErr {
+			t.Fatalf("%s: error %v, the store's %v", slug, err, wantErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", slug, got, want)
+		}
+	}
+	for _, slug := range []string{f.Sensing.Slug, f.Cloud.Slug} {
+		same(t, slug)
+	}
+	for _, slug := range []string{f.Hidden.Slug, "nope", "bad\xffslug"} {
+		if _, err := srv.exhibitorPage(ctx, slug); !errors.Is(err, expodesk.ErrNotFound) {
+			t.Errorf("%s: %v, want not found", slug, err)
+		}
+	}
+	page, err := srv.exhibitorPage(ctx, f.Sensing.Slug)
+	if err != nil || len(page.Participations) != 2 || len(page.Slots) != 1 || page.Participations[1].Pavilion == nil ||
+		page.Participations[1].Pavilion.Slug != "european-pavilion" {
+		t.Fatalf("taihu-sensing: %+v, %v", page, err)
+	}
+
+	// A participation in an expo the remembered places do not hold yet
+	// (created, its notification still on its way): the page is read whole.
+	// The places remembered before the expo are put back after its
+	// notification, as if it were late.
+	before, err := srv.places(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := srv.pages.gen.Load()
+	later, err := e.store.ExpoCreate(ctx, expodesk.Expo{Slug: "later-test", Name: expodesk.Text{EN: "Later Expo"},
+		City: expodesk.Text{EN: "Wuxi"}, Country: "CN", TimeZone: "Asia/Shanghai",
+		FirstDay: time.Date(2028, 10, 26, 0, 0, 0, 0, time.UTC), LastDay: time.Date(2028, 10, 27, 0, 0, 0, 0, time.UTC),
+		SlotQuota: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.ParticipationCreate(ctx, expodesk.Participation{ExpoID: later.ID, ExhibitorID: f.Cloud.ID,
+		Status: expodesk.StatusApproved}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the new expo's notification", func() bool { return srv.pages.gen.Load() != gen })
+	srv.pages.facts.Add(srv.pages.stamp(nil)+"|places", before)
+	if _, ok := before.expos[later.ID]; ok {
+		t.Fatal("the places remembered before the expo hold it")
+	}
+	same(t, f.Cloud.Slug)
+	if page, _ := srv.exhibitorPage(ctx, f.Cloud.Slug); len(page.Participations) != 3 {
+		t.Errorf("nube-catalana after the new expo: %+v", page.Participations)
+	}
 }
