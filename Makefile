@@ -123,21 +123,23 @@ db-stop:
 
 # make test: a throwaway cluster unless TEST_DATABASE_URL names a server. The
 # cluster is the mktemp folder itself: as root, a folder inside it (mode 0700)
-# would be out of the postgres user's reach. The fault tests are not part
-# of it (make test-faults): their timing does not hold on a loaded machine.
+# would be out of the postgres user's reach. The fault tests (internal/cluster,
+# build tag faults) run after the others, on the same server: they start
+# processes of their own and want the CPUs to themselves.
 FAULTS := go test -race -count=1 -timeout 10m -tags faults ./internal/cluster/
+TESTS := go test -race -count=1 -timeout 15m ./... && $(FAULTS)
 
 .PHONY: test
 test:
-	@$(DEVENV) install chromium
+	@$(DEVENV) install chromium nginx
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		go test -race -count=1 -timeout 15m ./...; \
+		$(TESTS); \
 	else \
 		dir="$$(mktemp -d)"; \
 		trap '$(DEVENV) db stop --dir "$$dir" >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
 		TEST_DATABASE_URL="$$($(DEVENV) db start --dir "$$dir" --port 0 --fast --db postgres)"; \
 		export TEST_DATABASE_URL; \
-		go test -race -count=1 -timeout 15m ./...; \
+		$(TESTS); \
 	fi
 
 # make test-faults: the fault tests alone (internal/cluster, build tag
@@ -199,9 +201,9 @@ generate:
 
 .PHONY: lint
 lint:
-	go vet ./...
-	go vet -tags faults ./internal/cluster/
-	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	@# The faults tag adds the fault tests' files to what the others check.
+	go vet -tags faults ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags faults ./...
 	@# govulncheck needs its database at vuln.go.dev; v1.9.0 depends on an x/telemetry
 	@# version the module proxy refuses, so v1.8.0 it is.
 	@if curl -fsS -o /dev/null --max-time 5 https://vuln.go.dev/index/db.json; then \
@@ -210,11 +212,15 @@ lint:
 		echo "govulncheck NOT RUN: its database (https://vuln.go.dev) is not reachable from this machine"; \
 	fi
 
+# make fuzz: every fuzz target (a func Fuzz… in a _test.go file), one after
+# another, for FUZZTIME each. CI runs it with FUZZTIME=3s: a short search
+# beyond the seeds (which go test runs anyway) at every release.
 FUZZTIME ?= 20s
 .PHONY: fuzz
 fuzz:
-	@for pkg in $$(go list ./...); do \
-		for f in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-			echo "fuzz $$pkg $$f"; go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	@set -e; for file in $$(grep -rlE '^func Fuzz' --include='*_test.go' cmd internal web); do \
+		for f in $$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\(.*/\1/p' "$$file"); do \
+			echo "fuzz ./$$(dirname "$$file") $$f"; \
+			go test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) "./$$(dirname "$$file")"; \
 		done; \
 	done
