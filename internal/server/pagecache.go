@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"hash/maphash"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,6 +55,11 @@ type PageCache struct {
 	waiting atomic.Int64
 	// counts are what Stats reports to the metrics.
 	counts pageCacheCounts
+	// asked remembers which pages were rendered lately (a hash of the page,
+	// whatever its generation, in a slot the hash picks): a full cache
+	// stores only a page asked for before (admit).
+	asked [pageCacheAsked]atomic.Uint64
+	seed  maphash.Seed
 }
 
 // pageCacheCounts are the cache's counters since it started (Stats).
@@ -303,6 +309,10 @@ const (
 	pageCacheTTL     = 10 * time.Minute
 	pageCacheMaxBody = 256 << 10
 	pageCacheMaxKey  = 512
+	// pageCacheAsked is the number of slots of PageCache.asked: some ten
+	// times the pages the budget holds, so that a page asked for again within
+	// a few thousand misses is still known.
+	pageCacheAsked = 8192
 )
 
 // pageParams are the query parameters public pages read. A URL with any
@@ -319,7 +329,7 @@ func NewPageCache() *PageCache {
 	if err != nil {
 		panic(err) // only for invalid options
 	}
-	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, facts: expirable.NewLRU[string, any](pageCacheEntries, nil, pageCacheTTL),
+	c := &PageCache{zstd: enc, maxBytes: pageCacheBytes, seed: maphash.MakeSeed(), facts: expirable.NewLRU[string, any](pageCacheEntries, nil, pageCacheTTL),
 		flights: map[string]*flight{}}
 	c.pages = expirable.NewLRU[string, *cachedPage](pageCacheEntries, func(_ string, p *cachedPage) {
 		p.mu.Lock()
@@ -415,7 +425,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			if leader {
 				defer c.land(key, f)
 				c.counts.misses.Add(1)
-				c.render(w, r, h, key, classes, stamp)
+				c.render(w, r, h, page, key, classes, stamp)
 				return
 			}
 			if attempt > 0 {
@@ -464,7 +474,7 @@ func (c *PageCache) land(key string, f *flight) {
 // it. It renders into a pooled buffer (a directory page is ~30 KB, and
 // growing a new one for every miss was a tenth of its cost), which the
 // stored copy leaves at its length.
-func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, key string, classes []string, stamp string) {
+func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, page, key string, classes []string, stamp string) {
 	buf := renderBuffers.Get().(*[]byte)
 	p := capturePage(w, r, h, (*buf)[:0])
 	rendered := p.body
@@ -475,7 +485,7 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	// A page already stored is not replaced (replacing an entry would not
 	// take the first one's bytes off).
 	if p.status != http.StatusOK || len(rendered) > pageCacheMaxBody || int64(len(rendered)) > c.maxBytes/4 ||
-		c.stamp(classes) != stamp || c.pages.Contains(key) {
+		c.stamp(classes) != stamp || c.pages.Contains(key) || !c.admit(page, int64(len(rendered))) {
 		c.answer(p, w, r)
 		return
 	}
@@ -491,6 +501,20 @@ func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h http.Handle
 	// first views are never asked for again, and a stored page is
 	// compressed on the first hit that takes each coding (encoded).
 	c.write(p, w, r, false)
+}
+
+// admit reports whether a rendered page of n bytes is stored: always while
+// the budget has room for it; once it is full, only when the page was
+// rendered before (in any generation), since making room drops a page
+// visitors came back to. A first view nobody asks for again (a crawler's
+// walk through every exhibitor, the next keystroke's search) is then not
+// stored at all; a page asked for twice is, as is a page changed since it
+// was stored. Every render is remembered.
+func (c *PageCache) admit(page string, n int64) bool {
+	h := maphash.String(c.seed, page) | 1 // 0 is an empty slot
+	slot := &c.asked[h%pageCacheAsked]
+	before := slot.Swap(h) == h
+	return before || c.bytes.Load()+n <= c.maxBytes
 }
 
 // makeRoom drops the least recently used pages until n more bytes fit the

@@ -294,8 +294,11 @@ func TestPageCacheSingleFlight(t *testing.T) {
 }
 
 // TestPageCacheFullMakesRoom: a cache at its byte budget drops its least
-// recently used pages to store a new one, rather than refusing it and
-// rendering that page on every request from then on.
+// recently used pages to store a new one asked for a second time, rather
+// than refusing it and rendering that page on every request from then on;
+// a page asked for once is not stored over another (a crawler's walk, a
+// search's next keystroke), and a page changed since it was stored is
+// stored again at once.
 func TestPageCacheFullMakesRoom(t *testing.T) {
 	t.Parallel()
 	s := &Server{pages: NewPageCache()}
@@ -317,16 +320,44 @@ func TestPageCacheFullMakesRoom(t *testing.T) {
 		one = p.size()
 	}
 	s.pages.maxBytes = 8 * one
-	for page := 2; page <= 12; page++ {
-		get(page)
+	for page := 2; page <= 8; page++ {
+		get(page) // room for each
 	}
-	if !get(12) || !get(11) {
-		t.Error("the newest pages were not stored once the cache was full")
+	if !get(8) || !get(1) {
+		t.Fatal("pages stored while the cache had room are not hits")
 	}
-	if get(1) {
-		t.Error("the oldest page is still stored past the budget")
+	for page := 9; page <= 12; page++ {
+		if get(page) {
+			t.Errorf("page %d: a hit on its first request", page)
+		}
+	}
+	if s.pages.pages.Len() != 8 {
+		t.Errorf("%d pages stored, want the 8 stored before: first views do not push them out", s.pages.pages.Len())
+	}
+	for page := 9; page <= 12; page++ {
+		if get(page) {
+			t.Errorf("page %d: a hit on its second request, which renders and stores it", page)
+		}
+		if !get(page) {
+			t.Errorf("page %d: not stored when asked for a second time", page)
+		}
+	}
+	if get(2) {
+		t.Error("the least recently used page is still stored past the budget")
 	}
 	if b := s.pages.bytes.Load(); b > s.pages.maxBytes {
 		t.Errorf("%d bytes stored, budget %d", b, s.pages.maxBytes)
+	}
+	s.pages.Changed()
+	for page := 13; page <= 20; page++ {
+		get(page) // an empty cache has room
+	}
+	get(9) // asked for before the change
+	if !get(9) {
+		t.Error("a page rendered before a change is not stored again at once in a full cache")
+	}
+	get(21)
+	if get(21) {
+		t.Error("a page asked for once is stored in a full cache")
 	}
 }
