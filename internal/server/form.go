@@ -263,7 +263,7 @@ func (f *form) dateTime(name string, zone *time.Location, required bool) time.Ti
 		layout += ":05"
 	}
 	local, err := time.Parse(layout, v)
-	if err != nil {
+	if err != nil || local.Format(layout) != v { // Parse takes "T9:00" for 09:00; a browser never sends it
 		f.Problems.Add(name, "validation.date_time", nil)
 		return time.Time{}
 	}

@@ -77,6 +77,7 @@ func TestFormReaders(t *testing.T) {
 			// 31 October 2027: 02:00–03:00 happens twice; the first is taken.
 			{"RepeatedHourTakesTheFirst", "2027-10-31T02:30", "2027-10-31T00:30:00Z", ""},
 			{"Malformed", "2027-10-31 25:00", "", "validation.date_time"},
+			{"OneDigitHour", "2027-10-01T9:00", "", "validation.date_time"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				f := formOf(t, url.Values{"at": {tc.in}})
