@@ -579,7 +579,7 @@ func TestAuthSessionTimeouts(t *testing.T) {
 	idle := e.signedIn(t, w.ExhibitorA)
 	idleSince := time.Now()
 	active := e.signedIn(t, w.ExhibitorB)
-	created := time.Now() // the session began before this
+	created := time.Now()                     // the session began before this
 	for time.Since(created) < 3*time.Second { // 3 s of activity: the idle limit does not end a session in use
 		time.Sleep(500 * time.Millisecond)
 		active.wantSignedIn("a session in use")
