@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -183,7 +184,7 @@ func (s *Server) notModifiedEarly(next http.Handler) http.Handler {
 func (s *Server) earlyNotModified(r *http.Request) (*cachedPage, string, bool) {
 	c := s.pages
 	if c == nil || len(r.Header["If-None-Match"]) == 0 || len(r.Header["Cookie"]) != 0 || isAPI(r.URL.Path) ||
-		strings.Contains(r.URL.RawQuery, "lang") || strings.Contains(r.URL.RawQuery, "tz") {
+		choosesPreference(r.URL.RawQuery) {
 		return nil, "", false
 	}
 	lang, _ := s.requestLang(r)
@@ -200,6 +201,18 @@ func (s *Server) earlyNotModified(r *http.Request) (*cachedPage, string, bool) {
 		c.counts.hits.Add(1)
 	}
 	return p, tag, tag != ""
+}
+
+// choosesPreference reports whether the query raw has a lang or tz
+// parameter (or cannot be read), which the full chain remembers in a
+// cookie. A query that holds neither word and no escape cannot have one and
+// is not parsed: a search for "language" is still answered early.
+func choosesPreference(raw string) bool {
+	if !strings.Contains(raw, "lang") && !strings.Contains(raw, "tz") && !strings.Contains(raw, "%") {
+		return false
+	}
+	q, err := url.ParseQuery(raw)
+	return err != nil || q.Has("lang") || q.Has("tz")
 }
 
 // revalidated serves a public page the page cache does not keep with the

@@ -509,3 +509,29 @@ func TestHTTPCacheEarlyNotModified(t *testing.T) {
 		t.Errorf("%d access log lines name the 304s' route, want 2:\n%s", n, e.logs.String())
 	}
 }
+
+// TestChoosesPreference: the early 304 leaves to the full chain exactly the
+// queries that set ?lang= or ?tz= (escaped or not); a search that merely
+// contains the word is still answered early.
+func TestChoosesPreference(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]bool{
+		"":                false,
+		"q=sensor":        false,
+		"q=language":      false,
+		"q=tz&page=2":     false,
+		"q=lang%20uage":   false,
+		"lang=es":         true,
+		"q=x&lang=zh":     true,
+		"tz=Asia%2FTokyo": true,
+		"%6Cang=es":       true,
+		"q=a&%74z=UTC":    true,
+		"lang":            true,
+		"q=%zz":           true, // unreadable: the full chain answers it
+		"language=es&q=x": false,
+	} {
+		if got := choosesPreference(raw); got != want {
+			t.Errorf("choosesPreference(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}
