@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,6 +17,7 @@ import (
 
 	"expodesk/internal/directory"
 	"expodesk/internal/expodesk"
+	"expodesk/internal/httpserve"
 	"expodesk/internal/i18n"
 	"expodesk/internal/mail"
 	"expodesk/internal/metrics"
@@ -160,23 +160,10 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
-	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	defer context.AfterFunc(ctx, func() {
+		s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	})()
+	return httpserve.Until(ctx, srv, ln, s.cfg.ShutdownTimeout)
 }
 
 // principal returns who is acting (nil for a visitor).
