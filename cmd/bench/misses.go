@@ -202,7 +202,7 @@ func runMisses(ctx context.Context, cfg config, bin, dbURL string, ds dataset, s
 		return res, err
 	}
 
-	pid := app.cmd.Process.Pid
+	pid := app.Pid()
 	// measure runs one line against the server at base (process pid).
 	measure := func(l missLine, base string, pid int, warm bool) (missLine, error) {
 		ld := cfg.Load
@@ -231,7 +231,7 @@ func runMisses(ctx context.Context, cfg config, bin, dbURL string, ds dataset, s
 		return l, nil
 	}
 	add := func(l missLine, p *process, base string, warm bool) error {
-		l, err := measure(l, base, p.cmd.Process.Pid, warm)
+		l, err := measure(l, base, p.Pid(), warm)
 		if err != nil {
 			return err
 		}
@@ -340,7 +340,7 @@ func runMisses(ctx context.Context, cfg config, bin, dbURL string, ds dataset, s
 				return res, err
 			}
 		}
-		res.MemoryUncached = readMemory(unc.cmd.Process.Pid)
+		res.MemoryUncached = readMemory(unc.Pid())
 		n, lines := unc.log.since()
 		res.ServerLogLines += n
 		res.ServerLog = append(res.ServerLog, lines...)

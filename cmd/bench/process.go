@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"expodesk/internal/cluster"
+	"expodesk/internal/httpserve"
 )
 
 // helloCommand is the hidden subcommand that runs the hello-world server:
@@ -30,74 +32,45 @@ func serveHello(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("hello-world: %w", err)
+	}
 	srv := &http.Server{
-		Addr: *addr,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			_, _ = io.WriteString(w, helloBody)
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutCtx)
+	return httpserve.Until(ctx, srv, ln, 5*time.Second)
 }
 
 // process is a server the benchmark started. Its output goes to a logSink,
 // not a file: a server that logs on every request would fill the disk.
 type process struct {
-	name string
-	cmd  *exec.Cmd
-	log  *logSink
-	done chan struct{}
-	err  error
+	*cluster.Process
+	log *logSink
 }
 
 func startProcess(name string, env []string, bin string, args ...string) (*process, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
 	sink := &logSink{}
-	cmd.Stdout, cmd.Stderr = sink, sink
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
+	p, err := cluster.StartProcess(name, env, sink, bin, args...)
+	if err != nil {
+		return nil, err
 	}
-	p := &process{name: name, cmd: cmd, log: sink, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	return p, nil
+	return &process{Process: p, log: sink}, nil
 }
 
 // stop asks the process to shut down gracefully (SIGTERM) and kills it if
-// it has not within 30 s.
-func (p *process) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
+// it has not within 30 s; how it ended is in the log the report keeps.
+func (p *process) stop() { _ = p.Stop(30 * time.Second) }
 
 // exited returns an error with the end of the log when the process has ended.
 func (p *process) exited() error {
 	select {
-	case <-p.done:
-		return fmt.Errorf("%s exited (%v); the end of its output:\n%s", p.name, p.err, strings.Join(p.log.last(), "\n"))
+	case <-p.Done():
+		return fmt.Errorf("%s exited (%v); the end of its output:\n%s", p.Name, p.ExitErr(), strings.Join(p.log.last(), "\n"))
 	default:
 		return nil
 	}
@@ -192,7 +165,7 @@ func waitReady(ctx context.Context, p *process, url string) error {
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not ready at %s after 60 s; the end of its output:\n%s", p.name, url, strings.Join(p.log.last(), "\n"))
+			return fmt.Errorf("%s not ready at %s after 60 s; the end of its output:\n%s", p.Name, url, strings.Join(p.log.last(), "\n"))
 		}
 		select {
 		case <-ctx.Done():

@@ -2,93 +2,30 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"syscall"
 	"time"
 )
 
 // Instance is one `expodesk serve` process listening on Addr.
 type Instance struct {
-	Name string
+	*Process
 	Addr string // 127.0.0.1:port
-
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error // what Wait returned, once done is closed
 }
 
 // StartInstance starts `bin serve --addr addr` with env (the whole
 // environment: DATABASE_URL, BASE_URL, TRUST_PROXY…), its output going to out.
 func StartInstance(bin, name, addr string, env []string, out io.Writer) (*Instance, error) {
-	cmd := exec.Command(bin, "serve", "--addr", addr)
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = out, out
-	// Its own process group, so that a Ctrl-C reaches the supervisor alone,
-	// which stops nginx first and then each instance; and it dies with the
-	// supervisor if that is killed.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
+	p, err := StartProcess(name, env, out, bin, "serve", "--addr", addr)
+	if err != nil {
+		return nil, err
 	}
-	i := &Instance{Name: name, Addr: addr, cmd: cmd, done: make(chan struct{})}
-	go func() {
-		i.err = cmd.Wait()
-		close(i.done)
-	}()
-	return i, nil
+	return &Instance{Process: p, Addr: addr}, nil
 }
 
 // URL is the instance's own origin, without the proxy.
 func (i *Instance) URL() string { return "http://" + i.Addr }
-
-// Pid is the process id.
-func (i *Instance) Pid() int { return i.cmd.Process.Pid }
-
-// Done is closed when the process has exited.
-func (i *Instance) Done() <-chan struct{} { return i.done }
-
-// ExitErr is what the process's end returned: nil for status 0. Call it
-// after Done is closed.
-func (i *Instance) ExitErr() error { return i.err }
-
-// Signal sends sig to the process.
-func (i *Instance) Signal(sig syscall.Signal) error {
-	if err := i.cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("signal %s: %w", i.Name, err)
-	}
-	return nil
-}
-
-// Stop asks the instance to shut down gracefully (SIGTERM: in-flight
-// requests finish) and kills it if it has not exited within timeout. It
-// returns the process's exit error (nil for status 0).
-func (i *Instance) Stop(timeout time.Duration) error {
-	select {
-	case <-i.done:
-		return i.err
-	default:
-	}
-	_ = i.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-i.done:
-		return i.err
-	case <-time.After(timeout):
-		_ = i.cmd.Process.Kill()
-		<-i.done
-		return fmt.Errorf("%s did not stop within %s; killed", i.Name, timeout)
-	}
-}
-
-// Kill ends the process at once (SIGKILL), as a crash would, and waits for it.
-func (i *Instance) Kill() {
-	_ = i.cmd.Process.Kill()
-	<-i.done
-}
 
 // probe waits 5 s for /readyz, itself bounded at 2 s for its query: an instance
 // slow on a busy machine is not taken for a red one.
