@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +44,7 @@ func serveHello(ctx context.Context, args []string) error {
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
-	return httpserve.Until(ctx, srv, ln, 5*time.Second)
+	return httpserve.Until(ctx, srv, ln, 5*time.Second, nil)
 }
 
 // process is a server the benchmark started. Its output goes to a logSink,
@@ -63,8 +64,13 @@ func startProcess(name string, env []string, bin string, args ...string) (*proce
 }
 
 // stop asks the process to shut down gracefully (SIGTERM) and kills it if
-// it has not within 30 s; how it ended is in the log the report keeps.
-func (p *process) stop() { _ = p.Stop(30 * time.Second) }
+// it has not within 30 s. A server that had to be killed, or ended with an
+// error, is reported on stderr: the figures stand, but it wants a look.
+func (p *process) stop() {
+	if err := p.Stop(30 * time.Second); err != nil {
+		logf(os.Stderr, "%s: %v", p.Name, err)
+	}
+}
 
 // exited returns an error with the end of the log when the process has ended.
 func (p *process) exited() error {

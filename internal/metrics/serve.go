@@ -32,7 +32,7 @@ func (m *Metrics) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	if err := httpserve.Until(ctx, srv, ln, 5*time.Second); err != nil {
+	if err := httpserve.Until(ctx, srv, ln, 5*time.Second, m.log); err != nil {
 		return fmt.Errorf("metrics listener: %w", err)
 	}
 	return nil

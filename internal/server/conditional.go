@@ -187,7 +187,9 @@ func (s *Server) earlyNotModified(r *http.Request) (*cachedPage, string, bool) {
 		choosesPreference(r.URL.RawQuery) {
 		return nil, "", false
 	}
-	lang, _ := s.requestLang(r)
+	// Without a cookie or ?lang=, the language is the one Accept-Language
+	// asks for (requestLang, without parsing the query again).
+	lang := s.catalog.Match(r.Header.Get("Accept-Language"))
 	page, classes, ok := pageKeyIn(r, c, lang)
 	if !ok {
 		return nil, "", false

@@ -535,3 +535,38 @@ func TestChoosesPreference(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlyNotModifiedLanguage: the early 304 finds the page in the
+// language Accept-Language asks for (a request without a cookie or ?lang=
+// has no other), and no other language's page.
+func TestEarlyNotModifiedLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.seed()
+	srv, ts := cachedInstance(t, e)
+	c := rawClient(t)
+	const page = "/expos/iotswc-test/pavilions/wuxi-pavilion"
+	resp, _ := send(t, c, "GET", ts.URL, page, "Accept-Language", "zh-CN,zh;q=0.9", "Accept-Encoding", "gzip")
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != http.StatusOK || etag == "" {
+		t.Fatalf("%d, ETag %q", resp.StatusCode, etag)
+	}
+	// The Spanish page is stored too: what tells them apart is the language.
+	if resp, _ := send(t, c, "GET", ts.URL, page, "Accept-Language", "es-ES", "Accept-Encoding", "gzip"); resp.Header.Get("ETag") == etag {
+		t.Fatalf("the Spanish and Chinese pages share the tag %s", etag)
+	}
+	revalidate := func(acceptLang string) bool {
+		r := httptest.NewRequest("GET", page, nil)
+		r.Header.Set("If-None-Match", etag)
+		r.Header.Set("Accept-Encoding", "gzip")
+		r.Header.Set("Accept-Language", acceptLang)
+		_, _, ok := srv.earlyNotModified(r)
+		return ok
+	}
+	if !revalidate("zh-CN,zh;q=0.9") {
+		t.Error("the Chinese page's tag, asked in Chinese, is not answered early")
+	}
+	if revalidate("es-ES") {
+		t.Error("the Chinese page's tag is answered early for a Spanish reader")
+	}
+}

@@ -160,10 +160,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	defer context.AfterFunc(ctx, func() {
-		s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
-	})()
-	return httpserve.Until(ctx, srv, ln, s.cfg.ShutdownTimeout)
+	return httpserve.Until(ctx, srv, ln, s.cfg.ShutdownTimeout, s.log)
 }
 
 // principal returns who is acting (nil for a visitor).
